@@ -1,0 +1,23 @@
+"""gradesim: runaway heavy trucks on mountain grades.
+
+>>> import gradesim as gs
+>>> sc = gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml")  # doctest: +SKIP
+>>> res = gs.simulate(sc)  # doctest: +SKIP
+>>> res.outcome.kind  # doctest: +SKIP
+'impact'
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("gradesim")
+except PackageNotFoundError:  # running from a source tree
+    __version__ = "0.0.0+src"
+
+from .result import Outcome, Result
+from .scenario import Scenario, ScenarioError
+from .simulation import simulate
+
+__all__ = ["Outcome", "Result", "Scenario", "ScenarioError", "__version__", "simulate"]

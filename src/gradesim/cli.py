@@ -1,0 +1,191 @@
+"""Command line: ``gradesim run | validate | ...``.
+
+Bad input ends with exit code 2 and one line naming the file, the key and the
+value, with no traceback and nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+EXIT_BAD_INPUT = 2
+
+# subcommands registered by other modules: name -> (add_arguments, handler)
+_SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
+
+
+def subcommand(name: str, help: str):
+    """Register ``gradesim NAME``: decorate ``handler(args) -> int``; it gets ``handler.add_arguments``."""
+
+    def deco(handler):
+        _SUBCOMMANDS[name] = (help, getattr(handler, "add_arguments", lambda p: None), handler)
+        return handler
+
+    return deco
+
+
+class UserError(Exception):
+    """An error the user can fix; printed as one line, exit code 2."""
+
+
+def write_atomically(out_dir: Path, files: dict[str, Callable[[Path], None]]) -> None:
+    """Write every file into a temporary folder first, then move them into ``out_dir``.
+
+    A failure while writing leaves ``out_dir`` as it was.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".partial-") as tmp:
+        tmp_path = Path(tmp)
+        for name, writer in files.items():
+            writer(tmp_path / name)
+        for name in files:
+            os.replace(tmp_path / name, out_dir / name)
+
+
+def _load(path: str):
+    from .scenario import Scenario
+
+    return Scenario.from_toml(path)
+
+
+def _parse_variants(items: Sequence[str]) -> dict[str, dict[str, object]]:
+    """``name:key=value[,key=value]`` -> {name: {key: value}} (values parsed as TOML)."""
+    import tomllib
+
+    out: dict[str, dict[str, object]] = {}
+    for item in items:
+        if ":" not in item or "=" not in item:
+            raise UserError(f"--variant {item!r}: expected NAME:KEY=VALUE[,KEY=VALUE]")
+        name, rest = item.split(":", 1)
+        changes: dict[str, object] = {}
+        for pair in rest.split(","):
+            key, _, raw = pair.partition("=")
+            try:
+                changes[key.strip()] = tomllib.loads(f"v = {raw.strip()}")["v"]
+            except tomllib.TOMLDecodeError:
+                changes[key.strip()] = raw.strip()
+        out[name.strip()] = changes
+    return out
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import matplotlib.pyplot as plt
+
+    from .simulation import simulate
+
+    t0 = time.perf_counter()
+    sc = _load(args.scenario)
+    variants = _parse_variants(args.variant or [])
+    var_sc = {name: sc.replace(ch) for name, ch in variants.items()}
+    res = simulate(sc)
+    var_res = {name: simulate(v) for name, v in var_sc.items()}
+    out = Path(args.out)
+    fig = res.plot(units=args.units)
+    figs = {"speed_distance": fig}
+    if var_res:
+        from .plotting import compare_figure
+
+        figs["compare"] = compare_figure([res, *var_res.values()], ["base", *var_res.keys()], units=args.units)
+
+    def fig_writer(f, fmt):
+        return lambda p: f.savefig(p, dpi=150, format=fmt)
+
+    files = {}
+    for name, f in figs.items():
+        files[f"{name}.png"] = fig_writer(f, "png")
+        files[f"{name}.svg"] = fig_writer(f, "svg")
+    files["trace.csv"] = lambda p: res.trace.to_csv(p, index=False, float_format="%.9g")
+    files["outcome.json"] = lambda p: p.write_text(res.to_json(), encoding="utf-8")
+    for name, r in var_res.items():
+        files[f"outcome_{name}.json"] = lambda p, r=r: p.write_text(r.to_json(), encoding="utf-8")
+    write_atomically(out, files)
+    for f in figs.values():
+        plt.close(f)
+    print(res.summary_text(args.units))
+    for name, r in var_res.items():
+        o = r.outcome
+        from .report_text import KIND_TEXT, fmt_dist, fmt_speed
+
+        print(
+            f"variant {name}: {KIND_TEXT[o.kind]} at {fmt_dist(o.position_m, args.units)}, {fmt_speed(o.speed_mps, args.units)}"
+        )
+    print(f"wrote {', '.join(sorted(files))} to {out}/ in {time.perf_counter() - t0:.2f} s")
+    return 0
+
+
+def _add_run(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument("--out", default="out", help="output folder (default: out)")
+    p.add_argument("--units", choices=("us", "si"), default="us", help="units of plots and summary")
+    p.add_argument(
+        "--variant",
+        action="append",
+        metavar="NAME:KEY=VALUE[,KEY=VALUE]",
+        help="a counterfactual run overlaid on the base, e.g. ramp:driver.take_ramp=0 (repeatable)",
+    )
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    sc = _load(args.scenario)
+    sc.to_kernel()
+    print(f"{args.scenario}: ok ({sc.name}, hash {sc.hash})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="gradesim", description="Runaway heavy trucks on mountain grades: simulate, sweep, report."
+    )
+    parser.add_argument("--version", action="version", version=f"gradesim {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("run", help="simulate one scenario: plots, trace, outcome")
+    _add_run(p)
+    p.set_defaults(func=cmd_run)
+    p = sub.add_parser("check", help="validate a scenario file without running it")
+    p.add_argument("scenario")
+    p.set_defaults(func=cmd_check)
+    _load_plugins()
+    for name, (help_, add_args, handler) in sorted(_SUBCOMMANDS.items()):
+        p = sub.add_parser(name, help=help_)
+        add_args(p)
+        p.set_defaults(func=handler)
+    return parser
+
+
+def _load_plugins() -> None:
+    """Import the modules that register subcommands (optional ones may be absent)."""
+    import importlib
+
+    for mod in ("validation", "gsrs", "brake_test", "sweep_cli", "report"):
+        try:
+            importlib.import_module(f"gradesim.{mod}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"gradesim.{mod}":
+                raise
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from .scenario import ScenarioError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (ScenarioError, UserError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

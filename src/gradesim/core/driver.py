@@ -1,0 +1,71 @@
+"""Driver braking: the applied chamber pressure as a function of the mode.
+
+Strategies (codes in :mod:`layout`): ``none``; ``steady`` (a fixed
+application); ``snub`` (full-band braking between target +/- band, switched at
+located events: the CDL-manual method); ``target`` (PI speed controller,
+saturating at full application); ``fan`` (repeated full applications).
+
+Between switches the applied pressure follows the command with a first-order
+lag ``p(t) = p_cmd + (p_from - p_cmd) exp(-(t - t_switch)/tau)``; it is written
+in closed form so the lag adds no stiff state.  Application is limited by
+the reservoir pressure.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ._jit import njit
+from .layout import (
+    M_P_CMD,
+    M_P_FROM,
+    M_STRATEGY,
+    M_T_SWITCH,
+    M_V_TARGET,
+    P_KI,
+    P_KP,
+    P_P_MAX,
+    P_P_TAU,
+    STRAT_TARGET,
+    Y_EINT,
+    Y_PRES,
+    Y_V,
+)
+
+
+@njit
+def commanded_pressure_unlimited(t, y, P, mode):
+    """Applied pressure before the reservoir limit. [Pa]"""
+    if mode[M_STRATEGY] == STRAT_TARGET:
+        p = P[P_KP] * (y[Y_V] - mode[M_V_TARGET]) + P[P_KI] * y[Y_EINT]
+        if p < 0.0:
+            return 0.0
+        pmax = P[P_P_MAX]
+        return pmax if p > pmax else p
+    tau = P[P_P_TAU]
+    cmd = mode[M_P_CMD]
+    if tau <= 0.0:
+        return cmd
+    return cmd + (mode[M_P_FROM] - cmd) * math.exp(-(t - mode[M_T_SWITCH]) / tau)
+
+
+@njit
+def applied_pressure(t, y, P, mode):
+    """Chamber pressure actually applied: the command, limited by reservoir air. [Pa]"""
+    p = commanded_pressure_unlimited(t, y, P, mode)
+    pres = y[Y_PRES]
+    if pres < 0.0:
+        pres = 0.0
+    return p if p < pres else pres
+
+
+@njit
+def controller_integral_rate(y, P, mode):
+    """d/dt of the target controller's integral, frozen when saturated (anti-windup)."""
+    if mode[M_STRATEGY] != STRAT_TARGET:
+        return 0.0
+    err = y[Y_V] - mode[M_V_TARGET]
+    p = P[P_KP] * err + P[P_KI] * y[Y_EINT]
+    if (p >= P[P_P_MAX] and err > 0.0) or (p <= 0.0 and err < 0.0):
+        return 0.0
+    return err

@@ -1,0 +1,70 @@
+"""Road-load forces on the truck: gravity, rolling resistance, aero drag, arrester bed.
+
+All functions take and return SI floats.  Sign convention: forces are
+magnitudes; the caller adds gravity along the direction of travel and subtracts
+the resistances (the truck never reverses: a stop ends the simulation).
+"""
+
+from __future__ import annotations
+
+from ._jit import njit
+
+ISA_RHO0 = 1.225  # sea-level density [kg/m^3], ICAO standard atmosphere
+ISA_K = 2.25577e-5  # [1/m]
+ISA_EXP = 4.2559  # troposphere exponent
+
+
+@njit
+def air_density_isa(elevation_m):
+    """Air density of the ICAO standard atmosphere (troposphere). [kg/m^3]
+
+    ``rho = 1.225 (1 - 2.25577e-5 h)^4.2559``, h in m.  At 7,500 ft (2,286 m)
+    this gives 0.972 kg/m^3, 21 % thinner than at sea level.
+
+    References: ICAO Doc 7488/3, Manual of the ICAO Standard Atmosphere (1993).
+    """
+    base = 1.0 - ISA_K * elevation_m
+    if base < 0.1:
+        base = 0.1
+    return ISA_RHO0 * base**ISA_EXP
+
+
+@njit
+def gravity_along_path(mass_kg, g, sin_theta):
+    """Component of weight along the path, positive forward (downhill is sin < 0). [N]
+
+    ``F = -m g sin(theta)``: a downhill grade (sin_theta < 0) pushes the truck on.
+    This is the one place the grade sign is turned into a force.
+    """
+    return -mass_kg * g * sin_theta
+
+
+@njit
+def rolling_resistance(crr0, crr2, speed_mps, mass_kg, g, cos_theta):
+    """Tyre rolling resistance ``(c0 + c2 v^2) m g cos(theta)``. [N]
+
+    Defaults follow Wong's fit for truck tyres on concrete,
+    ``f_r = 0.006 + 0.23e-6 V^2`` with V in km/h, i.e. c2 = 2.98e-6 s^2/m^2.
+
+    References: J.Y. Wong, Theory of Ground Vehicles, 4th ed., Wiley 2008, sec. 1.2.
+    """
+    return (crr0 + crr2 * speed_mps * speed_mps) * mass_kg * g * cos_theta
+
+
+@njit
+def aero_drag(rho, cda_m2, speed_mps):
+    """Aerodynamic drag ``0.5 rho Cd A v^2`` in still air. [N]"""
+    return 0.5 * rho * cda_m2 * speed_mps * speed_mps
+
+
+@njit
+def arrester_bed(bed_r, mass_kg, g, cos_theta):
+    """Retarding force of an arrester bed, ``R m g cos(theta)``. [N]
+
+    R is the bed's rolling resistance expressed as equivalent grade (AASHTO
+    Green Book, Table 3-5 / sec. 10.9.x: pea gravel 0.25, sand 0.15, loose
+    gravel 0.10 ...).  On the bed it *replaces* tyre rolling resistance; with
+    gravity on the ramp grade G the deceleration is g (R + G) and the stopping
+    length ``V^2 / (30 (R + G))`` [ft, mph] of AASHTO follows.
+    """
+    return bed_r * mass_kg * g * cos_theta

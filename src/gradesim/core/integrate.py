@@ -1,0 +1,522 @@
+"""Adaptive Dormand-Prince 5(4) with dense output and event location, in numba.
+
+The tableau, the 4th-order dense-output matrix and the step-size control are
+those of SciPy's ``RK45`` (Dormand & Prince 1980; Shampine 1986 for the
+interpolant; ``scipy/integrate/_ivp/rk.py``), so for the same right-hand side
+it takes the same steps, which makes it easy to test against SciPy.  Events
+are checked at step ends and located on the interpolant with the Illinois
+method; the integration restarts at each located event with the new mode.
+
+One simulation allocates its scratch once; nothing is allocated per step.
+
+References
+----------
+J.R. Dormand, P.J. Prince, "A family of embedded Runge-Kutta formulae",
+J. Comput. Appl. Math. 6 (1980) 19-26.
+L.F. Shampine, "Some practical Runge-Kutta formulas", Math. Comp. 46 (1986).
+E. Hairer, S.P. Norsett, G. Wanner, Solving ODEs I, 2nd ed., sec. II.4 (step
+size selection) and II.6 (dense output).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._jit import njit
+from .events import (
+    eval_events,
+    handle_event,
+    hottest_drum,
+    initial_state,
+    process_effects,
+    skip_passed,
+)
+from .layout import (
+    KIND_FAILED,
+    KIND_TIME_LIMIT,
+    M_E_SHIFT,
+    M_GEAR,
+    M_N_APPLY,
+    M_RAMP,
+    M_T_HOT,
+    M_T_LOW_AIR,
+    M_T_OVERSPEED,
+    ND,
+    NE,
+    NM,
+    NS,
+    NY,
+    NY_ERR,
+    P_ATOL,
+    P_DT_OUT,
+    P_MAX_STEP,
+    P_N_ACTIONS,
+    P_RTOL,
+    P_T_MAX,
+    R_M0,
+    R_T,
+    R_Y0,
+    S_E_SHIFT,
+    S_GEAR,
+    S_KIND,
+    S_N_APPLY,
+    S_NREJ,
+    S_NRHS,
+    S_NROWS,
+    S_NSTEP,
+    S_PRES_MIN,
+    S_RAMP,
+    S_S,
+    S_T,
+    S_T_HOT,
+    S_T_LOW_AIR,
+    S_T_OVERSPEED,
+    S_TMAX,
+    S_TRUNC,
+    S_V,
+    S_VMAX,
+    S_Y0,
+    Y_PRES,
+    Y_S,
+    Y_V,
+)
+from .rhs import evaluate
+
+# --- Dormand-Prince 5(4) tableau (as in scipy.integrate.RK45)
+C2, C3, C4, C5 = 1 / 5, 3 / 10, 4 / 5, 8 / 9
+A21 = 1 / 5
+A31, A32 = 3 / 40, 9 / 40
+A41, A42, A43 = 44 / 45, -56 / 15, 32 / 9
+A51, A52, A53, A54 = 19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729
+A61, A62, A63, A64, A65 = 9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656
+B1, B3, B4, B5, B6 = 35 / 384, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84
+E1, E3, E4, E5, E6, E7 = -71 / 57600, 71 / 16695, -71 / 1920, 17253 / 339200, -22 / 525, 1 / 40
+
+DENSE = np.array(
+    [
+        [1.0, -8048581381 / 2820520608, 8663915743 / 2820520608, -12715105075 / 11282082432],
+        [0.0, 0.0, 0.0, 0.0],
+        [0.0, 131558114200 / 32700410799, -68118460800 / 10900136933, 87487479700 / 32700410799],
+        [0.0, -1754552775 / 470086768, 14199869525 / 1410260304, -10690763975 / 1880347072],
+        [
+            0.0,
+            127303824393 / 49829197408,
+            -318862633887 / 49829197408,
+            701980252875 / 199316789632,
+        ],
+        [0.0, -282668133 / 205662961, 2019193451 / 616988883, -1453857185 / 822651844],
+        [0.0, 40617522 / 29380423, -110615467 / 29380423, 69997945 / 29380423],
+    ]
+)
+
+SAFETY = 0.9
+MIN_FACTOR = 0.2
+MAX_FACTOR = 10.0
+ERR_EXP = -1.0 / 5.0
+MAX_STEPS = 2_000_000
+EVENT_TOL_S = 1e-10  # event time tolerance [s]
+
+
+@njit
+def rk_step(t, y, f, h, P, road, ramps, mode, K, y_new, tmp, diag, work):
+    """One Dormand-Prince step from (t, y) with f = f(t, y); fills K and y_new."""
+    n = y.shape[0]
+    for i in range(n):
+        K[0, i] = f[i]
+    for i in range(n):
+        tmp[i] = y[i] + h * A21 * K[0, i]
+    evaluate(t + C2 * h, tmp, P, road, ramps, mode, K[1], diag, work)
+    for i in range(n):
+        tmp[i] = y[i] + h * (A31 * K[0, i] + A32 * K[1, i])
+    evaluate(t + C3 * h, tmp, P, road, ramps, mode, K[2], diag, work)
+    for i in range(n):
+        tmp[i] = y[i] + h * (A41 * K[0, i] + A42 * K[1, i] + A43 * K[2, i])
+    evaluate(t + C4 * h, tmp, P, road, ramps, mode, K[3], diag, work)
+    for i in range(n):
+        tmp[i] = y[i] + h * (A51 * K[0, i] + A52 * K[1, i] + A53 * K[2, i] + A54 * K[3, i])
+    evaluate(t + C5 * h, tmp, P, road, ramps, mode, K[4], diag, work)
+    for i in range(n):
+        tmp[i] = y[i] + h * (A61 * K[0, i] + A62 * K[1, i] + A63 * K[2, i] + A64 * K[3, i] + A65 * K[4, i])
+    evaluate(t + h, tmp, P, road, ramps, mode, K[5], diag, work)
+    for i in range(n):
+        y_new[i] = y[i] + h * (B1 * K[0, i] + B3 * K[2, i] + B4 * K[3, i] + B5 * K[4, i] + B6 * K[5, i])
+    evaluate(t + h, y_new, P, road, ramps, mode, K[6], diag, work)
+
+
+@njit
+def error_norm(K, h, y, y_new, rtol, atol):
+    """RMS of the embedded error estimate over the error-controlled states."""
+    acc = 0.0
+    for i in range(NY_ERR):
+        e = h * (E1 * K[0, i] + E3 * K[2, i] + E4 * K[3, i] + E5 * K[4, i] + E6 * K[5, i] + E7 * K[6, i])
+        sc = atol + rtol * max(abs(y[i]), abs(y_new[i]))
+        acc += (e / sc) ** 2
+    return math.sqrt(acc / NY_ERR)
+
+
+@njit
+def dense_eval(y, K, h, theta, out):
+    """4th-order interpolant at fraction ``theta`` of the step (SciPy RK45's)."""
+    x1 = theta
+    x2 = x1 * theta
+    x3 = x2 * theta
+    x4 = x3 * theta
+    for i in range(y.shape[0]):
+        q = 0.0
+        for j in range(7):
+            kij = K[j, i]
+            if kij != 0.0:
+                q += kij * (DENSE[j, 0] * x1 + DENSE[j, 1] * x2 + DENSE[j, 2] * x3 + DENSE[j, 3] * x4)
+        out[i] = y[i] + h * q
+
+
+@njit
+def initial_step(t, y, f, P, road, ramps, mode, rtol, atol, max_step, tmp, f1, diag, work):
+    """SciPy's ``select_initial_step`` (Hairer, Norsett & Wanner, sec. II.4)."""
+    d0 = 0.0
+    d1 = 0.0
+    for i in range(NY_ERR):
+        sc = atol + abs(y[i]) * rtol
+        d0 += (y[i] / sc) ** 2
+        d1 += (f[i] / sc) ** 2
+    d0 = math.sqrt(d0 / NY_ERR)
+    d1 = math.sqrt(d1 / NY_ERR)
+    h0 = 1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1
+    for i in range(y.shape[0]):
+        tmp[i] = y[i] + h0 * f[i]
+    evaluate(t + h0, tmp, P, road, ramps, mode, f1, diag, work)
+    d2 = 0.0
+    for i in range(NY_ERR):
+        sc = atol + abs(y[i]) * rtol
+        d2 += ((f1[i] - f[i]) / sc) ** 2
+    d2 = math.sqrt(d2 / NY_ERR) / h0
+    if d1 <= 1e-15 and d2 <= 1e-15:
+        h1 = max(1e-6, h0 * 1e-3)
+    else:
+        h1 = (0.01 / max(d1, d2)) ** 0.2
+    return min(100.0 * h0, h1, max_step)
+
+
+@njit
+def crossed(gv, direction):
+    return gv >= 0.0 if direction > 0.0 else gv <= 0.0
+
+
+@njit
+def locate(i, t, y, K, h, g_lo, g_hi, direction, P, road, ramps, actions, mode, at, ad, ytmp, gb, db):
+    """Fraction of the step at which event ``i`` fires (Illinois on the interpolant).
+
+    Returns the smallest fraction found on the crossed side of the root.
+    """
+    lo = 0.0
+    hi = 1.0
+    side = 0
+    for it in range(200):
+        if (hi - lo) * abs(h) <= EVENT_TOL_S:
+            break
+        if it % 8 == 7 or g_lo == g_hi:
+            c = 0.5 * (lo + hi)
+        else:
+            c = lo + g_lo * (hi - lo) / (g_lo - g_hi)
+            if not (lo < c < hi):
+                c = 0.5 * (lo + hi)
+        dense_eval(y, K, h, c, ytmp)
+        eval_events(t + c * h, ytmp, P, road, ramps, actions, mode, at, ad, gb, db)
+        gc = gb[i]
+        if crossed(gc, direction):
+            hi = c
+            g_hi = gc
+            if side == 1:
+                g_lo *= 0.5
+            side = 1
+        else:
+            lo = c
+            g_lo = gc
+            if side == -1:
+                g_hi *= 0.5
+            side = -1
+    return hi
+
+
+@njit
+def settle(t, y, P, road, ramps, actions, mode, at, ad, g, d):
+    """Make the mode consistent with the state at (t, y) after an event or at the start.
+
+    A jump of the state (air drawn by an application) or a new mode can leave an
+    event already on its crossed side; such events fire now, in index order,
+    until none is left.  Returns a terminal outcome kind or -1; fills g, d.
+    """
+    skip_passed(t, y, P, ramps, actions, mode, at)
+    process_effects(t, y, P, ramps, actions, mode, at, ad)
+    for _ in range(4 * NE):
+        eval_events(t, y, P, road, ramps, actions, mode, at, ad, g, d)
+        fired = False
+        for i in range(NE):
+            if d[i] != 0.0 and crossed(g[i], d[i]):
+                k = handle_event(i, t, y, P, road, ramps, actions, mode, at, ad)
+                if k >= 0:
+                    return k
+                skip_passed(t, y, P, ramps, actions, mode, at)
+                process_effects(t, y, P, ramps, actions, mode, at, ad)
+                fired = True
+                break
+        if not fired:
+            return -1
+    return -1
+
+
+@njit
+def write_row(out, row, t, y, mode):
+    if row >= out.shape[0]:
+        return False
+    out[row, R_T] = t
+    for i in range(NY):
+        out[row, R_Y0 + i] = y[i]
+    for i in range(NM):
+        out[row, R_M0 + i] = mode[i]
+    return True
+
+
+@njit
+def integrate(P, road, ramps, actions, out, summary):
+    """Simulate one descent.
+
+    Parameters
+    ----------
+    P : float64[NP]  packed parameters (see :mod:`layout`)
+    road, ramps, actions : float64 2-D tables
+    out : float64[n_rows, ROW_COLS]  trace buffer (0 rows: no trace)
+    summary : float64[NS]  filled with the outcome
+
+    Returns the number of trace rows written.
+    """
+    n = NY
+    y = np.empty(n)
+    y_new = np.empty(n)
+    f = np.empty(n)
+    tmp = np.empty(n)
+    ytmp = np.empty(n)
+    K = np.zeros((7, n))
+    diag = np.empty(ND)
+    work = np.empty(4)
+    mode = np.empty(NM)
+    g_old = np.empty(NE)
+    d_old = np.empty(NE)
+    g_new = np.empty(NE)
+    d_new = np.empty(NE)
+    gb = np.empty(NE)
+    db = np.empty(NE)
+    theta_ev = np.empty(NE)
+    n_act = int(P[P_N_ACTIONS])
+    at = np.empty(max(n_act, 1))
+    ad = np.empty(max(n_act, 1))
+    for i in range(NS):
+        summary[i] = 0.0
+
+    rtol = P[P_RTOL]
+    atol = P[P_ATOL]
+    max_step = P[P_MAX_STEP] if P[P_MAX_STEP] > 0.0 else np.inf
+    t_max = P[P_T_MAX]
+    dt_out = P[P_DT_OUT]
+
+    t = 0.0
+    initial_state(P, road, actions, y, mode, at[:n_act], ad[:n_act])
+    kind = settle(t, y, P, road, ramps, actions, mode, at[:n_act], ad[:n_act], g_old, d_old)
+    evaluate(t, y, P, road, ramps, mode, f, diag, work)
+    nrhs = 1
+    h_abs = initial_step(t, y, f, P, road, ramps, mode, rtol, atol, max_step, tmp, y_new, diag, work)
+    nrhs += 1
+
+    row = 0
+    trunc = 0.0
+    if write_row(out, row, t, y, mode):
+        row += 1
+    elif out.shape[0] > 0:
+        trunc = 1.0
+    t_next_out = dt_out if dt_out > 0.0 else np.inf
+    vmax = y[Y_V]
+    tmax = hottest_drum(y)
+    pmin = y[Y_PRES]
+    nstep = 0
+    nrej = 0
+    step_rejected = False
+
+    while kind < 0:
+        if nstep >= MAX_STEPS:
+            kind = KIND_FAILED
+            break
+        if t >= t_max:
+            kind = KIND_TIME_LIMIT
+            break
+        # ---- one accepted step
+        min_step = 10.0 * abs(np.nextafter(t, np.inf) - t)
+        if h_abs > max_step:
+            h_abs = max_step
+        elif h_abs < min_step:
+            h_abs = min_step
+        step_rejected = False
+        failed = False
+        while True:
+            if h_abs < min_step:
+                failed = True
+                break
+            h = h_abs
+            t_new = t + h
+            if t_new > t_max:
+                t_new = t_max
+            h = t_new - t
+            h_abs = h
+            rk_step(t, y, f, h, P, road, ramps, mode, K, y_new, tmp, diag, work)
+            nrhs += 6
+            err = error_norm(K, h, y, y_new, rtol, atol)
+            if err < 1.0:
+                if err == 0.0:
+                    factor = MAX_FACTOR
+                else:
+                    factor = min(MAX_FACTOR, SAFETY * err**ERR_EXP)
+                if step_rejected:
+                    factor = min(1.0, factor)
+                h_abs *= factor
+                break
+            h_abs *= max(MIN_FACTOR, SAFETY * err**ERR_EXP)
+            step_rejected = True
+            nrej += 1
+        if failed:
+            kind = KIND_FAILED
+            break
+        nstep += 1
+
+        # ---- events in this step?
+        eval_events(t_new, y_new, P, road, ramps, actions, mode, at[:n_act], ad[:n_act], g_new, d_new)
+        theta_min = 2.0
+        for i in range(NE):
+            theta_ev[i] = 2.0
+            di = d_old[i]
+            if di == 0.0:
+                continue
+            if (not crossed(g_old[i], di)) and crossed(g_new[i], di):
+                th = locate(
+                    i,
+                    t,
+                    y,
+                    K,
+                    h,
+                    g_old[i],
+                    g_new[i],
+                    di,
+                    P,
+                    road,
+                    ramps,
+                    actions,
+                    mode,
+                    at[:n_act],
+                    ad[:n_act],
+                    ytmp,
+                    gb,
+                    db,
+                )
+                theta_ev[i] = th
+                if th < theta_min:
+                    theta_min = th
+
+        t_end = t_new if theta_min > 1.0 else t + theta_min * h
+        # ---- trace rows inside the step
+        if dt_out > 0.0:
+            while t_next_out < t_end:
+                dense_eval(y, K, h, (t_next_out - t) / h, ytmp)
+                if write_row(out, row, t_next_out, ytmp, mode):
+                    row += 1
+                else:
+                    trunc = 1.0
+                t_next_out += dt_out
+
+        if theta_min > 1.0:
+            t = t_new
+            for i in range(n):
+                y[i] = y_new[i]
+                f[i] = K[6, i]
+            for i in range(NE):
+                g_old[i] = g_new[i]
+                d_old[i] = d_new[i]
+            if dt_out <= 0.0:
+                if write_row(out, row, t, y, mode):
+                    row += 1
+                else:
+                    trunc = 1.0
+        else:
+            # step exactly to the event with the full 5th-order formula (the
+            # interpolant is one order lower); the root itself came from the interpolant
+            h_ev = t_end - t
+            rk_step(t, y, f, h_ev, P, road, ramps, mode, K, y_new, tmp, diag, work)
+            nrhs += 6
+            t = t_end
+            for i in range(n):
+                y[i] = y_new[i]
+            # every event whose root coincides with the earliest one fires now
+            tol = EVENT_TOL_S / abs(h) if h != 0.0 else 0.0
+            for i in range(NE):
+                if theta_ev[i] <= theta_min + 2.0 * tol:
+                    k = handle_event(i, t, y, P, road, ramps, actions, mode, at[:n_act], ad[:n_act])
+                    if k >= 0 and kind < 0:
+                        kind = k
+            if kind < 0:
+                kind = settle(t, y, P, road, ramps, actions, mode, at[:n_act], ad[:n_act], g_old, d_old)
+            if kind < 0:
+                evaluate(t, y, P, road, ramps, mode, f, diag, work)
+                nrhs += 1
+            if write_row(out, row, t, y, mode):
+                row += 1
+            else:
+                trunc = 1.0
+
+        if y[Y_V] > vmax:
+            vmax = y[Y_V]
+        th = hottest_drum(y)
+        if th > tmax:
+            tmax = th
+        if y[Y_PRES] < pmin:
+            pmin = y[Y_PRES]
+
+    if kind == KIND_TIME_LIMIT or kind == KIND_FAILED:
+        if write_row(out, row, t, y, mode):
+            row += 1
+    summary[S_KIND] = kind
+    summary[S_T] = t
+    summary[S_S] = y[Y_S]
+    summary[S_V] = y[Y_V] if y[Y_V] > 0.0 else 0.0
+    summary[S_VMAX] = vmax
+    summary[S_TMAX] = tmax
+    summary[S_RAMP] = mode[M_RAMP]
+    summary[S_NSTEP] = nstep
+    summary[S_NRHS] = nrhs
+    summary[S_NREJ] = nrej
+    summary[S_NROWS] = row
+    summary[S_TRUNC] = trunc
+    summary[S_E_SHIFT] = mode[M_E_SHIFT]
+    summary[S_T_LOW_AIR] = mode[M_T_LOW_AIR]
+    summary[S_T_OVERSPEED] = mode[M_T_OVERSPEED]
+    summary[S_T_HOT] = mode[M_T_HOT]
+    summary[S_N_APPLY] = mode[M_N_APPLY]
+    summary[S_PRES_MIN] = pmin
+    summary[S_GEAR] = mode[M_GEAR]
+    for i in range(n):
+        summary[S_Y0 + i] = y[i]
+    return row
+
+
+@njit
+def diagnostics(rows, P, road, ramps, diag_out):
+    """Recompute the RHS diagnostics (forces, strokes, rpm ...) for trace rows."""
+    n = NY
+    y = np.empty(n)
+    dy = np.empty(n)
+    mode = np.empty(NM)
+    work = np.empty(4)
+    for r in range(rows.shape[0]):
+        for i in range(n):
+            y[i] = rows[r, R_Y0 + i]
+        for i in range(NM):
+            mode[i] = rows[r, R_M0 + i]
+        evaluate(rows[r, R_T], y, P, road, ramps, mode, dy, diag_out[r], work)

@@ -1,0 +1,258 @@
+"""Index layout of the packed float64 arrays that cross into the numba core.
+
+Everything that enters :mod:`gradesim.core` is a float64 array, so one compiled
+version of each kernel serves every scenario (and the numba cache stays small).
+The names below are module-level integer constants: numba folds them at compile
+time.  :mod:`gradesim.scenario` fills the arrays with these indices, nothing
+else needs to know the numbers.
+
+Arrays
+------
+``y``        state vector (``NY``), the first ``NY_ERR`` are error-controlled
+``P``        scalar parameters (``NP``), brake groups in blocks of ``NB``
+``road``     (n, ROAD_COLS) rows: distance along road [m], elevation [m], sin(theta) of
+             the segment that starts there, grade (tan theta) of that segment
+``ramps``    (n, RAMP_COLS) rows: entrance position [m], length [m], grade, sin(theta),
+             bed rolling resistance R [-]
+``actions``  (n, ACT_COLS) rows of scripted driver decisions
+``mode``     (NM) discrete state switched only at located events
+"""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------- state vector
+Y_S = 0  # position along the path [m]
+Y_V = 1  # speed [m/s]
+Y_T0 = 2  # drum temperature, group 0..2 (steer, drive, trailer) [K]
+Y_PRES = 5  # reservoir air pressure, gauge [Pa]
+Y_EINT = 6  # integral of speed error for the `target` controller [m]
+NY_ERR = 7  # components under error control
+Y_E_BRAKE = 7  # energy into service brakes [J]
+Y_E_ENGINE = 8  # energy into engine brake + engine drag [J]
+Y_E_ROLL = 9  # rolling resistance [J]
+Y_E_AERO = 10  # aerodynamic drag [J]
+Y_E_BED = 11  # arrester bed (beyond tyre rolling resistance) [J]
+NY = 12
+
+NGROUPS = 3  # steer, drive, trailer
+GROUP_NAMES = ("steer", "drive", "trailer")
+
+# ---------------------------------------------------------------- parameters
+P_MASS = 0  # gross mass [kg]
+P_G = 1  # gravitational acceleration [m/s^2]
+P_ROT_FACTOR = 2  # rotating-mass factor of wheels/axles (m_eff = m (1 + f) + engine) [-]
+P_CDA = 3  # drag area Cd*A [m^2]
+P_CRR0 = 4  # rolling resistance, constant part [-]
+P_CRR2 = 5  # rolling resistance, quadratic part [s^2/m^2]
+P_RHO = 6  # fixed air density [kg/m^3]; <= 0 means ISA by elevation
+P_T_AMB = 7  # ambient temperature [K]
+P_MU_ROAD = 8  # tyre-road peak friction [-]
+P_ABS = 9  # 1: ABS holds peak friction, 0: locked wheels slide at P_SLIDE_RATIO * peak
+P_SLIDE_RATIO = 10  # sliding / peak friction [-]
+P_WHEEL_RADIUS = 11  # tyre rolling radius [m]
+P_AXLE_RATIO = 12  # final drive ratio [-]
+P_DRIVELINE_EFF = 13  # driveline efficiency [-]
+P_ENGINE_INERTIA = 14  # engine + flywheel inertia [kg m^2]
+P_N_IDLE = 15  # idle speed [rpm]
+P_N_MIN_EB = 16  # engine-brake power zero below this [rpm]
+P_N_RATED = 17  # rated (governed) speed [rpm]
+P_N_OVERSPEED = 18  # overspeed [rpm]
+P_EB_PMAX = 19  # engine-brake power at rated speed, high setting [W]
+P_EB_EXP = 20  # exponent of the engine-brake power curve [-]
+P_FRIC_T0 = 21  # engine friction torque at 0 rpm [N m]
+P_FRIC_T1 = 22  # engine friction torque slope [N m per 1000 rpm]
+P_OVERSPEED_EB_OFF = 23  # 1: overspeed ends engine braking
+P_N_GEARS = 24  # number of forward gears
+P_GEAR0 = 25  # gear ratios, P_GEAR0 + k - 1 for gear k (up to MAX_GEARS)
+MAX_GEARS = 20
+_B = P_GEAR0 + MAX_GEARS  # 45
+P_P_MAX = _B + 0  # full application pressure (treadle fully down) [Pa]
+P_P_TAU = _B + 1  # brake application/release time constant [s]
+P_V_RES = _B + 2  # reservoir volume [m^3]
+P_P_CUTIN = _B + 3  # governor cut-in [Pa]
+P_P_CUTOUT = _B + 4  # governor cut-out [Pa]
+P_COMPRESSOR_RATE = _B + 5  # reservoir pressure rise per engine rpm [Pa/s/rpm]
+P_P_LOW_AIR = _B + 6  # low-air warning [Pa]
+P_P_SPRING_RELEASE = _B + 7  # spring brakes fully released at or above [Pa]
+P_P_SPRING_FULL = _B + 8  # spring force as equivalent chamber pressure when air is gone [Pa]
+P_HEAT_FRACTION = _B + 9  # fraction of friction heat into the drum [-]
+P_EMISSIVITY = _B + 10  # drum emissivity [-]
+P_T_LIMIT = _B + 11  # temperature flagged as a limit (GSRS 500 degF) [K]
+P_REACTION = _B + 12  # driver reaction time [s]
+P_STRATEGY = _B + 13  # initial strategy code (see STRAT_*)
+P_P_STEADY = _B + 14  # application pressure for steady/snub [Pa]
+P_V_TARGET = _B + 15  # target speed [m/s]
+P_SNUB_BAND = _B + 16  # half band of snub braking [m/s]
+P_KP = _B + 17  # target controller gain [Pa per m/s]
+P_KI = _B + 18  # target controller integral gain [Pa per m]
+P_FAN_ON = _B + 19  # fanning: application duration [s]
+P_FAN_OFF = _B + 20  # fanning: release duration [s]
+P_GEAR_INIT = _B + 21  # initial gear (0 = neutral)
+P_EB_INIT = _B + 22  # initial engine-brake level 0..3
+P_TAKE_RAMP = _B + 23  # ramp index, -1 none, -2 auto
+P_AUTO_RAMP_V = _B + 24  # auto: take a ramp reached above this speed [m/s]
+P_AUTO_RAMP_T = _B + 25  # auto: ... or with a drum hotter than this [K]
+P_QUEUE = _B + 26  # stopped traffic position [m]; < 0: none
+P_ROAD_END = _B + 27  # end of simulated road [m]
+P_T_MAX = _B + 28  # simulated time limit [s]
+P_RTOL = _B + 29
+P_ATOL = _B + 30
+P_MAX_STEP = _B + 31  # [s]
+P_DT_OUT = _B + 32  # trace interval [s]; <= 0: every step
+P_N_ROAD = _B + 33  # rows used in road
+P_N_RAMPS = _B + 34
+P_N_ACTIONS = _B + 35
+P_SHIFT_TIME = _B + 36  # time in neutral during a successful shift [s]
+P_AIR_DRAW = _B + 37  # reservoir pressure drop per Pa of applied pressure (V_ch/V_res) [-]
+P_V0 = _B + 38  # initial speed [m/s]
+P_S0 = _B + 39  # initial position [m]
+P_PRES0 = _B + 40  # initial reservoir pressure [Pa]
+P_N_ACT_DIST = _B + 41  # the first P_N_ACT_DIST actions are distance-triggered (sorted)
+_G = _B + 42
+# Brake group blocks: P_BRK + g * NB + offset
+P_BRK = _G
+B_N_ENDS = 0  # wheel ends in the group (0: group absent)
+B_AREA = 1  # chamber effective area [m^2]
+B_P_TH = 2  # push-out threshold pressure [Pa]
+B_STROKE_REST = 3  # free stroke (lining contact), cold drum [m]
+B_COMPLIANCE = 4  # stroke per Pa above threshold [m/Pa]
+B_STROKE_MAX = 5  # rated (maximum) stroke of the chamber [m]
+B_ROLLOFF = 6  # width of the force drop before maximum stroke [m]
+B_SLACK = 7  # slack adjuster length [m]
+B_TORQUE_RATIO = 8  # drum torque / cam torque at the reference friction [-]
+B_MU_REF = 9  # lining friction at which B_TORQUE_RATIO holds [-]
+B_DRUM_DIAM = 10  # drum inner diameter [m]
+B_EXPANSION = 11  # thermal expansion coefficient of the drum [1/K]
+B_STROKE_GAIN = 12  # pushrod travel per unit drum diameter growth [-]
+B_T_REF = 13  # temperature at which the brake was adjusted [K]
+B_HEAT_CAP = 14  # effective heat capacity per wheel end [J/K]
+B_AREA_COOL = 15  # cooled surface per wheel end [m^2]
+B_H0 = 16  # convection h = h0 + h1 v^0.8 [W/m^2/K]
+B_H1 = 17  # [W/m^2/K per (m/s)^0.8]
+B_LOAD_SHARE = 18  # fraction of the weight on this group [-]
+B_SPRING = 19  # 1: group has spring brakes
+B_T_INIT = 20  # initial drum temperature [K]
+B_MU_N = 21  # points in the friction curve
+B_MU_T0 = 22  # temperatures [K] at B_MU_T0 .. + MU_POINTS - 1
+MU_POINTS = 8
+B_MU_V0 = B_MU_T0 + MU_POINTS  # friction values
+NB = B_MU_V0 + MU_POINTS
+NP = P_BRK + NGROUPS * NB
+
+# ---------------------------------------------------------------- tables
+ROAD_X, ROAD_Z, ROAD_SIN, ROAD_GRADE = 0, 1, 2, 3
+ROAD_COLS = 4
+RAMP_POS, RAMP_LEN, RAMP_GRADE, RAMP_SIN, RAMP_R = 0, 1, 2, 3, 4
+RAMP_COLS = 5
+
+# actions: trigger kind, trigger value, action code, value, value2
+ACT_TRIGGER, ACT_AT, ACT_CODE, ACT_V1, ACT_V2, ACT_V3 = 0, 1, 2, 3, 4, 5
+ACT_COLS = 6
+TRIG_DISTANCE, TRIG_TIME = 0.0, 1.0
+DO_SHIFT = 0.0  # V1 gear (0 neutral); V2 1 = the shift fails; V3 neutral time (inf: for good)
+DO_ENGINE_BRAKE = 1.0  # V1 level 0..3
+DO_RELEASE = 2.0  # stop braking: strategy none
+DO_STRATEGY = 3.0  # V1 strategy code, V2 pressure [Pa], V3 target speed [m/s] (<0 keep)
+DO_TAKE_RAMP = 4.0  # V1 ramp index (-1 none, -2 auto)
+
+STRAT_NONE, STRAT_STEADY, STRAT_SNUB, STRAT_TARGET, STRAT_FAN = 0.0, 1.0, 2.0, 3.0, 4.0
+
+# ---------------------------------------------------------------- mode vector
+M_SEG = 0  # current road segment (row of road)
+M_GEAR = 1  # engaged gear, 0 neutral
+M_EB = 2  # engine-brake level 0..3
+M_RAMP = 3  # ramp being run, -1 on the road
+M_NEXT_RAMP = 4  # next ramp entrance ahead
+M_TAKE_RAMP = 5  # decision: ramp index, -1 none, -2 auto
+M_STRATEGY = 6
+M_BRAKE_ON = 7  # snub / fan: 1 while applied
+M_P_CMD = 8  # commanded pressure after the current switch [Pa]
+M_P_FROM = 9  # applied pressure at the switch [Pa]
+M_T_SWITCH = 10  # time of the switch [s]
+M_P_STEADY = 11
+M_V_TARGET = 12
+M_NEXT_DACT = 13  # next distance-triggered action not yet triggered
+M_NEXT_TACT = 14  # next time-triggered action not yet triggered
+M_COMPRESSOR = 15  # 1: compressor loaded (pumping)
+M_FAN_NEXT = 16  # time of the next fan toggle [s]
+M_NEUTRAL_UNTIL = 17  # time when a pending gear engages [s]; inf none
+M_PENDING_GEAR = 18
+M_EB_DISABLED = 19  # overspeed ended engine braking
+M_N_APPLY = 20  # count of brake applications
+M_OVERSPEED = 21  # 1 while above overspeed
+M_LOW_AIR = 22  # 1 once low-air warning reached
+M_T_LOW_AIR = 23  # time of the first low-air warning [s]; -1 none
+M_T_OVERSPEED = 24  # time of the first overspeed [s]; -1 none
+M_E_SHIFT = 25  # kinetic energy lost in driveline re-synchronisation at shifts [J]
+M_T_HOT = 26  # time the hottest drum first passed P_T_LIMIT [s]; -1 none
+M_HOT = 27
+M_RAMP_Z0 = 28  # elevation of the ramp entrance [m]
+NM = 29
+
+# ---------------------------------------------------------------- events
+E_SEG, E_END, E_QUEUE, E_STOP, E_RAMP_ENTRY, E_RAMP_END = 0, 1, 2, 3, 4, 5
+E_SNUB, E_FAN, E_ACTION_D, E_ACTION_T, E_EFFECT, E_NEUTRAL = 6, 7, 8, 9, 10, 11
+E_COMPRESSOR, E_LOW_AIR, E_OVERSPEED, E_HOT = 12, 13, 14, 15
+NE = 16
+
+# ---------------------------------------------------------------- outcome
+KIND_STOPPED, KIND_RAMP_STOP, KIND_RAMP_OVERRUN, KIND_IMPACT = 0, 1, 2, 3
+KIND_END_OF_ROAD, KIND_TIME_LIMIT, KIND_FAILED = 4, 5, 6
+KIND_NAMES = (
+    "stopped",
+    "ramp_stop",
+    "ramp_overrun",
+    "impact",
+    "end_of_road",
+    "time_limit",
+    "failed",
+)
+
+# summary vector written by the integrator
+S_KIND = 0
+S_T = 1
+S_S = 2
+S_V = 3
+S_VMAX = 4
+S_TMAX = 5  # hottest drum [K]
+S_RAMP = 6  # ramp used, -1 none
+S_NSTEP = 7
+S_NRHS = 8
+S_NREJ = 9
+S_NROWS = 10  # trace rows written
+S_TRUNC = 11  # 1 if the trace buffer was too small
+S_E_SHIFT = 12
+S_T_LOW_AIR = 13
+S_T_OVERSPEED = 14
+S_T_HOT = 15
+S_N_APPLY = 16
+S_PRES_MIN = 17  # lowest reservoir pressure [Pa]
+S_GEAR = 18  # gear engaged at the end
+S_Y0 = 19  # final state copied at S_Y0 .. S_Y0 + NY - 1
+NS = S_Y0 + NY
+
+# trace row: t, y (NY), mode (NM)
+R_T = 0
+R_Y0 = 1
+R_M0 = 1 + NY
+ROW_COLS = 1 + NY + NM
+
+# diagnostics computed for every trace row
+D_GRADE = 0
+D_ELEV = 1
+D_F_GRAV = 2  # along the path, positive forward [N]
+D_F_ROLL = 3
+D_F_AERO = 4
+D_F_ENGINE = 5
+D_F_BRAKE = 6  # service + spring brakes, all groups [N]
+D_F_BED = 7
+D_RPM = 8
+D_P_APP = 9  # applied chamber pressure [Pa]
+D_M_EFF = 10
+D_RHO = 11
+D_FB0 = 12  # brake force per group [N]
+D_STROKE0 = 15  # pushrod stroke per group [m]
+D_MU0 = 18  # lining friction per group
+D_STROKEF0 = 21  # stroke factor (force left by the stroke) per group
+D_P_SPRING0 = 24  # spring-brake equivalent pressure per group [Pa]
+ND = 27

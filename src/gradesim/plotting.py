@@ -1,0 +1,222 @@
+"""Figures for people: speed vs distance with the road, ramps and traffic marked.
+
+Every ``plot_*`` function takes a matplotlib ``Axes`` and returns it; the
+``*_figure`` functions compose them and stamp version + scenario hash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .core import layout as L
+from .pack import GROUPS
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from .result import Result
+
+UNITS = {
+    "us": {"dist": ("mi", 1 / 1609.344), "speed": ("mph", 1 / 0.44704), "elev": ("ft", 1 / 0.3048)},
+    "si": {"dist": ("km", 1 / 1000.0), "speed": ("km/h", 3.6), "elev": ("m", 1.0)},
+}
+GROUP_COLORS = {"steer": "#1b9e77", "drive": "#d95f02", "trailer": "#7570b3"}
+KIND_MARK = {
+    "stopped": ("o", "#1a9850"),
+    "ramp_stop": ("o", "#1a9850"),
+    "ramp_overrun": ("X", "#d73027"),
+    "impact": ("X", "#d73027"),
+    "end_of_road": (">", "#555555"),
+    "time_limit": (">", "#555555"),
+    "failed": ("x", "black"),
+}
+
+
+def _check_units(units: str) -> dict[str, tuple[str, float]]:
+    if units not in UNITS:
+        raise ValueError(f"units must be 'us' or 'si', not {units!r}")
+    return UNITS[units]
+
+
+def temp_convert(t_K: np.ndarray, units: str) -> np.ndarray:
+    return (t_K - 273.15) * 1.8 + 32.0 if units == "us" else t_K - 273.15
+
+
+def mark_road_features(ax: Axes, res: Result, units: str = "us", labels: bool = True) -> Axes:
+    """Shade ramps and mark the stopped-traffic queue on a distance axis."""
+    u = _check_units(units)
+    fx = u["dist"][1]
+    ki = res.kernel_input
+    ramps = res.scenario.model.road.ramps
+    for k in range(ki.ramps.shape[0]):
+        pos = ki.ramps[k, L.RAMP_POS] * fx
+        ax.axvline(pos, color="#2c7fb8", lw=1.2, ls="--", zorder=1)
+        if labels:
+            name = ramps[k].name or f"ramp {k}"
+            ax.annotate(
+                f"{name}",
+                xy=(pos, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(3, -3),
+                textcoords="offset points",
+                va="top",
+                fontsize=8,
+                color="#2c7fb8",
+                rotation=90,
+            )
+    q = ki.P[L.P_QUEUE]
+    if q >= 0:
+        ax.axvline(q * fx, color="#d73027", lw=1.5, zorder=1)
+        if labels:
+            ax.annotate(
+                "stopped traffic",
+                xy=(q * fx, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(-3, -3),
+                textcoords="offset points",
+                ha="right",
+                va="top",
+                fontsize=8,
+                color="#d73027",
+                rotation=90,
+            )
+    return ax
+
+
+def plot_speed_distance(
+    ax: Axes, res: Result, units: str = "us", label: str | None = None, color: str | None = None, mark: bool = True
+) -> Axes:
+    """Speed vs distance, with the outcome marked; ramp runs drawn dashed."""
+    u = _check_units(units)
+    tr = res.trace
+    x = tr["position_m"].to_numpy() * u["dist"][1]
+    v = tr["speed_mps"].to_numpy() * u["speed"][1]
+    on_ramp = tr["on_ramp"].to_numpy()
+    (line,) = ax.plot(np.where(on_ramp, np.nan, x), v, lw=2, label=label, color=color)
+    if on_ramp.any():
+        first = int(np.argmax(on_ramp))
+        sl = slice(max(first - 1, 0), None)
+        ax.plot(x[sl], v[sl], lw=2, ls="--", color=line.get_color())
+    if mark:
+        o = res.outcome
+        m, c = KIND_MARK[o.kind]
+        ax.plot(o.position_m * u["dist"][1], o.speed_mps * u["speed"][1], m, color=c, ms=10, mec="black", zorder=5)
+    limit = res.scenario.model.road.speed_limit
+    if limit is not None:
+        from .units import to_si
+
+        ax.axhline(to_si(limit, "speed") * u["speed"][1], color="grey", lw=1, ls=":", label="speed limit")
+    ax.set_ylabel(f"speed [{u['speed'][0]}]")
+    ax.set_xlabel(f"distance along road [{u['dist'][0]}]")
+    ax.set_ylim(bottom=0)
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def plot_brake_temperature(ax: Axes, res: Result, units: str = "us") -> Axes:
+    """Drum temperature per axle group vs distance, with the GSRS 500 degF limit."""
+    u = _check_units(units)
+    tr = res.trace
+    x = tr["position_m"].to_numpy() * u["dist"][1]
+    for grp in GROUPS:
+        col = f"brake_temp_{grp}_K"
+        if col in tr:
+            ax.plot(x, temp_convert(tr[col].to_numpy(), units), color=GROUP_COLORS[grp], lw=1.6, label=grp)
+    limit = temp_convert(np.array(res.kernel_input.P[L.P_T_LIMIT]), units)
+    ax.axhline(float(limit), color="#d73027", lw=1, ls=":", label="temperature limit")
+    ax.set_ylabel("brake drum [°F]" if units == "us" else "brake drum [°C]")
+    ax.set_xlabel(f"distance along road [{u['dist'][0]}]")
+    ax.legend(loc="upper left", fontsize=8, ncol=4, frameon=False)
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def plot_elevation(ax: Axes, res: Result, units: str = "us") -> Axes:
+    """Road elevation profile, with the path actually taken (a ramp) overlaid."""
+    u = _check_units(units)
+    road = res.kernel_input.road
+    fx, fz = u["dist"][1], u["elev"][1]
+    ax.fill_between(road[:, L.ROAD_X] * fx, road[:, L.ROAD_Z] * fz, road[:, L.ROAD_Z].min() * fz, color="#bbbbbb", lw=0)
+    ax.plot(road[:, L.ROAD_X] * fx, road[:, L.ROAD_Z] * fz, color="#555555", lw=1)
+    tr = res.trace
+    on = tr["on_ramp"].to_numpy()
+    if on.any():
+        ax.plot(tr["position_m"][on] * fx, tr["elevation_m"][on] * fz, color="#2c7fb8", lw=2, label="ramp")
+    ax.set_ylabel(f"elevation [{u['elev'][0]}]")
+    ax.set_xlabel(f"distance along road [{u['dist'][0]}]")
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def stamp(fig: Figure, res_or_hash: Any, extra: str = "") -> None:
+    """Provenance stamp: gradesim version, scenario hash and name."""
+    from . import __version__
+
+    if hasattr(res_or_hash, "scenario"):
+        sc = res_or_hash.scenario
+        text = f"gradesim {__version__} · scenario {sc.hash} · {sc.name}"
+    else:
+        text = f"gradesim {__version__} · {res_or_hash}"
+    if extra:
+        text += f" · {extra}"
+    fig.text(0.01, 0.005, text, fontsize=7, color="#666666", ha="left", va="bottom")
+
+
+def speed_distance_figure(res: Result, units: str = "us", title: str | None = None) -> Figure:
+    """The core product: speed vs distance over elevation and brake temperatures."""
+    from .report_text import KIND_TEXT, fmt_speed
+
+    fig, (ax_v, ax_t, ax_z) = plt.subplots(
+        3, 1, figsize=(10, 8.5), sharex=True, gridspec_kw={"height_ratios": [3, 2, 1.2]}, layout="constrained"
+    )
+    plot_speed_distance(ax_v, res, units)
+    mark_road_features(ax_v, res, units)
+    plot_brake_temperature(ax_t, res, units)
+    mark_road_features(ax_t, res, units, labels=False)
+    plot_elevation(ax_z, res, units)
+    mark_road_features(ax_z, res, units, labels=False)
+    for ax in (ax_v, ax_t):
+        ax.set_xlabel("")
+    o = res.outcome
+    ax_v.set_title(
+        title or f"{res.scenario.name}\n{KIND_TEXT[o.kind]} at {fmt_speed(o.speed_mps, units)}", fontsize=11, loc="left"
+    )
+    if ax_v.get_legend_handles_labels()[0]:
+        ax_v.legend(loc="lower left", fontsize=8, frameon=False)
+    stamp(fig, res)
+    return fig
+
+
+def compare_figure(
+    results: Sequence[Result], labels: Sequence[str], units: str = "us", title: str | None = None
+) -> Figure:
+    """Several runs overlaid on one speed-vs-distance plot (counterfactuals)."""
+    fig, (ax_v, ax_t) = plt.subplots(
+        2, 1, figsize=(10, 7), sharex=True, gridspec_kw={"height_ratios": [3, 2]}, layout="constrained"
+    )
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, (res, lab) in enumerate(zip(results, labels, strict=True)):
+        c = colors[i % len(colors)]
+        plot_speed_distance(ax_v, res, units, label=f"{lab}: {res.outcome.kind}", color=c)
+        u = _check_units(units)
+        tr = res.trace
+        hot = tr[[c_ for c_ in tr.columns if c_.startswith("brake_temp_")]].max(axis=1).to_numpy()
+        ax_t.plot(tr["position_m"] * u["dist"][1], temp_convert(hot, units), color=c, lw=1.6, label=lab)
+    mark_road_features(ax_v, results[0], units)
+    mark_road_features(ax_t, results[0], units, labels=False)
+    ax_t.set_ylabel("hottest drum [°F]" if units == "us" else "hottest drum [°C]")
+    ax_t.set_xlabel(f"distance along road [{_check_units(units)['dist'][0]}]")
+    ax_t.grid(True, alpha=0.3)
+    ax_v.set_xlabel("")
+    ax_v.legend(loc="lower left", fontsize=8, frameon=False)
+    ax_v.set_title(title or results[0].scenario.name, fontsize=11, loc="left")
+    stamp(fig, results[0], extra=f"{len(results)} runs")
+    return fig
