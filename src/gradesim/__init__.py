@@ -20,4 +20,26 @@ from .result import Outcome, Result
 from .scenario import Scenario, ScenarioError
 from .simulation import simulate
 
-__all__ = ["Outcome", "Result", "Scenario", "ScenarioError", "__version__", "simulate"]
+__all__ = [
+    "Outcome",
+    "Result",
+    "Scenario",
+    "ScenarioError",
+    "SweepResult",
+    "__version__",
+    "compare",
+    "simulate",
+    "sweep",
+]
+
+_LAZY = {"sweep": "sweep", "SweepResult": "sweep", "compare": "compare"}
+
+
+def __getattr__(name: str):
+    """Import the heavier parts (sweeps: xarray, zarr, dask) only when used."""
+    if name in _LAZY:
+        import importlib
+
+        module = importlib.import_module(f".{_LAZY[name]}", __name__)
+        return getattr(module, name)
+    raise AttributeError(f"module 'gradesim' has no attribute {name!r}")

@@ -20,11 +20,19 @@ EXIT_BAD_INPUT = 2
 _SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
 
 
-def subcommand(name: str, help: str):
-    """Register ``gradesim NAME``: decorate ``handler(args) -> int``; it gets ``handler.add_arguments``."""
+def subcommand(
+    name: str, help: str, add_arguments: Callable[[argparse.ArgumentParser], None] | None = None
+) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
+    """Register ``gradesim NAME`` from another module.
 
-    def deco(handler):
-        _SUBCOMMANDS[name] = (help, getattr(handler, "add_arguments", lambda p: None), handler)
+    Decorate ``handler(args) -> int``; ``add_arguments(parser)`` declares its
+    options.  The module must be listed in :func:`_load_plugins`.  Raise
+    :class:`UserError` or :class:`~gradesim.scenario.ScenarioError` for bad
+    input (exit code 2, one line, no traceback).
+    """
+
+    def deco(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        _SUBCOMMANDS[name] = (help, add_arguments or (lambda p: None), handler)
         return handler
 
     return deco
@@ -112,9 +120,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         o = r.outcome
         from .report_text import KIND_TEXT, fmt_dist, fmt_speed
 
-        print(
-            f"variant {name}: {KIND_TEXT[o.kind]} at {fmt_dist(o.position_m, args.units)}, {fmt_speed(o.speed_mps, args.units)}"
-        )
+        where = f"{fmt_dist(o.position_m, args.units)}, {fmt_speed(o.speed_mps, args.units)}"
+        print(f"variant {name}: {KIND_TEXT[o.kind]} at {where}")
     print(f"wrote {', '.join(sorted(files))} to {out}/ in {time.perf_counter() - t0:.2f} s")
     return 0
 

@@ -29,6 +29,7 @@ MPH = 0.44704
 STRATEGIES = {"none": 0.0, "steady": 1.0, "snub": 2.0, "target": 3.0, "fan": 4.0}
 ENGINE_BRAKE = {"off": 0.0, "low": 1.0, "medium": 2.0, "high": 3.0}
 GROUPS = L.GROUP_NAMES
+SNUB_PRESSURE = 40.0 * PSI  # default snub application [est], see pack()
 
 
 @dataclass
@@ -214,7 +215,9 @@ def pack(sc: Scenario) -> KernelInput:
         if p_app > p_full + 1.0:
             raise pk.err("driver.brake_pressure", f"{d.brake_pressure!r} exceeds the full application pressure")
     else:
-        p_app = p_full if d.strategy in ("snub", "fan") else 0.0
+        # snub: CDL manual, "just hard enough to feel a definite slowdown", ~5 mph in
+        # ~3 s; about 40 psi on a cold, adjusted 80,000 lb combination [est]
+        p_app = {"snub": min(SNUB_PRESSURE, p_full), "fan": p_full}.get(d.strategy, 0.0)
         if d.strategy == "steady":
             raise pk.err("driver.brake_pressure", "strategy 'steady' needs brake_pressure")
     P[L.P_P_STEADY] = p_app
