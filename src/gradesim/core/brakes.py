@@ -14,8 +14,6 @@ block ``base = P_BRK + g * NB`` (see :mod:`layout`).
 
 from __future__ import annotations
 
-import math
-
 from ._jit import njit
 from .layout import (
     B_AREA,
@@ -45,7 +43,7 @@ from .layout import (
 STEFAN_BOLTZMANN = 5.670374419e-8  # [W/m^2/K^4], CODATA 2018
 
 
-@njit
+@njit(inline="always")
 def lining_friction(temp_K, P, base):
     """Lining friction coefficient mu(T), piecewise linear in the preset's table.
 
@@ -66,7 +64,7 @@ def lining_friction(temp_K, P, base):
     return P[base + B_MU_V0 + n - 1]
 
 
-@njit
+@njit(inline="always")
 def contact_stroke(temp_K, P, base):
     """Pushrod travel to lining-drum contact. [m]
 
@@ -80,7 +78,7 @@ def contact_stroke(temp_K, P, base):
     return s if s > 0.0 else 0.0
 
 
-@njit
+@njit(inline="always")
 def pushrod_force(p_app, temp_K, P, base, out3):
     """Pushrod force of one chamber, limited by its stroke. [N]
 
@@ -121,7 +119,7 @@ def pushrod_force(p_app, temp_K, P, base, out3):
     return f
 
 
-@njit
+@njit(inline="always")
 def spring_pressure_equivalent(p_res, P):
     """Spring-brake force as an equivalent chamber pressure. [Pa]
 
@@ -138,7 +136,7 @@ def spring_pressure_equivalent(p_res, P):
     return P[P_P_SPRING_FULL] * x
 
 
-@njit
+@njit(inline="always")
 def wheel_end_force(p_app, temp_K, wheel_radius, P, base, out3):
     """Brake force at the tyre of one wheel end, before the tyre-road cap. [N]
 
@@ -155,22 +153,23 @@ def wheel_end_force(p_app, temp_K, wheel_radius, P, base, out3):
     return drum_torque / wheel_radius
 
 
-@njit
-def drum_cooling(temp_K, speed_mps, t_amb, emissivity, P, base):
+@njit(inline="always")
+def drum_cooling(temp_K, v_pow08, t_amb, emissivity, P, base):
     """Heat lost by one drum: forced convection + radiation. [W]
 
-    ``h(v) A (T - T_amb) + eps sigma A (T^4 - T_amb^4)``, ``h = h0 + h1 v^0.8``.
+    ``h(v) A (T - T_amb) + eps sigma A (T^4 - T_amb^4)``, ``h = h0 + h1 v^0.8``
+    (the exponent of turbulent forced convection, Nu ~ Re^0.8); the caller
+    passes ``v^0.8`` once for all groups.
     """
     a = P[base + B_AREA_COOL]
-    v = speed_mps if speed_mps > 0.0 else 0.0
-    h = P[base + B_H0] + P[base + B_H1] * math.pow(v, 0.8) if v > 0.0 else P[base + B_H0]
+    h = P[base + B_H0] + P[base + B_H1] * v_pow08
     t2 = temp_K * temp_K
     ta2 = t_amb * t_amb
     rad = emissivity * STEFAN_BOLTZMANN * a * (t2 * t2 - ta2 * ta2)
     return h * a * (temp_K - t_amb) + rad
 
 
-@njit
+@njit(inline="always")
 def drum_heat_capacity(P, base):
     """Effective heat capacity of one wheel end. [J/K]"""
     return P[base + B_HEAT_CAP]

@@ -33,7 +33,7 @@ from .layout import (
 )
 
 
-@njit
+@njit(inline="always")
 def commanded_pressure_unlimited(t, y, P, mode):
     """Applied pressure before the reservoir limit. [Pa]"""
     if mode[M_STRATEGY] == STRAT_TARGET:
@@ -49,7 +49,7 @@ def commanded_pressure_unlimited(t, y, P, mode):
     return cmd + (mode[M_P_FROM] - cmd) * math.exp(-(t - mode[M_T_SWITCH]) / tau)
 
 
-@njit
+@njit(inline="always")
 def applied_pressure(t, y, P, mode):
     """Chamber pressure actually applied: the command, limited by reservoir air. [Pa]"""
     p = commanded_pressure_unlimited(t, y, P, mode)
@@ -59,7 +59,7 @@ def applied_pressure(t, y, P, mode):
     return p if p < pres else pres
 
 
-@njit
+@njit(inline="always")
 def controller_integral_rate(y, P, mode):
     """d/dt of the target controller's integral, frozen when saturated (anti-windup)."""
     if mode[M_STRATEGY] != STRAT_TARGET:

@@ -133,7 +133,7 @@ from .powertrain import effective_mass, engine_rpm
 INACTIVE = 1.0
 
 
-@njit
+@njit(inline="always")
 def hottest_drum(y):
     tmax = y[Y_T0]
     for k in range(1, NGROUPS):
@@ -142,7 +142,7 @@ def hottest_drum(y):
     return tmax
 
 
-@njit
+@njit(inline="always")
 def next_effect_time(P, act_time, act_done):
     """Earliest time at which a triggered action takes effect (inf if none)."""
     best = np.inf

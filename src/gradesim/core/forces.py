@@ -14,7 +14,7 @@ ISA_K = 2.25577e-5  # [1/m]
 ISA_EXP = 4.2559  # troposphere exponent
 
 
-@njit
+@njit(inline="always")
 def air_density_isa(elevation_m):
     """Air density of the ICAO standard atmosphere (troposphere). [kg/m^3]
 
@@ -29,7 +29,7 @@ def air_density_isa(elevation_m):
     return ISA_RHO0 * base**ISA_EXP
 
 
-@njit
+@njit(inline="always")
 def gravity_along_path(mass_kg, g, sin_theta):
     """Component of weight along the path, positive forward (downhill is sin < 0). [N]
 
@@ -39,7 +39,7 @@ def gravity_along_path(mass_kg, g, sin_theta):
     return -mass_kg * g * sin_theta
 
 
-@njit
+@njit(inline="always")
 def rolling_resistance(crr0, crr2, speed_mps, mass_kg, g, cos_theta):
     """Tyre rolling resistance ``(c0 + c2 v^2) m g cos(theta)``. [N]
 
@@ -51,13 +51,13 @@ def rolling_resistance(crr0, crr2, speed_mps, mass_kg, g, cos_theta):
     return (crr0 + crr2 * speed_mps * speed_mps) * mass_kg * g * cos_theta
 
 
-@njit
+@njit(inline="always")
 def aero_drag(rho, cda_m2, speed_mps):
     """Aerodynamic drag ``0.5 rho Cd A v^2`` in still air. [N]"""
     return 0.5 * rho * cda_m2 * speed_mps * speed_mps
 
 
-@njit
+@njit(inline="always")
 def arrester_bed(bed_r, mass_kg, g, cos_theta):
     """Retarding force of an arrester bed, ``R m g cos(theta)``. [N]
 

@@ -35,6 +35,8 @@ from .events import (
 )
 from .layout import (
     KIND_FAILED,
+    KIND_RAMP_STOP,
+    KIND_STOPPED,
     KIND_TIME_LIMIT,
     M_E_SHIFT,
     M_GEAR,
@@ -199,7 +201,7 @@ def initial_step(t, y, f, P, road, ramps, mode, rtol, atol, max_step, tmp, f1, d
     return min(100.0 * h0, h1, max_step)
 
 
-@njit
+@njit(inline="always")
 def crossed(gv, direction):
     return gv >= 0.0 if direction > 0.0 else gv <= 0.0
 
@@ -466,6 +468,12 @@ def integrate(P, road, ramps, actions, out, summary):
             if kind < 0:
                 evaluate(t, y, P, road, ramps, mode, f, diag, work)
                 nrhs += 1
+                # the dynamics may have changed abruptly (a brake application, a bed):
+                # restart the step size as at t0 rather than trusting the old one
+                h_new = initial_step(t, y, f, P, road, ramps, mode, rtol, atol, max_step, tmp, y_new, diag, work)
+                nrhs += 1
+                if h_new < h_abs:
+                    h_abs = h_new
             if write_row(out, row, t, y, mode):
                 row += 1
             else:
@@ -485,7 +493,8 @@ def integrate(P, road, ramps, actions, out, summary):
     summary[S_KIND] = kind
     summary[S_T] = t
     summary[S_S] = y[Y_S]
-    summary[S_V] = y[Y_V] if y[Y_V] > 0.0 else 0.0
+    stopped = kind == KIND_STOPPED or kind == KIND_RAMP_STOP
+    summary[S_V] = 0.0 if (stopped or y[Y_V] < 0.0) else y[Y_V]
     summary[S_VMAX] = vmax
     summary[S_TMAX] = tmax
     summary[S_RAMP] = mode[M_RAMP]

@@ -25,7 +25,7 @@ from .layout import (
 RPM_PER_RAD_S = 60.0 / (2.0 * math.pi)
 
 
-@njit
+@njit(inline="always")
 def overall_ratio(gear, P):
     """Transmission x axle ratio in ``gear`` (0 = neutral -> 0)."""
     if gear < 0.5:
@@ -33,7 +33,7 @@ def overall_ratio(gear, P):
     return P[P_GEAR0 + int(gear) - 1] * P[P_AXLE_RATIO]
 
 
-@njit
+@njit(inline="always")
 def engine_rpm(speed_mps, gear, P):
     """Engine speed from road speed, ``n = v i_g i_a / r_w`` (idle in neutral). [rpm]"""
     i = overall_ratio(gear, P)
@@ -42,7 +42,7 @@ def engine_rpm(speed_mps, gear, P):
     return speed_mps * i / P[P_WHEEL_RADIUS] * RPM_PER_RAD_S
 
 
-@njit
+@njit(inline="always")
 def engine_brake_power(rpm, level, P):
     """Compression-release brake power absorbed at ``rpm``, setting 0..3. [W]
 
@@ -57,7 +57,7 @@ def engine_brake_power(rpm, level, P):
     return P[P_EB_PMAX] * (level / 3.0) * math.pow(x, P[P_EB_EXP])
 
 
-@njit
+@njit(inline="always")
 def engine_friction_power(rpm, P):
     """Motoring (friction + pumping) power of the engine dragged by the wheels. [W]
 
@@ -71,7 +71,7 @@ def engine_friction_power(rpm, P):
     return torque * fade * rpm / RPM_PER_RAD_S
 
 
-@njit
+@njit(inline="always")
 def engine_retarding_force(speed_mps, gear, level, P):
     """Force at the tyres from engine brake + engine drag in ``gear``. [N]
 
@@ -85,7 +85,7 @@ def engine_retarding_force(speed_mps, gear, level, P):
     return power / (P[P_DRIVELINE_EFF] * speed_mps)
 
 
-@njit
+@njit(inline="always")
 def effective_mass(gear, P):
     """Translational + rotating mass ``m (1 + f) + J_e (i_g i_a / r_w)^2``. [kg]
 

@@ -86,7 +86,7 @@ from .layout import (
 from .powertrain import effective_mass, engine_retarding_force, engine_rpm
 
 
-@njit
+@njit(inline="always")
 def path_geometry(s, road, ramps, mode, out2):
     """Elevation [m] at ``s`` and (sin theta, grade) of the current segment or ramp.
 
@@ -144,6 +144,7 @@ def evaluate(t, y, P, road, ramps, mode, dy, diag, work):
         mu_road *= P[P_SLIDE_RATIO]
     f_brake = 0.0
     t_amb = P[P_T_AMB]
+    v08 = math.pow(vpos, 0.8) if vpos > 0.0 else 0.0
     for grp in range(NGROUPS):
         base = P_BRK + grp * NB
         n_ends = P[base + B_N_ENDS]
@@ -170,7 +171,7 @@ def evaluate(t, y, P, road, ramps, mode, dy, diag, work):
         f_brake += fg
         if n_ends > 0.0:
             heat = P[P_HEAT_FRACTION] * fg * vpos / n_ends
-            cool = drum_cooling(temp, vpos, t_amb, P[P_EMISSIVITY], P, base)
+            cool = drum_cooling(temp, v08, t_amb, P[P_EMISSIVITY], P, base)
             dy[Y_T0 + grp] = (heat - cool) / P[base + B_HEAT_CAP]
         else:
             dy[Y_T0 + grp] = 0.0

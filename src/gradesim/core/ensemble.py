@@ -1,0 +1,140 @@
+"""Ensembles: ``prange`` over packed scenarios, each a call of the one :func:`integrate`.
+
+The kernels here add no physics.  They run :func:`gradesim.core.integrate.integrate`
+(the same compiled function :func:`gradesim.simulate` calls) once per scenario,
+on numba threads, and copy the outcome out of each summary vector.  Inputs are
+C-contiguous stacks of the arrays :func:`gradesim.pack.pack` makes for one
+scenario; tables may be padded with rows beyond the counts in ``P`` (the core
+reads only ``P_N_ROAD``, ``P_N_RAMPS`` and ``P_N_ACTIONS`` rows).
+
+Nothing is allocated per step; per scenario only the integrator's own scratch
+(as in a single simulation).  The parallel kernels are compiled on first use,
+so ``gradesim run`` never pays for them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import prange
+
+from ._jit import njit_parallel
+from .integrate import integrate
+from .layout import (
+    KIND_IMPACT,
+    R_Y0,
+    ROW_COLS,
+    S_KIND,
+    S_NRHS,
+    S_NSTEP,
+    S_RAMP,
+    S_S,
+    S_T,
+    S_TMAX,
+    S_TRUNC,
+    S_V,
+    S_VMAX,
+    Y_S,
+    Y_V,
+)
+
+# columns of the outcome table written by :func:`run_ensemble`
+O_KIND = 0  # outcome kind code (layout.KIND_*)
+O_S = 1  # final position along the path [m]
+O_V = 2  # final speed [m/s]
+O_T = 3  # final time [s]
+O_VMAX = 4  # highest speed [m/s]
+O_TMAX = 5  # hottest drum [K]
+O_IMPACT_V = 6  # impact speed [m/s]; 0 unless the outcome is an impact
+O_RAMP = 7  # ramp used, -1 none
+O_NSTEP = 8  # accepted integrator steps
+O_NRHS = 9  # right-hand-side evaluations
+NOUT = 10
+OUTCOME_COLUMNS = (
+    "kind",
+    "position_m",
+    "speed_mps",
+    "time_s",
+    "max_speed_mps",
+    "max_brake_temp_K",
+    "impact_speed_mps",
+    "ramp",
+    "n_steps",
+    "n_rhs",
+)
+
+
+@njit_parallel
+def run_ensemble(P, road, ramps, actions, summary, outcomes):  # pragma: no cover - numba
+    """Simulate ``P.shape[0]`` descents on all numba threads.
+
+    Parameters
+    ----------
+    P : float64[n, NP]
+        Packed parameters, one row per scenario.
+    road, ramps, actions : float64[n, rows, cols]
+        Packed tables, one block per scenario (padded rows are ignored).
+    summary : float64[n, NS]
+        Scratch, filled with each scenario's summary vector.
+    outcomes : float64[n, NOUT]
+        Filled with the outcome columns ``O_*``.
+    """
+    no_trace = np.empty((0, ROW_COLS))
+    n = P.shape[0]
+    for i in prange(n):
+        s = summary[i]
+        integrate(P[i], road[i], ramps[i], actions[i], no_trace, s)
+        o = outcomes[i]
+        o[O_KIND] = s[S_KIND]
+        o[O_S] = s[S_S]
+        o[O_V] = s[S_V]
+        o[O_T] = s[S_T]
+        o[O_VMAX] = s[S_VMAX]
+        o[O_TMAX] = s[S_TMAX]
+        o[O_IMPACT_V] = s[S_V] if s[S_KIND] == KIND_IMPACT else 0.0
+        o[O_RAMP] = s[S_RAMP]
+        o[O_NSTEP] = s[S_NSTEP]
+        o[O_NRHS] = s[S_NRHS]
+
+
+@njit_parallel
+def run_traces(P, road, ramps, actions, which, rows, grid, speed, truncated):  # pragma: no cover - numba
+    """Speed-vs-distance traces of the scenarios ``which``, resampled onto ``grid``.
+
+    Parameters
+    ----------
+    P, road, ramps, actions : as :func:`run_ensemble`
+    which : int64[k]
+        Scenario rows to trace.
+    rows : int
+        Trace buffer rows per scenario (``simulation.output_interval`` apart).
+    grid : float64[g]
+        Distances along the path [m], increasing.
+    speed : float64[k, g]
+        Filled with the speed [m/s] at each grid distance; NaN beyond the
+        final position (the truck never got there).
+    truncated : float64[k]
+        1 where ``rows`` was too small (rerun with a larger buffer).
+    """
+    k = which.shape[0]
+    g = grid.shape[0]
+    for j in prange(k):
+        i = which[j]
+        out = np.empty((rows, ROW_COLS))
+        s = np.empty(summary_len())
+        m = integrate(P[i], road[i], ramps[i], actions[i], out, s)
+        truncated[j] = s[S_TRUNC]
+        x = out[:m, R_Y0 + Y_S]
+        v = out[:m, R_Y0 + Y_V]
+        s_end = x[m - 1]
+        for q in range(g):
+            if grid[q] > s_end:
+                speed[j, q] = np.nan
+            else:
+                speed[j, q] = np.interp(grid[q], x, v)
+
+
+@njit_parallel
+def summary_len():  # pragma: no cover - numba
+    from .layout import NS
+
+    return NS
