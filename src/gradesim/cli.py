@@ -72,7 +72,7 @@ def _parse_variants(items: Sequence[str]) -> dict[str, dict[str, object]]:
             raise UserError(f"--variant {item!r}: expected NAME:KEY=VALUE[,KEY=VALUE]")
         name, rest = item.split(":", 1)
         changes: dict[str, object] = {}
-        for pair in rest.split(","):
+        for pair in _split_top_level(rest):
             key, _, raw = pair.partition("=")
             try:
                 changes[key.strip()] = tomllib.loads(f"v = {raw.strip()}")["v"]
@@ -80,6 +80,25 @@ def _parse_variants(items: Sequence[str]) -> dict[str, dict[str, object]]:
                 changes[key.strip()] = raw.strip()
         out[name.strip()] = changes
     return out
+
+
+def _split_top_level(text: str) -> list[str]:
+    """Split on commas that are not inside brackets, braces or quotes."""
+    parts, depth, quote, start = [], 0, "", 0
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p for p in parts if p.strip()]
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -111,7 +130,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     files["trace.csv"] = lambda p: res.trace.to_csv(p, index=False, float_format="%.9g")
     files["outcome.json"] = lambda p: p.write_text(res.to_json(), encoding="utf-8")
     for name, r in var_res.items():
-        files[f"outcome_{name}.json"] = lambda p, r=r: p.write_text(r.to_json(), encoding="utf-8")
+        safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
+        files[f"outcome_{safe}.json"] = lambda p, r=r: p.write_text(r.to_json(), encoding="utf-8")
     write_atomically(out, files)
     for f in figs.values():
         plt.close(f)

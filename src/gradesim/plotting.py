@@ -29,6 +29,7 @@ UNITS = {
     "si": {"dist": ("km", 1 / 1000.0), "speed": ("km/h", 3.6), "elev": ("m", 1.0)},
 }
 GROUP_COLORS = {"steer": "#1b9e77", "drive": "#d95f02", "trailer": "#7570b3"}
+GROUP_STYLES = {"steer": "-", "drive": "--", "trailer": (0, (1, 1))}
 KIND_MARK = {
     "stopped": ("o", "#1a9850"),
     "ramp_stop": ("o", "#1a9850"),
@@ -65,7 +66,7 @@ def mark_road_features(ax: Axes, res: Result, units: str = "us", labels: bool = 
                 f"{name}",
                 xy=(pos, 1.0),
                 xycoords=("data", "axes fraction"),
-                xytext=(3, -3),
+                xytext=(3, -8),
                 textcoords="offset points",
                 va="top",
                 fontsize=8,
@@ -80,7 +81,7 @@ def mark_road_features(ax: Axes, res: Result, units: str = "us", labels: bool = 
                 "stopped traffic",
                 xy=(q * fx, 1.0),
                 xycoords=("data", "axes fraction"),
-                xytext=(-3, -3),
+                xytext=(-5, -8),
                 textcoords="offset points",
                 ha="right",
                 va="top",
@@ -92,7 +93,13 @@ def mark_road_features(ax: Axes, res: Result, units: str = "us", labels: bool = 
 
 
 def plot_speed_distance(
-    ax: Axes, res: Result, units: str = "us", label: str | None = None, color: str | None = None, mark: bool = True
+    ax: Axes,
+    res: Result,
+    units: str = "us",
+    label: str | None = None,
+    color: str | None = None,
+    mark: bool = True,
+    speed_limit: bool = True,
 ) -> Axes:
     """Speed vs distance, with the outcome marked; ramp runs drawn dashed."""
     u = _check_units(units)
@@ -110,7 +117,7 @@ def plot_speed_distance(
         m, c = KIND_MARK[o.kind]
         ax.plot(o.position_m * u["dist"][1], o.speed_mps * u["speed"][1], m, color=c, ms=10, mec="black", zorder=5)
     limit = res.scenario.model.road.speed_limit
-    if limit is not None:
+    if limit is not None and speed_limit:
         from .units import to_si
 
         ax.axhline(to_si(limit, "speed") * u["speed"][1], color="grey", lw=1, ls=":", label="speed limit")
@@ -129,12 +136,61 @@ def plot_brake_temperature(ax: Axes, res: Result, units: str = "us") -> Axes:
     for grp in GROUPS:
         col = f"brake_temp_{grp}_K"
         if col in tr:
-            ax.plot(x, temp_convert(tr[col].to_numpy(), units), color=GROUP_COLORS[grp], lw=1.6, label=grp)
+            ax.plot(
+                x,
+                temp_convert(tr[col].to_numpy(), units),
+                color=GROUP_COLORS[grp],
+                ls=GROUP_STYLES[grp],
+                lw=1.8,
+                label=f"{grp} drums",
+            )
     limit = temp_convert(np.array(res.kernel_input.P[L.P_T_LIMIT]), units)
-    ax.axhline(float(limit), color="#d73027", lw=1, ls=":", label="temperature limit")
+    ax.axhline(float(limit), color="#d73027", lw=1, ls=":", label="GSRS limit")
     ax.set_ylabel("brake drum [°F]" if units == "us" else "brake drum [°C]")
     ax.set_xlabel(f"distance along road [{u['dist'][0]}]")
     ax.legend(loc="upper left", fontsize=8, ncol=4, frameon=False)
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def plot_stroke(ax: Axes, res: Result, units: str = "us") -> Axes:
+    """Pushrod stroke per axle group vs distance, with the readjustment limit and rated stroke.
+
+    While a brake is released the curve shows the stroke needed to reach the
+    drum (free stroke + thermal growth of the drum).
+    """
+    u = _check_units(units)
+    tr = res.trace
+    x = tr["position_m"].to_numpy() * u["dist"][1]
+    f_len = 1 / 0.0254 if units == "us" else 1000.0
+    unit = "in" if units == "us" else "mm"
+    limits = res.readjustment_limits_m()
+    P = res.kernel_input.P
+    drawn = set()
+    for gi, grp in enumerate(GROUPS):
+        col = f"stroke_{grp}_m"
+        if col not in tr:
+            continue
+        ax.plot(x, tr[col].to_numpy() * f_len, color=GROUP_COLORS[grp], ls=GROUP_STYLES[grp], lw=1.8, label=grp)
+        rated = P[L.P_BRK + gi * L.NB + L.B_STROKE_MAX]
+        for val, style, name in ((limits[grp], "--", "readjustment limit"), (rated, "-", "rated stroke")):
+            key = (round(val, 6), name)
+            if key in drawn:
+                continue
+            drawn.add(key)
+            ax.axhline(val * f_len, color="#d73027" if name == "rated stroke" else "#fc8d59", lw=1, ls=style)
+            ax.annotate(
+                f"{name} ({grp})",
+                xy=(0.0, val * f_len),
+                xycoords=("axes fraction", "data"),
+                xytext=(3, 2),
+                textcoords="offset points",
+                fontsize=7,
+                color="#d73027",
+            )
+    ax.set_ylabel(f"pushrod stroke [{unit}]")
+    ax.set_xlabel(f"distance along road [{u['dist'][0]}]")
+    ax.legend(loc="lower right", fontsize=8, ncol=3, frameon=False)
     ax.grid(True, alpha=0.3)
     return ax
 
@@ -167,23 +223,31 @@ def stamp(fig: Figure, res_or_hash: Any, extra: str = "") -> None:
         text = f"gradesim {__version__} · {res_or_hash}"
     if extra:
         text += f" · {extra}"
-    fig.text(0.01, 0.005, text, fontsize=7, color="#666666", ha="left", va="bottom")
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set"):
+        try:
+            engine.set(rect=(0, 0.025, 1, 0.975))  # keep a strip for the stamp
+        except TypeError:
+            pass
+    fig.text(0.01, 0.004, text, fontsize=7, color="#666666", ha="left", va="bottom")
 
 
 def speed_distance_figure(res: Result, units: str = "us", title: str | None = None) -> Figure:
     """The core product: speed vs distance over elevation and brake temperatures."""
     from .report_text import KIND_TEXT, fmt_speed
 
-    fig, (ax_v, ax_t, ax_z) = plt.subplots(
-        3, 1, figsize=(10, 8.5), sharex=True, gridspec_kw={"height_ratios": [3, 2, 1.2]}, layout="constrained"
+    fig, (ax_v, ax_t, ax_s, ax_z) = plt.subplots(
+        4, 1, figsize=(10, 10), sharex=True, gridspec_kw={"height_ratios": [3, 2, 1.6, 1.1]}, layout="constrained"
     )
     plot_speed_distance(ax_v, res, units)
     mark_road_features(ax_v, res, units)
     plot_brake_temperature(ax_t, res, units)
     mark_road_features(ax_t, res, units, labels=False)
+    plot_stroke(ax_s, res, units)
+    mark_road_features(ax_s, res, units, labels=False)
     plot_elevation(ax_z, res, units)
     mark_road_features(ax_z, res, units, labels=False)
-    for ax in (ax_v, ax_t):
+    for ax in (ax_v, ax_t, ax_s):
         ax.set_xlabel("")
     o = res.outcome
     ax_v.set_title(
@@ -205,13 +269,20 @@ def compare_figure(
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for i, (res, lab) in enumerate(zip(results, labels, strict=True)):
         c = colors[i % len(colors)]
-        plot_speed_distance(ax_v, res, units, label=f"{lab}: {res.outcome.kind}", color=c)
+        plot_speed_distance(ax_v, res, units, label=f"{lab}: {res.outcome.kind}", color=c, speed_limit=i == 0)
         u = _check_units(units)
         tr = res.trace
         hot = tr[[c_ for c_ in tr.columns if c_.startswith("brake_temp_")]].max(axis=1).to_numpy()
         ax_t.plot(tr["position_m"] * u["dist"][1], temp_convert(hot, units), color=c, lw=1.6, label=lab)
-    mark_road_features(ax_v, results[0], units)
-    mark_road_features(ax_t, results[0], units, labels=False)
+    # every run's ramps (a variant may add one), each position once
+    seen: set[tuple] = set()
+    for res in results:
+        key = tuple(np.round(res.kernel_input.ramps[:, L.RAMP_POS], 3)), round(res.kernel_input.P[L.P_QUEUE], 3)
+        if key in seen:
+            continue
+        seen.add(key)
+        mark_road_features(ax_v, res, units)
+        mark_road_features(ax_t, res, units, labels=False)
     ax_t.set_ylabel("hottest drum [°F]" if units == "us" else "hottest drum [°C]")
     ax_t.set_xlabel(f"distance along road [{_check_units(units)['dist'][0]}]")
     ax_t.grid(True, alpha=0.3)

@@ -50,7 +50,10 @@ def summary_text(res: Result, units: str = "us") -> str:
     ]
     if o.ramp is not None:
         ramp = sc.model.road.ramps[o.ramp]
-        lines.append(f"ramp:      {o.ramp} ({ramp.name or ramp.position})")
+        lines.append(
+            f"ramp:      {o.ramp} ({ramp.name or ramp.position}), entered at {fmt_speed(o.ramp_entry_speed_mps, units)}"
+            + (" (above its design speed)" if o.ramp_above_design_speed else "")
+        )
     if o.impact is not None:
         im = o.impact
         lines.append(

@@ -56,6 +56,8 @@ class Outcome:
     max_speed_mps: float
     max_brake_temp_K: float
     ramp: int | None
+    ramp_entry_speed_mps: float | None
+    ramp_above_design_speed: bool | None
     impact: Impact | None
     low_air_time_s: float | None
     overspeed_time_s: float | None
@@ -105,6 +107,14 @@ class Result:
                 car_delta_v_mps=impact_delta_v(m_t, m_c, v, tr.restitution),
             )
         ramp = int(s[L.S_RAMP])
+        entry = float(s[L.S_RAMP_V]) if ramp >= 0 else None
+        above = None
+        if ramp >= 0:
+            design = self.scenario.model.road.ramps[ramp].design_speed
+            if design is not None:
+                from .units import to_si
+
+                above = entry > to_si(design, "speed")
         return Outcome(
             kind=kind,
             position_m=float(s[L.S_S]),
@@ -113,6 +123,8 @@ class Result:
             max_speed_mps=float(s[L.S_VMAX]),
             max_brake_temp_K=float(s[L.S_TMAX]),
             ramp=ramp if ramp >= 0 else None,
+            ramp_entry_speed_mps=entry,
+            ramp_above_design_speed=above,
             impact=impact,
             low_air_time_s=_time_or_none(s[L.S_T_LOW_AIR]),
             overspeed_time_s=_time_or_none(s[L.S_T_OVERSPEED]),

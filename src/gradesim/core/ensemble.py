@@ -21,6 +21,7 @@ from ._jit import njit_parallel
 from .integrate import integrate
 from .layout import (
     KIND_IMPACT,
+    NS,
     R_Y0,
     ROW_COLS,
     S_KIND,
@@ -120,7 +121,7 @@ def run_traces(P, road, ramps, actions, which, rows, grid, speed, truncated):  #
     for j in prange(k):
         i = which[j]
         out = np.empty((rows, ROW_COLS))
-        s = np.empty(summary_len())
+        s = np.empty(NS)
         m = integrate(P[i], road[i], ramps[i], actions[i], out, s)
         truncated[j] = s[S_TRUNC]
         x = out[:m, R_Y0 + Y_S]
@@ -131,10 +132,3 @@ def run_traces(P, road, ramps, actions, which, rows, grid, speed, truncated):  #
                 speed[j, q] = np.nan
             else:
                 speed[j, q] = np.interp(grid[q], x, v)
-
-
-@njit_parallel
-def summary_len():  # pragma: no cover - numba
-    from .layout import NS
-
-    return NS

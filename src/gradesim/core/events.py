@@ -66,6 +66,7 @@ from .layout import (
     M_P_STEADY,
     M_PENDING_GEAR,
     M_RAMP,
+    M_RAMP_V0,
     M_RAMP_Z0,
     M_SEG,
     M_STRATEGY,
@@ -428,6 +429,7 @@ def handle_event(i, t, y, P, road, ramps, actions, mode, act_time, act_done):
             enter = y[Y_V] > P[P_AUTO_RAMP_V] or hottest_drum(y) > P[P_AUTO_RAMP_T]
         if enter:
             mode[M_RAMP_Z0] = road_elevation(y[Y_S], road, P)
+            mode[M_RAMP_V0] = y[Y_V]
             mode[M_RAMP] = k
         mode[M_NEXT_RAMP] += 1.0
     elif i == E_SNUB:

@@ -42,6 +42,7 @@ from .layout import (
     M_GEAR,
     M_N_APPLY,
     M_RAMP,
+    M_RAMP_V0,
     M_T_HOT,
     M_T_LOW_AIR,
     M_T_OVERSPEED,
@@ -70,6 +71,7 @@ from .layout import (
     S_NSTEP,
     S_PRES_MIN,
     S_RAMP,
+    S_RAMP_V,
     S_S,
     S_T,
     S_T_HOT,
@@ -510,6 +512,7 @@ def integrate(P, road, ramps, actions, out, summary):
     summary[S_N_APPLY] = mode[M_N_APPLY]
     summary[S_PRES_MIN] = pmin
     summary[S_GEAR] = mode[M_GEAR]
+    summary[S_RAMP_V] = mode[M_RAMP_V0]
     for i in range(n):
         summary[S_Y0 + i] = y[i]
     return row

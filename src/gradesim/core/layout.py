@@ -187,7 +187,8 @@ M_E_SHIFT = 25  # kinetic energy lost in driveline re-synchronisation at shifts 
 M_T_HOT = 26  # time the hottest drum first passed P_T_LIMIT [s]; -1 none
 M_HOT = 27
 M_RAMP_Z0 = 28  # elevation of the ramp entrance [m]
-NM = 29
+M_RAMP_V0 = 29  # speed at the ramp entrance [m/s]
+NM = 30
 
 # ---------------------------------------------------------------- events
 E_SEG, E_END, E_QUEUE, E_STOP, E_RAMP_ENTRY, E_RAMP_END = 0, 1, 2, 3, 4, 5
@@ -228,7 +229,8 @@ S_T_HOT = 15
 S_N_APPLY = 16
 S_PRES_MIN = 17  # lowest reservoir pressure [Pa]
 S_GEAR = 18  # gear engaged at the end
-S_Y0 = 19  # final state copied at S_Y0 .. S_Y0 + NY - 1
+S_RAMP_V = 19  # speed at the entrance of the ramp taken [m/s]
+S_Y0 = 20  # final state copied at S_Y0 .. S_Y0 + NY - 1
 NS = S_Y0 + NY
 
 # trace row: t, y (NY), mode (NM)
