@@ -41,5 +41,8 @@ def __getattr__(name: str):
         import importlib
 
         module = importlib.import_module(f".{_LAZY[name]}", __name__)
-        return getattr(module, name)
+        value = getattr(module, name)
+        # importing the submodule bound its name here; the public name is the function
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'gradesim' has no attribute {name!r}")

@@ -127,7 +127,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     for name, f in figs.items():
         files[f"{name}.png"] = fig_writer(f, "png")
         files[f"{name}.svg"] = fig_writer(f, "svg")
-    files["trace.csv"] = lambda p: res.trace.to_csv(p, index=False, float_format="%.9g")
+    files["trace.csv"] = lambda p: res.trace.to_csv(p, index=False, float_format="%.12g")
     files["outcome.json"] = lambda p: p.write_text(res.to_json(), encoding="utf-8")
     for name, r in var_res.items():
         safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
@@ -165,7 +165,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+BUILTIN = ("run", "check")
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     from . import __version__
 
     parser = argparse.ArgumentParser(
@@ -179,7 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="validate a scenario file without running it")
     p.add_argument("scenario")
     p.set_defaults(func=cmd_check)
-    _load_plugins()
+    command = next((a for a in (argv or []) if not a.startswith("-")), None)
+    if command not in BUILTIN:
+        _load_plugins()  # only when they may be needed: keeps `gradesim run` quick
     for name, (help_, add_args, handler) in sorted(_SUBCOMMANDS.items()):
         p = sub.add_parser(name, help=help_)
         add_args(p)
@@ -202,7 +207,8 @@ def _load_plugins() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     from .scenario import ScenarioError
 
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)

@@ -207,6 +207,16 @@ def pack(sc: Scenario) -> KernelInput:
     P[L.P_S0] = 0.0
     n_gears = len(ratios)
     P[L.P_GEAR_INIT] = _gear(pk, d.gear, n_gears, "driver.gear")
+    if P[L.P_GEAR_INIT] > 0:
+        rpm0 = (
+            P[L.P_V0] * ratios[int(P[L.P_GEAR_INIT]) - 1] * P[L.P_AXLE_RATIO] / P[L.P_WHEEL_RADIUS] * 60 / (2 * math.pi)
+        )
+        if rpm0 > P[L.P_N_OVERSPEED]:
+            raise pk.err(
+                "driver.gear",
+                f"{d.gear!r} at {d.initial_speed} turns the engine at {rpm0:.0f} rpm, past its overspeed "
+                f"({P[L.P_N_OVERSPEED]:.0f} rpm); pick a higher gear or a lower speed",
+            )
     P[L.P_EB_INIT] = ENGINE_BRAKE[d.engine_brake]
     P[L.P_STRATEGY] = STRATEGIES[d.strategy]
     p_full = P[L.P_P_MAX]
