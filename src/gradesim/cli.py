@@ -205,8 +205,11 @@ def _load_plugins() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import matplotlib
+
     from .scenario import ScenarioError
 
+    matplotlib.use("Agg")  # files only; never a window
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)

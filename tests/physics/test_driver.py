@@ -213,7 +213,7 @@ def test_overspeed_is_recorded_and_can_end_engine_braking():
 
 
 def test_gear_past_overspeed_is_refused():
-    with pytest.raises(gs.ScenarioError, match="driver.gear.*overspeed"):
+    with pytest.raises(gs.ScenarioError, match=r"driver\.gear.*overspeed"):
         scenario({"driver.initial_speed": "45 mph", "driver.gear": 5}).to_kernel()
 
 

@@ -84,7 +84,7 @@ def test_errors_name_key_and_value():
         sc.replace({"truck.preset": "nope"})
     with pytest.raises(gs.ScenarioError, match="exactly one"):
         gs.Scenario.from_dict({"road": {}})
-    with pytest.raises(gs.ScenarioError, match="steady.*brake_pressure"):
+    with pytest.raises(gs.ScenarioError, match=r"steady.*brake_pressure"):
         sc.replace({"driver.strategy": "steady"}).to_kernel()
 
 
