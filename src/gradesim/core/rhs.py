@@ -140,8 +140,7 @@ def evaluate(t, y, P, road, ramps, mode, dy, diag, work):
     p_spring = spring_pressure_equivalent(y[Y_PRES], P)
     r_w = P[P_WHEEL_RADIUS]
     mu_road = P[P_MU_ROAD]
-    if P[P_ABS] < 0.5:
-        mu_road *= P[P_SLIDE_RATIO]
+    abs_on = P[P_ABS] > 0.5
     f_brake = 0.0
     t_amb = P[P_T_AMB]
     v08 = math.pow(vpos, 0.8) if vpos > 0.0 else 0.0
@@ -156,9 +155,10 @@ def evaluate(t, y, P, road, ramps, mode, dy, diag, work):
         fg = 0.0
         if n_ends > 0.0:
             fg = n_ends * wheel_end_force(p_eff, temp, r_w, P, base, work)
+            # tyre-road limit: ABS holds the peak; without it the wheels lock and slide
             cap = mu_road * P[base + B_LOAD_SHARE] * m * g * cos_t
             if fg > cap:
-                fg = cap
+                fg = cap if abs_on else cap * P[P_SLIDE_RATIO]
         else:
             work[0] = 0.0
             work[1] = 0.0
