@@ -1,5 +1,5 @@
 # gradesim: `make demo` and `make test` set everything up from scratch.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -8,7 +8,8 @@ DEVSTAMP := $(VENV)/.installed-dev
 .PHONY: demo test bench lint format clean
 
 $(BIN)/python:
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "need python3.11 on the PATH (or make PYTHON=/path/to/python3.11)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "$(PYTHON) is older than 3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -30,6 +31,7 @@ test: $(DEVSTAMP)
 
 bench: $(DEVSTAMP)
 	$(BIN)/python benchmarks/bench_single.py
+	$(BIN)/python benchmarks/bench_sweep.py
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check src tests benchmarks
