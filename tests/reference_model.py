@@ -21,8 +21,9 @@ Equations (SI units)
 * Brake group (per wheel end): contact stroke ``s_c = s_rest + k_s alpha D (T - T_ref)``,
   chamber force ``Q = (p - p_th)+ A``, linkage stiffness ``k = A/c``; force ``Q`` while
   ``s_c + Q/k <= s_max - w``, else the roll-off equilibrium, zero once ``s_c >= s_max``;
-  tyre force ``F_pushrod L_slack TR mu(T)/mu_ref / r_w``, the group's sum capped at
-  ``mu_road share m g cos(theta)``; spring brakes as an equivalent pressure
+  tyre force ``F_pushrod L_slack TR mu(T)/mu_ref / r_w``; a group's demand beyond the
+  tyre's peak ``mu_road share m g cos(theta)`` is held at the peak with ABS, or
+  drops to the sliding ratio times the peak without (locked wheels); spring brakes as an equivalent pressure
   ``p_full clip(1 - p_res/p_release, 0, 1)``, not added to the service pressure.
 * Drum: ``C dT/dt = q F v / n_ends - h(v) A (T - T_amb) - eps sigma A (T^4 - T_amb^4)``,
   ``h = h0 + h1 v^0.8``.
@@ -248,7 +249,9 @@ class ReferenceModel:
 
     def m_eff(self, gear: int) -> float:
         P = self.P
-        return self.m * (1.0 + P[L.P_ROT_FACTOR]) + P[L.P_ENGINE_INERTIA] * (self.ratios[gear] / P[L.P_WHEEL_RADIUS]) ** 2
+        return (
+            self.m * (1.0 + P[L.P_ROT_FACTOR]) + P[L.P_ENGINE_INERTIA] * (self.ratios[gear] / P[L.P_WHEEL_RADIUS]) ** 2
+        )
 
     def geometry(self, s: float) -> tuple[float, float]:
         """(sin theta, elevation) of the current segment or ramp."""
@@ -296,7 +299,7 @@ class ReferenceModel:
         p_app = min(self.command(t), max(pres, 0.0))
         rel = P[L.P_P_SPRING_RELEASE]
         p_spring = 0.0 if pres >= rel else P[L.P_P_SPRING_FULL] * min(1.0 - pres / rel, 1.0)
-        mu_road = P[L.P_MU_ROAD] * (1.0 if P[L.P_ABS] > 0.5 else P[L.P_SLIDE_RATIO])
+        locked = 1.0 if P[L.P_ABS] > 0.5 else P[L.P_SLIDE_RATIO]  # force past the peak / peak
         dy = np.zeros(self.n)
         f_brake = 0.0
         for k, grp in enumerate(self.groups):
@@ -304,7 +307,10 @@ class ReferenceModel:
                 continue
             temp = y[L.Y_T0 + k]
             p = max(p_app, p_spring) if grp.spring else p_app
-            fg = min(grp.n_ends * grp.tyre_force(p, temp, P[L.P_WHEEL_RADIUS]), mu_road * grp.load_share * weight_n)
+            fg = grp.n_ends * grp.tyre_force(p, temp, P[L.P_WHEEL_RADIUS])
+            peak = P[L.P_MU_ROAD] * grp.load_share * weight_n
+            if fg > peak:
+                fg = peak * locked
             f_brake += fg
             heat = P[L.P_HEAT_FRACTION] * fg * vp / grp.n_ends
             cool = grp.cooling(temp, vp, P[L.P_T_AMB], P[L.P_EMISSIVITY])
@@ -314,8 +320,6 @@ class ReferenceModel:
         dy[L.Y_V] = (-m * g * sin_t - f_roll - f_aero - f_eng - f_brake - f_bed) / self.m_eff(md.gear)
         if md.compressor:
             dy[L.Y_PRES] = P[L.P_COMPRESSOR_RATE] * self.rpm(vp, md.gear)
-        if md.strategy == L.STRAT_TARGET:
-            raise NotImplementedError("the reference model has no target controller")
         if self.energies:
             dy[L.Y_E_BRAKE] = f_brake * v
             dy[L.Y_E_ENGINE] = f_eng * v
@@ -491,7 +495,7 @@ class ReferenceModel:
             md.compressor = True
         if md.strategy == L.STRAT_SNUB:
             band = P[L.P_SNUB_BAND]
-            if md.brake_on and y[L.Y_V] <= md.v_target - band or not md.brake_on and y[L.Y_V] >= md.v_target + band:
+            if (md.brake_on and y[L.Y_V] <= md.v_target - band) or (not md.brake_on and y[L.Y_V] >= md.v_target + band):
                 return self.handle("snub", t, y)
         return None
 
@@ -554,8 +558,3 @@ class ReferenceModel:
             if kind is None:
                 kind = self.settle(t, y)
         return Solution(kind, t, y, pieces, self.nfev, nsteps)
-
-
-def solve_reference(ki, method: str = "RK45", rtol: float = 1e-10, atol: float = 1e-10, **kw) -> Solution:
-    """Shortcut: ``ReferenceModel(ki).solve(method, rtol, atol)``."""
-    return ReferenceModel(ki, energies=kw.pop("energies", True)).solve(method=method, rtol=rtol, atol=atol, **kw)
