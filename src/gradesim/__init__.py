@@ -16,11 +16,13 @@ try:
 except PackageNotFoundError:  # running from a source tree
     __version__ = "0.0.0+src"
 
+from .counterfactual import Comparison, compare
 from .result import Outcome, Result
 from .scenario import Scenario, ScenarioError
 from .simulation import simulate
 
 __all__ = [
+    "Comparison",
     "Outcome",
     "Result",
     "Scenario",
@@ -32,7 +34,7 @@ __all__ = [
     "sweep",
 ]
 
-_LAZY = {"sweep": "sweep", "SweepResult": "sweep", "compare": "compare"}
+_LAZY = {"sweep": "sweep", "SweepResult": "sweep"}
 
 
 def __getattr__(name: str):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -61,13 +62,17 @@ class _Packer:
 
     def compound(self, value: Any, unit: str, key: str) -> float:
         """Parse a value of a composite unit (e.g. ``in/psi``) into ``unit``."""
-        from .units import Q_
-
         try:
-            q = Q_(str(value))
-            return float(q.to(unit).magnitude)
+            return _compound(str(value), unit)
         except Exception:
             raise self.err(key, f"{value!r} cannot be expressed in {unit}") from None
+
+
+@lru_cache(maxsize=4096)
+def _compound(value: str, unit: str) -> float:
+    from .units import Q_
+
+    return float(Q_(value).to(unit).magnitude)
 
 
 def pack(sc: Scenario) -> KernelInput:

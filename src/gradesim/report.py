@@ -75,7 +75,7 @@ def build_report(
     compare_png = None
     compare_rows = []
     if variants:
-        from .compare import compare
+        from .counterfactual import compare
 
         cmp = compare(scenario, variants)
         compare_png = _png(cmp.plot(units=units))

@@ -210,7 +210,9 @@ class Result:
             cols[f"stroke_factor_{grp}"] = d[:, L.D_STROKEF0 + gi]
             cols[f"lining_mu_{grp}"] = d[:, L.D_MU0 + gi]
             cols[f"spring_pressure_{grp}_Pa"] = d[:, L.D_P_SPRING0 + gi]
-            cols[f"over_adjustment_limit_{grp}"] = d[:, L.D_STROKE0 + gi] > limits[grp]
+            inspection = self.inspection_stroke_m(gi, r[:, L.R_Y0 + L.Y_T0 + gi])
+            cols[f"inspection_stroke_{grp}_m"] = inspection
+            cols[f"over_adjustment_limit_{grp}"] = inspection > limits[grp]
         for name, idx in (
             ("service_brakes", L.Y_E_BRAKE),
             ("engine_brake", L.Y_E_ENGINE),
@@ -220,6 +222,23 @@ class Result:
         ):
             cols[f"energy_{name}_J"] = r[:, L.R_Y0 + idx]
         return pd.DataFrame(cols)
+
+    def inspection_stroke_m(self, group: int, temp_K: np.ndarray) -> np.ndarray:
+        """Pushrod stroke a roadside inspector would measure (90 psi application) at ``temp_K``. [m]
+
+        49 CFR 393.47(e) limits are stated for strokes measured at 80-90 psi, so
+        that is the stroke compared with them, whatever the driver applies.
+        """
+        from .core.brakes import pushrod_force
+
+        base = L.P_BRK + group * L.NB
+        out3 = np.zeros(3)
+        p90 = 90.0 * 6894.757293168361
+        res = np.empty(len(temp_K))
+        for i, t in enumerate(np.asarray(temp_K, dtype=float)):
+            pushrod_force(p90, t, self.kernel_input.P, base, out3)
+            res[i] = out3[0]
+        return res
 
     def readjustment_limits_m(self) -> dict[str, float]:
         """49 CFR 393.47(e) readjustment limit of each group's chamber. [m]"""

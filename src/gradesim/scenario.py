@@ -363,6 +363,7 @@ class Scenario:
         self.data = copy.deepcopy(data)
         self.model = self._validate(self.data)
         self.truck, self.parameter_sources = self._resolve_truck()
+        self._kernel = None  # packed arrays, built on first use
 
     # -- construction
     @classmethod
@@ -441,20 +442,27 @@ class Scenario:
         for key in _flatten(user):
             if key != "preset":
                 sources[f"truck.{key}"] = f"scenario file {self.source or ''}".strip()
+        # each group: common defaults < preset [truck.brakes] < preset group < scenario [truck.brakes] < scenario group
         brakes = merged.setdefault("brakes", {})
+        p_brakes = pvals.get("brakes", {})
+        u_brakes = user.get("brakes", {}) or {}
+        here = f"scenario file {self.source or ''}".strip()
         for grp in ("steer", "drive", "trailer"):
-            group = copy.deepcopy(cvals)
-            for k in GROUP_KEYS:
-                if k in brakes:
-                    group[k] = copy.deepcopy(brakes[k])
-            group = _merge(group, brakes.get(grp, {}))
+            group: dict[str, Any] = {}
+            src_of: dict[str, str] = {}
+            layers = (
+                (cvals, lambda k: csrc.get(f"truck.brakes.{k}", "")),
+                ({k: v for k, v in p_brakes.items() if k in GROUP_KEYS}, lambda k: psrc.get(f"truck.brakes.{k}", "")),
+                (p_brakes.get(grp, {}), lambda k, g=grp: psrc.get(f"truck.brakes.{g}.{k}", "")),
+                ({k: v for k, v in u_brakes.items() if k in GROUP_KEYS}, lambda k: here),
+                (u_brakes.get(grp, {}) or {}, lambda k: here),
+            )
+            for values, source in layers:
+                for k, v in values.items():
+                    group[k] = copy.deepcopy(v)
+                    src_of[k] = source(k)
             brakes[grp] = group
-            for k in group:
-                src = (
-                    sources.get(f"truck.brakes.{grp}.{k}")
-                    or sources.get(f"truck.brakes.{k}")
-                    or csrc.get(f"truck.brakes.{k}")
-                )
+            for k, src in src_of.items():
                 if src:
                     sources[f"truck.brakes.{grp}.{k}"] = src
         try:
@@ -495,10 +503,12 @@ class Scenario:
         return p if p.is_absolute() else self.base_dir / p
 
     def to_kernel(self):
-        """Packed SI arrays for the core (see :mod:`gradesim.simulation`)."""
-        from .pack import pack
+        """Packed SI arrays for the core (see :mod:`gradesim.pack`); a fresh copy each call."""
+        if self._kernel is None:
+            from .pack import pack
 
-        return pack(self)
+            self._kernel = pack(self)
+        return self._kernel.copy()
 
     def __repr__(self) -> str:
         return f"Scenario({self.name!r}, hash={self.hash})"

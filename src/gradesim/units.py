@@ -44,6 +44,18 @@ def _parse(text: str) -> pint.Quantity:
 
 
 def to_si(value: str | float | int, kind: str) -> float:
+    """Convert ``value`` (a unit string) to the SI magnitude of ``kind`` (cached for strings)."""
+    if isinstance(value, str):
+        return _to_si_cached(value, kind)
+    return _to_si(value, kind)
+
+
+@lru_cache(maxsize=8192)
+def _to_si_cached(value: str, kind: str) -> float:
+    return _to_si(value, kind)
+
+
+def _to_si(value: str | float | int, kind: str) -> float:
     """Convert ``value`` (a unit string) to the SI magnitude of ``kind``.
 
     Bare numbers are accepted only for dimensionless quantities.

@@ -102,6 +102,10 @@ def pushrod_force(p_app, temp_K, P, base, out3):
     dp = p_app - P[base + B_P_TH]
     q = dp * area if dp > 0.0 else 0.0
     sc = contact_stroke(temp_K, P, base)
+    if q <= 0.0:
+        out3[0] = sc if sc < smax else smax
+        out3[2] = 0.0
+        return 0.0
     if sc >= smax:
         out3[0] = smax
         out3[2] = 0.0
