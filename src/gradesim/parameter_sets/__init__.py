@@ -50,7 +50,27 @@ def _load(name: str) -> tuple[dict[str, Any], dict[str, str], str]:
         raise KeyError(name)
     raw = _read(f"{name}.toml")
     values, sources = _split(raw.get("truck", {}), "truck.")
+    base = raw.get("inherits")
+    if base:
+        # a preset may state only what differs from another preset
+        if base == name:
+            raise ValueError(f"preset {name!r} inherits from itself")
+        b_values, b_sources, _ = _load(base)
+        values = _deep_merge(b_values, values)
+        sources = {**b_sources, **sources}
     return values, sources, raw.get("description", "")
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    import copy
+
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
 
 
 def load(name: str) -> tuple[dict[str, Any], dict[str, str]]:
