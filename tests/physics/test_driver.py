@@ -227,3 +227,9 @@ def test_compare_runs_base_and_variants():
     assert len(fig.axes) == 2
     with pytest.raises(ValueError):
         gs.compare(sc, {"base": {}})
+
+
+def test_queue_at_the_end_of_the_road_is_an_impact_not_end_of_road():
+    ch = {"driver.initial_speed": "30 mph", "traffic.queue_position": "2 km", "driver.traffic_sight_distance": "none"}
+    res = gs.simulate(scenario(ch, length="2 km"))
+    assert res.outcome.kind == "impact"

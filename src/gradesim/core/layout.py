@@ -191,7 +191,7 @@ M_RAMP_V0 = 29  # speed at the ramp entrance [m/s]
 NM = 30
 
 # ---------------------------------------------------------------- events
-E_SEG, E_END, E_QUEUE, E_STOP, E_RAMP_ENTRY, E_RAMP_END = 0, 1, 2, 3, 4, 5
+E_SEG, E_QUEUE, E_END, E_STOP, E_RAMP_ENTRY, E_RAMP_END = 0, 1, 2, 3, 4, 5  # coincident: impact wins
 E_SNUB, E_FAN, E_ACTION_D, E_ACTION_T, E_EFFECT, E_NEUTRAL = 6, 7, 8, 9, 10, 11
 E_COMPRESSOR, E_LOW_AIR, E_OVERSPEED, E_HOT = 12, 13, 14, 15
 NE = 16
