@@ -28,6 +28,7 @@ from .layout import (
     S_NRHS,
     S_NSTEP,
     S_RAMP,
+    S_RAMP_V,
     S_S,
     S_T,
     S_TMAX,
@@ -49,7 +50,8 @@ O_IMPACT_V = 6  # impact speed [m/s]; 0 unless the outcome is an impact
 O_RAMP = 7  # ramp used, -1 none
 O_NSTEP = 8  # accepted integrator steps
 O_NRHS = 9  # right-hand-side evaluations
-NOUT = 10
+O_RAMP_V = 10  # speed at the entrance of the ramp taken [m/s]; NaN if none
+NOUT = 11
 OUTCOME_COLUMNS = (
     "kind",
     "position_m",
@@ -61,6 +63,7 @@ OUTCOME_COLUMNS = (
     "ramp",
     "n_steps",
     "n_rhs",
+    "ramp_entry_speed_mps",
 )
 
 
@@ -95,6 +98,7 @@ def run_ensemble(P, road, ramps, actions, summary, outcomes):  # pragma: no cove
         o[O_RAMP] = s[S_RAMP]
         o[O_NSTEP] = s[S_NSTEP]
         o[O_NRHS] = s[S_NRHS]
+        o[O_RAMP_V] = s[S_RAMP_V] if s[S_RAMP] >= 0.0 else np.nan
 
 
 @njit_parallel
