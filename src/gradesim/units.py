@@ -9,7 +9,10 @@ from functools import lru_cache
 
 import pint
 
-ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+try:  # pint caches its parsed definitions on disk: ~0.1 s less at every start
+    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=":auto:")
+except Exception:  # pragma: no cover - unwritable cache folder
+    ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 ureg.define("percent = 0.01 = %")
 ureg.define("permille = 0.001")
 Q_ = ureg.Quantity
