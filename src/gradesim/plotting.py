@@ -220,6 +220,8 @@ def stamp(fig: Figure, res_or_hash: Any, extra: str = "") -> None:
         text = f"gradesim {__version__} · {res_or_hash}"
     if extra:
         text += f" · {extra}"
+    if len(text) > 170:  # keep the stamp inside the figure
+        text = text[:167] + "..."
     engine = fig.get_layout_engine()
     if engine is not None and hasattr(engine, "set"):
         try:

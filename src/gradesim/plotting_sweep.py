@@ -105,6 +105,10 @@ def plot_heatmap(
     With a ``sample`` dimension the colour is the mean over samples and the
     mark the most frequent kind.  Other grid dimensions need ``sel``.
     """
+    # single-valued keys are held fixed, not plotted (e.g. driver.take_ramp = [0])
+    fixed = {d: 0 for d in ds["kind"].dims if d != SAMPLE_DIM and ds.sizes[d] == 1 and d not in (x, y)}
+    if fixed:
+        ds = ds.isel(fixed)
     grid_dims = [d for d in ds["kind"].dims if d != SAMPLE_DIM]
     x = x or grid_dims[0]
     y = y or (grid_dims[1] if len(grid_dims) > 1 else None)

@@ -49,7 +49,11 @@ def _add_sweep(p: argparse.ArgumentParser) -> None:
     p.add_argument("--chunk-size", type=_positive, help="scenarios per chunk (unit of work and of resumption)")
     p.add_argument("--samples", type=_positive, help="Monte Carlo samples (overrides [sweep.random] samples)")
     p.add_argument("--seed", type=_non_negative, help="random seed (overrides [sweep.random] seed)")
-    p.add_argument("--var", default="impact_speed_mps", help="outcome shown in the heatmap (default: impact speed)")
+    p.add_argument(
+        "--var",
+        default="impact_speed_mps",
+        help="outcome shown in the heatmap (default: impact speed, or final speed when nothing hits the traffic)",
+    )
     p.add_argument("--units", choices=("us", "si"), default="us", help="units of plots and summary")
     _scheduler_args(p)
 
@@ -142,7 +146,10 @@ def _sweep_files(res, args) -> dict[str, Any]:
     ds = res.outcomes
     files: dict[str, Any] = {"outcomes.csv": lambda p: res.to_dataframe().to_csv(p, index=False, float_format="%.9g")}
     if any(d != SAMPLE_DIM for d in ds["kind"].dims):
-        fig = heatmap_figure(ds, args.var, units=args.units)
+        var = args.var
+        if var == "impact_speed_mps" and not (ds[var].values > 0).any():
+            var = "speed_mps"  # nothing hit the traffic: show the final (e.g. ramp exit) speed instead
+        fig = heatmap_figure(ds, var, units=args.units)
         files["heatmap.png"] = lambda p, f=fig: f.savefig(p, dpi=150, format="png")
     if "trace_speed_mps" in ds and SAMPLE_DIM in ds.dims:
         fig = fan_figure(ds, units=args.units)
