@@ -65,6 +65,13 @@ def lining_friction(temp_K, P, base):
 
 
 @njit(inline="always")
+def contact_stroke_scalar(temp_K, s_rest, gain, alpha, diameter, t_ref):
+    """Scalar form of :func:`contact_stroke`. [m]"""
+    s = s_rest + gain * alpha * diameter * (temp_K - t_ref)
+    return s if s > 0.0 else 0.0
+
+
+@njit(inline="always")
 def contact_stroke(temp_K, P, base):
     """Pushrod travel to lining-drum contact. [m]
 
@@ -73,9 +80,33 @@ def contact_stroke(temp_K, P, base):
     diameter growth adds ~1/4 in of pushrod travel, Bendix service data) of
     the drum's thermal growth ``alpha D dT``.
     """
-    growth = P[base + B_EXPANSION] * P[base + B_DRUM_DIAM] * (temp_K - P[base + B_T_REF])
-    s = P[base + B_STROKE_REST] + P[base + B_STROKE_GAIN] * growth
-    return s if s > 0.0 else 0.0
+    return contact_stroke_scalar(
+        temp_K,
+        P[base + B_STROKE_REST],
+        P[base + B_STROKE_GAIN],
+        P[base + B_EXPANSION],
+        P[base + B_DRUM_DIAM],
+        P[base + B_T_REF],
+    )
+
+
+@njit(inline="always")
+def pushrod_force_scalar(p_app, sc, area, p_th, compliance, smax, w):
+    """Scalar form of :func:`pushrod_force`: returns (force [N], stroke [m], force / chamber force)."""
+    k = area / compliance
+    dp = p_app - p_th
+    q = dp * area if dp > 0.0 else 0.0
+    if q <= 0.0:
+        return 0.0, (sc if sc < smax else smax), 0.0
+    if sc >= smax:
+        return 0.0, smax, 0.0
+    s1 = sc + q / k
+    if s1 <= smax - w:
+        return q, s1, 1.0
+    a = q / w
+    s = (k * sc + a * smax) / (k + a)
+    f = k * (s - sc)
+    return f, s, f / q
 
 
 @njit(inline="always")
@@ -95,31 +126,17 @@ def pushrod_force(p_app, temp_K, P, base, out3):
     and vanishes once a hot, expanded drum puts contact beyond the rated
     stroke.  Writes stroke [m] and F/Q into ``out3[0]``, ``out3[2]``.
     """
-    smax = P[base + B_STROKE_MAX]
-    w = P[base + B_ROLLOFF]
-    area = P[base + B_AREA]
-    k = area / P[base + B_COMPLIANCE]
-    dp = p_app - P[base + B_P_TH]
-    q = dp * area if dp > 0.0 else 0.0
-    sc = contact_stroke(temp_K, P, base)
-    if q <= 0.0:
-        out3[0] = sc if sc < smax else smax
-        out3[2] = 0.0
-        return 0.0
-    if sc >= smax:
-        out3[0] = smax
-        out3[2] = 0.0
-        return 0.0
-    s1 = sc + q / k
-    if s1 <= smax - w:
-        out3[0] = s1
-        out3[2] = 1.0
-        return q
-    a = q / w
-    s = (k * sc + a * smax) / (k + a)
-    f = k * (s - sc)
+    f, s, factor = pushrod_force_scalar(
+        p_app,
+        contact_stroke(temp_K, P, base),
+        P[base + B_AREA],
+        P[base + B_P_TH],
+        P[base + B_COMPLIANCE],
+        P[base + B_STROKE_MAX],
+        P[base + B_ROLLOFF],
+    )
     out3[0] = s
-    out3[2] = f / q if q > 0.0 else 0.0
+    out3[2] = factor
     return f
 
 
@@ -141,6 +158,12 @@ def spring_pressure_equivalent(p_res, P):
 
 
 @njit(inline="always")
+def tyre_force_scalar(pushrod_N, slack_m, torque_ratio, mu, mu_ref, wheel_radius):
+    """``F = F_pushrod L_sa TR mu/mu_ref / r_w`` for one wheel end. [N]"""
+    return pushrod_N * slack_m * torque_ratio * mu / (mu_ref * wheel_radius)
+
+
+@njit(inline="always")
 def wheel_end_force(p_app, temp_K, wheel_radius, P, base, out3):
     """Brake force at the tyre of one wheel end, before the tyre-road cap. [N]
 
@@ -152,9 +175,17 @@ def wheel_end_force(p_app, temp_K, wheel_radius, P, base, out3):
     fp = pushrod_force(p_app, temp_K, P, base, out3)
     mu = lining_friction(temp_K, P, base)
     out3[1] = mu
-    cam_torque = fp * P[base + B_SLACK]
-    drum_torque = cam_torque * P[base + B_TORQUE_RATIO] * mu / P[base + B_MU_REF]
-    return drum_torque / wheel_radius
+    return tyre_force_scalar(fp, P[base + B_SLACK], P[base + B_TORQUE_RATIO], mu, P[base + B_MU_REF], wheel_radius)
+
+
+@njit(inline="always")
+def cooling_scalar(temp_K, v_pow08, t_amb, emissivity, area, h0, h1):
+    """Scalar form of :func:`drum_cooling`. [W]"""
+    h = h0 + h1 * v_pow08
+    t2 = temp_K * temp_K
+    ta2 = t_amb * t_amb
+    rad = emissivity * STEFAN_BOLTZMANN * area * (t2 * t2 - ta2 * ta2)
+    return h * area * (temp_K - t_amb) + rad
 
 
 @njit(inline="always")
@@ -165,12 +196,7 @@ def drum_cooling(temp_K, v_pow08, t_amb, emissivity, P, base):
     (the exponent of turbulent forced convection, Nu ~ Re^0.8); the caller
     passes ``v^0.8`` once for all groups.
     """
-    a = P[base + B_AREA_COOL]
-    h = P[base + B_H0] + P[base + B_H1] * v_pow08
-    t2 = temp_K * temp_K
-    ta2 = t_amb * t_amb
-    rad = emissivity * STEFAN_BOLTZMANN * a * (t2 * t2 - ta2 * ta2)
-    return h * a * (temp_K - t_amb) + rad
+    return cooling_scalar(temp_K, v_pow08, t_amb, emissivity, P[base + B_AREA_COOL], P[base + B_H0], P[base + B_H1])
 
 
 @njit(inline="always")

@@ -34,19 +34,35 @@ from .layout import (
 
 
 @njit(inline="always")
-def commanded_pressure_unlimited(t, y, P, mode):
-    """Applied pressure before the reservoir limit. [Pa]"""
-    if mode[M_STRATEGY] == STRAT_TARGET:
-        p = P[P_KP] * (y[Y_V] - mode[M_V_TARGET]) + P[P_KI] * y[Y_EINT]
+def command_scalar(t, v, e_int, strategy, p_cmd, p_from, t_switch, v_target, kp, ki, p_max, tau):
+    """Applied pressure before the reservoir limit (scalar form). [Pa]"""
+    if strategy == STRAT_TARGET:
+        p = kp * (v - v_target) + ki * e_int
         if p < 0.0:
             return 0.0
-        pmax = P[P_P_MAX]
-        return pmax if p > pmax else p
-    tau = P[P_P_TAU]
-    cmd = mode[M_P_CMD]
+        return p_max if p > p_max else p
     if tau <= 0.0:
-        return cmd
-    return cmd + (mode[M_P_FROM] - cmd) * math.exp(-(t - mode[M_T_SWITCH]) / tau)
+        return p_cmd
+    return p_cmd + (p_from - p_cmd) * math.exp(-(t - t_switch) / tau)
+
+
+@njit(inline="always")
+def commanded_pressure_unlimited(t, y, P, mode):
+    """Applied pressure before the reservoir limit. [Pa]"""
+    return command_scalar(
+        t,
+        y[Y_V],
+        y[Y_EINT],
+        mode[M_STRATEGY],
+        mode[M_P_CMD],
+        mode[M_P_FROM],
+        mode[M_T_SWITCH],
+        mode[M_V_TARGET],
+        P[P_KP],
+        P[P_KI],
+        P[P_P_MAX],
+        P[P_P_TAU],
+    )
 
 
 @njit(inline="always")

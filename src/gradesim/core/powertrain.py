@@ -43,6 +43,15 @@ def engine_rpm(speed_mps, gear, P):
 
 
 @njit(inline="always")
+def brake_power_scalar(rpm, level, p_max, n_min, n_rated, k):
+    """Compression-release brake power at ``rpm`` (scalar form of :func:`engine_brake_power`). [W]"""
+    if level <= 0.0 or rpm <= n_min:
+        return 0.0
+    x = (rpm - n_min) / (n_rated - n_min)
+    return p_max * (level / 3.0) * math.pow(x, k)
+
+
+@njit(inline="always")
 def engine_brake_power(rpm, level, P):
     """Compression-release brake power absorbed at ``rpm``, setting 0..3. [W]
 
@@ -51,10 +60,17 @@ def engine_brake_power(rpm, level, P):
     the brake works only in a gear that keeps rpm high); low/medium are 1/3
     and 2/3 of high (two- and four-cylinder banks of a six).
     """
-    if level <= 0.0 or rpm <= P[P_N_MIN_EB]:
-        return 0.0
-    x = (rpm - P[P_N_MIN_EB]) / (P[P_N_RATED] - P[P_N_MIN_EB])
-    return P[P_EB_PMAX] * (level / 3.0) * math.pow(x, P[P_EB_EXP])
+    return brake_power_scalar(rpm, level, P[P_EB_PMAX], P[P_N_MIN_EB], P[P_N_RATED], P[P_EB_EXP])
+
+
+@njit(inline="always")
+def friction_power_scalar(rpm, t0, t1, n_idle):
+    """Motoring power (scalar form of :func:`engine_friction_power`). [W]"""
+    torque = t0 + t1 * rpm / 1000.0
+    fade = rpm / n_idle
+    if fade > 1.0:
+        fade = 1.0
+    return torque * fade * rpm / RPM_PER_RAD_S
 
 
 @njit(inline="always")
@@ -64,11 +80,7 @@ def engine_friction_power(rpm, P):
     Friction torque ``T0 + T1 n/1000`` [N m], faded in linearly below idle so
     the force vanishes smoothly at a stop (the clutch is released).
     """
-    torque = P[P_FRIC_T0] + P[P_FRIC_T1] * rpm / 1000.0
-    fade = rpm / P[P_N_IDLE]
-    if fade > 1.0:
-        fade = 1.0
-    return torque * fade * rpm / RPM_PER_RAD_S
+    return friction_power_scalar(rpm, P[P_FRIC_T0], P[P_FRIC_T1], P[P_N_IDLE])
 
 
 @njit(inline="always")

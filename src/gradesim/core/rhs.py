@@ -15,14 +15,37 @@ from __future__ import annotations
 import math
 
 from ._jit import njit
-from .brakes import drum_cooling, spring_pressure_equivalent, wheel_end_force
-from .driver import applied_pressure, controller_integral_rate
+from .brakes import (
+    contact_stroke_scalar,
+    cooling_scalar,
+    lining_friction,
+    pushrod_force_scalar,
+    spring_pressure_equivalent,
+    tyre_force_scalar,
+)
+from .driver import command_scalar, controller_integral_rate
 from .forces import aero_drag, air_density_isa, arrester_bed, gravity_along_path, rolling_resistance
 from .layout import (
+    B_AREA,
+    B_AREA_COOL,
+    B_COMPLIANCE,
+    B_DRUM_DIAM,
+    B_EXPANSION,
+    B_H0,
+    B_H1,
     B_HEAT_CAP,
     B_LOAD_SHARE,
+    B_MU_REF,
     B_N_ENDS,
+    B_P_TH,
+    B_ROLLOFF,
+    B_SLACK,
     B_SPRING,
+    B_STROKE_GAIN,
+    B_STROKE_MAX,
+    B_STROKE_REST,
+    B_T_REF,
+    B_TORQUE_RATIO,
     D_ELEV,
     D_F_AERO,
     D_F_BED,
@@ -44,23 +67,44 @@ from .layout import (
     M_EB,
     M_EB_DISABLED,
     M_GEAR,
+    M_P_CMD,
+    M_P_FROM,
     M_RAMP,
     M_RAMP_Z0,
     M_SEG,
+    M_STRATEGY,
+    M_T_SWITCH,
+    M_V_TARGET,
     NB,
     NGROUPS,
     P_ABS,
+    P_AXLE_RATIO,
     P_BRK,
     P_CDA,
     P_COMPRESSOR_RATE,
     P_CRR0,
     P_CRR2,
+    P_DRIVELINE_EFF,
+    P_EB_EXP,
+    P_EB_PMAX,
     P_EMISSIVITY,
+    P_ENGINE_INERTIA,
+    P_FRIC_T0,
+    P_FRIC_T1,
     P_G,
+    P_GEAR0,
     P_HEAT_FRACTION,
+    P_KI,
+    P_KP,
     P_MASS,
     P_MU_ROAD,
+    P_N_IDLE,
+    P_N_MIN_EB,
+    P_N_RATED,
+    P_P_MAX,
+    P_P_TAU,
     P_RHO,
+    P_ROT_FACTOR,
     P_SLIDE_RATIO,
     P_T_AMB,
     P_WHEEL_RADIUS,
@@ -83,7 +127,7 @@ from .layout import (
     Y_T0,
     Y_V,
 )
-from .powertrain import effective_mass, engine_retarding_force, engine_rpm
+from .powertrain import RPM_PER_RAD_S, brake_power_scalar, friction_power_scalar
 
 
 @njit(inline="always")
@@ -131,14 +175,41 @@ def evaluate(t, y, P, road, ramps, mode, dy, diag, work):
         f_roll = rolling_resistance(P[P_CRR0], P[P_CRR2], v, m, g, cos_t)
         f_bed = 0.0
 
+    # powertrain, in scalars (array-passing helpers cost reference counting here)
     gear = mode[M_GEAR]
     level = mode[M_EB] if mode[M_EB_DISABLED] < 0.5 else 0.0
-    f_eng = engine_retarding_force(vpos, gear, level, P)
-    rpm = engine_rpm(vpos, gear, P)
-
-    p_app = applied_pressure(t, y, P, mode)
-    p_spring = spring_pressure_equivalent(y[Y_PRES], P)
     r_w = P[P_WHEEL_RADIUS]
+    i_tot = P[P_GEAR0 + int(gear) - 1] * P[P_AXLE_RATIO] if gear > 0.5 else 0.0
+    f_eng = 0.0
+    if i_tot > 0.0:
+        rpm = vpos * i_tot / r_w * RPM_PER_RAD_S
+        if vpos > 0.0:
+            power = brake_power_scalar(rpm, level, P[P_EB_PMAX], P[P_N_MIN_EB], P[P_N_RATED], P[P_EB_EXP])
+            power += friction_power_scalar(rpm, P[P_FRIC_T0], P[P_FRIC_T1], P[P_N_IDLE])
+            f_eng = power / (P[P_DRIVELINE_EFF] * vpos)
+    else:
+        rpm = P[P_N_IDLE]
+    m_eff = P[P_MASS] * (1.0 + P[P_ROT_FACTOR]) + P[P_ENGINE_INERTIA] * (i_tot / r_w) * (i_tot / r_w)
+
+    p_res = y[Y_PRES]
+    p_app = command_scalar(
+        t,
+        v,
+        y[Y_EINT],
+        mode[M_STRATEGY],
+        mode[M_P_CMD],
+        mode[M_P_FROM],
+        mode[M_T_SWITCH],
+        mode[M_V_TARGET],
+        P[P_KP],
+        P[P_KI],
+        P[P_P_MAX],
+        P[P_P_TAU],
+    )
+    p_lim = p_res if p_res > 0.0 else 0.0
+    if p_app > p_lim:
+        p_app = p_lim
+    p_spring = spring_pressure_equivalent(p_res, P)
     mu_road = P[P_MU_ROAD]
     abs_on = P[P_ABS] > 0.5
     f_brake = 0.0
@@ -153,30 +224,50 @@ def evaluate(t, y, P, road, ramps, mode, dy, diag, work):
         if ps > p_eff:
             p_eff = ps  # anti-compounding: service and spring force do not add
         fg = 0.0
+        stroke = 0.0
+        mu = 0.0
+        factor = 0.0
         if n_ends > 0.0:
-            fg = n_ends * wheel_end_force(p_eff, temp, r_w, P, base, work)
+            sc = contact_stroke_scalar(
+                temp,
+                P[base + B_STROKE_REST],
+                P[base + B_STROKE_GAIN],
+                P[base + B_EXPANSION],
+                P[base + B_DRUM_DIAM],
+                P[base + B_T_REF],
+            )
+            fp, stroke, factor = pushrod_force_scalar(
+                p_eff,
+                sc,
+                P[base + B_AREA],
+                P[base + B_P_TH],
+                P[base + B_COMPLIANCE],
+                P[base + B_STROKE_MAX],
+                P[base + B_ROLLOFF],
+            )
+            mu = lining_friction(temp, P, base)
+            fg = n_ends * tyre_force_scalar(
+                fp, P[base + B_SLACK], P[base + B_TORQUE_RATIO], mu, P[base + B_MU_REF], r_w
+            )
             # tyre-road limit: ABS holds the peak; without it the wheels lock and slide
             cap = mu_road * P[base + B_LOAD_SHARE] * m * g * cos_t
             if fg > cap:
                 fg = cap if abs_on else cap * P[P_SLIDE_RATIO]
-        else:
-            work[0] = 0.0
-            work[1] = 0.0
-            work[2] = 0.0
         diag[D_FB0 + grp] = fg
-        diag[D_STROKE0 + grp] = work[0]
-        diag[D_MU0 + grp] = work[1]
-        diag[D_STROKEF0 + grp] = work[2]
+        diag[D_STROKE0 + grp] = stroke
+        diag[D_MU0 + grp] = mu
+        diag[D_STROKEF0 + grp] = factor
         diag[D_P_SPRING0 + grp] = ps
         f_brake += fg
         if n_ends > 0.0:
             heat = P[P_HEAT_FRACTION] * fg * vpos / n_ends
-            cool = drum_cooling(temp, v08, t_amb, P[P_EMISSIVITY], P, base)
+            cool = cooling_scalar(
+                temp, v08, t_amb, P[P_EMISSIVITY], P[base + B_AREA_COOL], P[base + B_H0], P[base + B_H1]
+            )
             dy[Y_T0 + grp] = (heat - cool) / P[base + B_HEAT_CAP]
         else:
             dy[Y_T0 + grp] = 0.0
 
-    m_eff = effective_mass(gear, P)
     # the brakes (and bed) only hold what is needed near a stop: no reversal
     dy[Y_S] = v
     dy[Y_V] = (f_grav - f_roll - f_aero - f_eng - f_brake - f_bed) / m_eff
