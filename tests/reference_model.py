@@ -162,6 +162,7 @@ class Mode:
     brake_on: bool = False
     p_cmd: float = 0.0
     p_from: float = 0.0
+    p_paid: float = 0.0
     t_switch: float = 0.0
     p_steady: float = 0.0
     v_target: float = 0.0
@@ -334,9 +335,14 @@ class ReferenceModel:
         md = self.mode
         pres = y[L.Y_PRES]
         p_now = min(self.command(t), max(pres, 0.0))
+        draw = self.P[L.P_AIR_DRAW]
+        if md.p_paid > p_now:  # the chambers stopped short of the air drawn for them: it stays in the tank
+            y[L.Y_PRES] += draw * (md.p_paid - p_now)
+            pres = y[L.Y_PRES]
         target = min(p_new, pres)
         if target > p_now:
-            y[L.Y_PRES] -= self.P[L.P_AIR_DRAW] * (target - p_now)
+            y[L.Y_PRES] -= draw * (target - p_now)
+        md.p_paid = target  # after a release the chambers vent: nothing comes back
         md.p_from, md.p_cmd, md.t_switch = p_now, p_new, t
 
     def start_strategy(self, t: float, y: np.ndarray, code: float, pressure: float, v_target: float) -> None:

@@ -63,6 +63,7 @@ from .layout import (
     M_OVERSPEED,
     M_P_CMD,
     M_P_FROM,
+    M_P_PAID,
     M_P_STEADY,
     M_PENDING_GEAR,
     M_RAMP,
@@ -241,16 +242,24 @@ def set_pressure(t, y, P, mode, p_new):
     """Switch the commanded pressure at ``t`` (continuous applied pressure).
 
     An increase draws air from the reservoir: isothermal, the chambers fill
-    from atmospheric, ``dp_res = -(V_ch / V_res) dp_app``.
+    from atmospheric, ``dp_res = -(V_ch / V_res) dp_app``.  The air for the
+    whole increase is drawn at the switch; if the next switch comes before the
+    chambers have filled (the application lag), the air they did not take is
+    given back, so a short stab of the pedal costs only what it used.
     """
     p_now = commanded_pressure_unlimited(t, y, P, mode)
     if y[Y_PRES] < p_now:
         p_now = y[Y_PRES] if y[Y_PRES] > 0.0 else 0.0
+    draw = P[P_AIR_DRAW]
+    if mode[M_P_PAID] > p_now:  # the chambers stopped short of what was drawn
+        y[Y_PRES] += draw * (mode[M_P_PAID] - p_now)
+    mode[M_P_PAID] = p_now
     target = p_new if p_new < y[Y_PRES] else y[Y_PRES]
     if target > p_now:
-        y[Y_PRES] -= P[P_AIR_DRAW] * (target - p_now)
+        y[Y_PRES] -= draw * (target - p_now)
         if p_now < 0.05 * P[P_P_MAX]:
             mode[M_N_APPLY] += 1.0
+    mode[M_P_PAID] = target  # a release vents to atmosphere: nothing comes back
     mode[M_P_FROM] = p_now
     mode[M_P_CMD] = p_new
     mode[M_T_SWITCH] = t

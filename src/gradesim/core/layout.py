@@ -188,7 +188,8 @@ M_T_HOT = 26  # time the hottest drum first passed P_T_LIMIT [s]; -1 none
 M_HOT = 27
 M_RAMP_Z0 = 28  # elevation of the ramp entrance [m]
 M_RAMP_V0 = 29  # speed at the ramp entrance [m/s]
-NM = 30
+M_P_PAID = 30  # chamber pressure whose air has been drawn from the reservoir [Pa]
+NM = 31
 
 # ---------------------------------------------------------------- events
 E_SEG, E_QUEUE, E_END, E_STOP, E_RAMP_ENTRY, E_RAMP_END = 0, 1, 2, 3, 4, 5  # coincident: impact wins
