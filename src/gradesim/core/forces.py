@@ -39,7 +39,7 @@ def air_density_isa(elevation_m):
     """Air density of the ICAO standard atmosphere (troposphere). [kg/m^3]
 
     ``rho = 1.225 (1 - 2.25577e-5 h)^4.2559``, h in m.  At 7,500 ft (2,286 m)
-    this gives 0.972 kg/m^3, 21 % thinner than at sea level.
+    this gives 0.978 kg/m^3, 20 % thinner than at sea level.
 
     References: ICAO Doc 7488/3, Manual of the ICAO Standard Atmosphere (1993).
     """
