@@ -96,7 +96,7 @@ class Group:
             slack=P[b + L.B_SLACK],
             torque_ratio=P[b + L.B_TORQUE_RATIO],
             mu_ref=P[b + L.B_MU_REF],
-            growth_per_K=P[b + L.B_STROKE_GAIN] * P[b + L.B_EXPANSION] * P[b + L.B_DRUM_DIAM],
+            growth_per_K=P[b + L.B_STROKE_GAIN] * P[b + L.B_EXPANSION] * 0.5 * P[b + L.B_DRUM_DIAM],
             t_ref=P[b + L.B_T_REF],
             heat_cap=P[b + L.B_HEAT_CAP],
             area_cool=P[b + L.B_AREA_COOL],
@@ -310,10 +310,12 @@ class ReferenceModel:
             p = max(p_app, p_spring) if grp.spring else p_app
             fg = grp.n_ends * grp.tyre_force(p, temp, P[L.P_WHEEL_RADIUS])
             peak = P[L.P_MU_ROAD] * grp.load_share * weight_n
+            wheels_locked = fg > peak and P[L.P_ABS] <= 0.5
             if fg > peak:
                 fg = peak * locked
             f_brake += fg
-            heat = P[L.P_HEAT_FRACTION] * fg * vp / grp.n_ends
+            # a locked wheel does not turn: the sliding tyre, not the drum, takes the heat
+            heat = 0.0 if wheels_locked else P[L.P_HEAT_FRACTION] * fg * vp / grp.n_ends
             cool = grp.cooling(temp, vp, P[L.P_T_AMB], P[L.P_EMISSIVITY])
             dy[L.Y_T0 + k] = (heat - cool) / grp.heat_cap
 
@@ -381,6 +383,9 @@ class ReferenceModel:
             self.start_strategy(t, y, a[L.ACT_V1], a[L.ACT_V2], a[L.ACT_V3])
         elif code == L.DO_TAKE_RAMP:
             md.take_ramp = a[L.ACT_V1]
+        elif code == L.DO_TRAFFIC_BRAKE:
+            if md.ramp < 0:  # the queue is on the road
+                self.start_strategy(t, y, L.STRAT_STEADY, a[L.ACT_V2], -1.0)
 
     def initial(self) -> np.ndarray:
         P = self.P
@@ -485,7 +490,9 @@ class ReferenceModel:
                 self.apply_action(t, y, k)
         elif name == "neutral_end":
             md.neutral_until = math.inf
-            md.gear = md.pending_gear
+            ratio = P[L.P_GEAR0 + md.pending_gear - 1] * P[L.P_AXLE_RATIO]
+            if y[L.Y_V] * ratio / P[L.P_WHEEL_RADIUS] * 60 / (2 * math.pi) <= P[L.P_N_OVERSPEED]:
+                md.gear = md.pending_gear  # a gear past overspeed cannot be engaged: still neutral
         elif name == "compressor":
             md.compressor = not md.compressor
         elif name == "overspeed":

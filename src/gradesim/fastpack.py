@@ -177,10 +177,42 @@ class Packer:
     def arrays(self, inputs: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Stacked C-contiguous ``(P, road, ramps, actions)`` for the kernel."""
         if self.fast:
-            return self.layout.split(self.flats(inputs))
+            out = self.layout.split(self.flats(inputs))
+            self._check_batch(*out, inputs)
+            return out
         kis = [self.pack_one(inputs, j) for j in range(len(inputs[0]))]
         lay = Layout.covering(kis)
         return lay.split(np.stack([lay.flat(k) for k in kis]))
+
+    def _check_batch(self, P, road, ramps, actions, inputs) -> None:
+        """Checks of :func:`gradesim.pack.pack` that involve several keys, on every fast-packed scenario.
+
+        A key swept alone is validated value by value when the packer is built;
+        two keys together (e.g. two ramp positions) can still make a scenario
+        that ``pack`` would refuse.  Such a sample raises the same ScenarioError.
+        """
+        bad = ~np.all(np.isfinite(P), axis=1)
+        msg = "a value is not finite"
+        n_r = P[:, L.P_N_RAMPS].astype(np.int64)
+        if ramps.shape[1] > 1:
+            pos = ramps[:, :, L.RAMP_POS]
+            idx = np.arange(ramps.shape[1] - 1)[None, :]
+            unordered = np.any((np.diff(pos, axis=1) <= 0.0) & (idx + 1 < n_r[:, None]), axis=1)
+            if np.any(unordered & ~bad):
+                msg = "ramps must be listed in order along the road"
+            bad |= unordered
+        shares = np.zeros(P.shape[0])
+        for g in range(L.NGROUPS):
+            base = L.P_BRK + g * L.NB
+            shares += np.where(P[:, base + L.B_N_ENDS] > 0, P[:, base + L.B_LOAD_SHARE], 0.0)
+        off = np.abs(shares - 1.0) > 0.02
+        if np.any(off & ~bad):
+            msg = "the load shares of the axle groups do not add up to 1"
+        bad |= off
+        if np.any(bad):
+            j = int(np.argmax(bad))
+            combo = ", ".join(f"{k} = {v!r}" for k, v in self.changes(inputs, j).items())
+            raise ScenarioError(f"{msg} (in the combination {combo})", file=self.scenario.source, key="sweep")
 
     def changes(self, inputs: list[np.ndarray], j: int) -> dict[str, Any]:
         """``Scenario.replace`` changes of scenario ``j`` of a batch."""

@@ -70,9 +70,12 @@ class _Packer:
 
 @lru_cache(maxsize=4096)
 def _compound(value: str, unit: str) -> float:
-    from .units import Q_
+    from .units import Q_, deltas_for_offset_units
 
-    return float(Q_(value).to(unit).magnitude)
+    out = float(Q_(deltas_for_offset_units(value)).to(deltas_for_offset_units(unit)).magnitude)
+    if not math.isfinite(out):
+        raise ValueError(value)
+    return out
 
 
 def pack(sc: Scenario) -> KernelInput:
@@ -161,10 +164,17 @@ def pack(sc: Scenario) -> KernelInput:
             raise pk.err("road.profile", str(exc)) from None
         if "start_elevation" in data_road:
             table[:, L.ROAD_Z] += pk.si(road.start_elevation, "length", "road.start_elevation") - table[0, L.ROAD_Z]
+    road_start = float(table[0, L.ROAD_X])  # a profile keeps its own distances (e.g. mile markers)
     road_len = float(table[-1, L.ROAD_X])
     sim = m.simulation
     if sim.max_distance is not None:
         end = pk.si(sim.max_distance, "length", "simulation.max_distance")
+        if end > road_len + 1e-9 or end <= road_start:
+            raise pk.err(
+                "simulation.max_distance",
+                f"{sim.max_distance!r} is not on the road "
+                f"({road_start / 1609.344:.3f} to {road_len / 1609.344:.3f} mi)",
+            )
         table = truncate(table, end)
     road_end = float(table[-1, L.ROAD_X])
     P[L.P_ROAD_END] = road_end
@@ -187,6 +197,8 @@ def pack(sc: Scenario) -> KernelInput:
             raise pk.err(
                 f"{key}.position", f"{r.position!r} is past the end of the road ({road_len / 1609.344:.3f} mi)"
             )
+        if pos < road_start:
+            raise pk.err(f"{key}.position", f"{r.position!r} is before the start of the road")
         if pos <= last:
             raise pk.err(f"{key}.position", "ramps must be listed in order along the road")
         last = pos
@@ -202,6 +214,8 @@ def pack(sc: Scenario) -> KernelInput:
         q = pk.si(traffic.queue_position, "length", "traffic.queue_position")
         if q > road_len:
             raise pk.err("traffic.queue_position", f"{traffic.queue_position!r} is past the end of the road")
+        if q <= road_start:
+            raise pk.err("traffic.queue_position", f"{traffic.queue_position!r} is not ahead of the start")
         P[L.P_QUEUE] = q
     else:
         P[L.P_QUEUE] = -1.0
@@ -209,7 +223,7 @@ def pack(sc: Scenario) -> KernelInput:
     # --- driver
     d = m.driver
     P[L.P_V0] = pk.si(d.initial_speed, "speed", "driver.initial_speed")
-    P[L.P_S0] = 0.0
+    P[L.P_S0] = road_start
     n_gears = len(ratios)
     P[L.P_GEAR_INIT] = _gear(pk, d.gear, n_gears, "driver.gear")
     if P[L.P_GEAR_INIT] > 0:
@@ -256,7 +270,7 @@ def pack(sc: Scenario) -> KernelInput:
     if P[L.P_QUEUE] >= 0.0 and d.traffic_sight_distance != "none":
         # the driver sees the queue and makes a full stop application (after the reaction time)
         sight = pk.si(d.traffic_sight_distance, "length", "driver.traffic_sight_distance")
-        extra.append([L.TRIG_DISTANCE, max(P[L.P_QUEUE] - sight, 0.0), L.DO_STRATEGY, L.STRAT_STEADY, p_full, -1.0])
+        extra.append([L.TRIG_DISTANCE, max(P[L.P_QUEUE] - sight, P[L.P_S0]), L.DO_TRAFFIC_BRAKE, 0.0, p_full, -1.0])
     actions, n_dist = _pack_actions(pk, d.actions, n_gears, len(road.ramps), road_len, extra)
     P[L.P_N_ACTIONS] = len(actions)
     P[L.P_N_ACT_DIST] = n_dist
@@ -329,11 +343,15 @@ def _pack_group(pk: _Packer, P: np.ndarray, gi: int, g: dict[str, Any], chambers
     P[base + L.B_P_TH] = pk.si(g["pushout_pressure"], "pressure", f"{key}.pushout_pressure")
     P[base + L.B_STROKE_REST] = pk.si(g["stroke_at_rest"], "length", f"{key}.stroke_at_rest")
     P[base + L.B_COMPLIANCE] = pk.compound(g["compliance"], "m/Pa", f"{key}.compliance")
+    if P[base + L.B_COMPLIANCE] <= 0.0:
+        raise pk.err(f"{key}.compliance", f"{g['compliance']!r} must be positive")
     P[base + L.B_ROLLOFF] = pk.si(g["rolloff"], "length", f"{key}.rolloff")
     P[base + L.B_SLACK] = pk.si(g["slack_length"], "length", f"{key}.slack_length")
     P[base + L.B_TORQUE_RATIO] = float(g["torque_ratio"])
     P[base + L.B_DRUM_DIAM] = pk.si(g["drum_diameter"], "length", f"{key}.drum_diameter")
     P[base + L.B_EXPANSION] = pk.compound(g["expansion"], "1/K", f"{key}.expansion")
+    if P[base + L.B_EXPANSION] < 0.0:
+        raise pk.err(f"{key}.expansion", f"{g['expansion']!r} must not be negative")
     P[base + L.B_STROKE_GAIN] = float(g["stroke_gain"])
     P[base + L.B_T_REF] = pk.si(g["adjusted_at"], "temperature", f"{key}.adjusted_at")
     P[base + L.B_HEAT_CAP] = pk.si(g["heat_capacity"], "heat_capacity", f"{key}.heat_capacity")
@@ -342,6 +360,8 @@ def _pack_group(pk: _Packer, P: np.ndarray, gi: int, g: dict[str, Any], chambers
     h0 = pk.compound(conv["still"], "W/m**2/K", f"{key}.convection.still")
     h_ref = pk.compound(conv["at_speed"], "W/m**2/K", f"{key}.convection.at_speed")
     v_ref = pk.si(conv["speed"], "speed", f"{key}.convection.speed")
+    if h0 < 0.0 or h_ref < h0:
+        raise pk.err(f"{key}.convection", "needs 0 <= still <= at_speed (cooling never falls with speed)")
     P[base + L.B_H0] = h0
     P[base + L.B_H1] = (h_ref - h0) / v_ref**0.8
     P[base + L.B_LOAD_SHARE] = float(g["load_share"])
@@ -351,7 +371,7 @@ def _pack_group(pk: _Packer, P: np.ndarray, gi: int, g: dict[str, Any], chambers
     P[base + L.B_MU_N] = len(temps)
     P[base + L.B_MU_T0 : base + L.B_MU_T0 + len(temps)] = temps
     P[base + L.B_MU_V0 : base + L.B_MU_V0 + len(mus)] = mus
-    P[base + L.B_MU_REF] = max(mus)
+    P[base + L.B_MU_REF] = float(g.get("friction_reference", 0.40))
     # rated chamber volume ~ area x rated stroke (FMVSS 121 Table V lists 89 in^3 for Type 30)
     return n_ends * area * P[base + L.B_STROKE_MAX] * 1.19
 
@@ -368,6 +388,8 @@ def _friction_curve(pk: _Packer, spec: Any, key: str) -> tuple[list[float], list
         raise pk.err(key, f"needs 1 to {L.MU_POINTS} (temperature, mu) pairs of equal length")
     if any(b <= a for a, b in itertools.pairwise(temps)):
         raise pk.err(key, "temperatures must increase")
+    if any(b > a for a, b in itertools.pairwise(mus)):
+        raise pk.err(key, "friction must not rise with temperature (fade only lowers it)")
     return temps, mus
 
 
@@ -389,6 +411,8 @@ def _pack_actions(
                 raise pk.err(f"{key}.at", f"{a.at!r} is neither a distance nor a time") from None
         if at < 0:
             raise pk.err(f"{key}.at", f"{a.at!r} must not be negative")
+        if trig == L.TRIG_DISTANCE and at > road_len:
+            raise pk.err(f"{key}.at", f"{a.at!r} is past the end of the road ({road_len / 1609.344:.3f} mi)")
         row = [trig, at, 0.0, 0.0, 0.0, 0.0]
         if a.do == "shift":
             if a.gear is None:
@@ -409,7 +433,10 @@ def _pack_actions(
                 raise pk.err(f"{key}.strategy", "a brake action needs a strategy")
             row[2] = L.DO_STRATEGY
             row[3] = STRATEGIES[a.strategy]
-            row[4] = pk.si(a.pressure, "pressure", f"{key}.pressure") if a.pressure is not None else -1.0
+            if a.pressure is not None:
+                row[4] = pk.si(a.pressure, "pressure", f"{key}.pressure")
+            else:  # snub: the CDL-manual default (steady needs a pressure, checked on load)
+                row[4] = SNUB_PRESSURE if a.strategy == "snub" else -1.0
             row[5] = pk.si(a.target_speed, "speed", f"{key}.target_speed") if a.target_speed is not None else -1.0
         elif a.do == "take_ramp":
             if a.ramp is None:

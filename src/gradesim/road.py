@@ -43,6 +43,9 @@ def from_points(distance_m, elevation_m) -> np.ndarray:
     z = np.asarray(elevation_m, dtype=float)
     if d.size < 2:
         raise ProfileError("a profile needs at least two points")
+    if not (np.all(np.isfinite(d)) and np.all(np.isfinite(z))):
+        i = int(np.argmin(np.isfinite(d) & np.isfinite(z)))
+        raise ProfileError(f"row {i + 1} is not a finite number ({d[i]}, {z[i]})")
     if np.any(np.diff(d) <= 0.0):
         i = int(np.argmax(np.diff(d) <= 0.0)) + 1
         raise ProfileError(f"distance must increase strictly (row {i + 1}: {d[i]:g} m)")
@@ -54,7 +57,7 @@ def from_points(distance_m, elevation_m) -> np.ndarray:
         raise ProfileError(f"slope {sn[i]:.3f} between rows {i + 1} and {i + 2} is not a road")
     grade = sn / np.sqrt(1.0 - sn * sn)
     table = np.zeros((d.size, ROAD_COLS))
-    table[:, ROAD_X] = d - d[0]
+    table[:, ROAD_X] = d
     table[:, ROAD_Z] = z
     table[:-1, ROAD_SIN] = sn
     table[:-1, ROAD_GRADE] = grade

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pydantic
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
 from . import parameter_sets
 from .units import UnitError, to_si
@@ -60,6 +60,7 @@ PosLength = _qty("length", gt=0)
 Speed = _qty("speed", ge=0)
 PosSpeed = _qty("speed", gt=0)
 Time = _qty("time", ge=0)
+PosTime = _qty("time", gt=0)
 Pressure = _qty("pressure", ge=0)
 Temperature = _qty("temperature", gt=0)
 Area = _qty("area", gt=0)
@@ -76,7 +77,7 @@ Grade = _qty("dimensionless", gt=-0.5, lt=0.5)
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    model_config = ConfigDict(extra="forbid", frozen=False, allow_inf_nan=False)
 
 
 # ----------------------------------------------------------------- truck
@@ -97,7 +98,7 @@ ChamberType = Literal["20", "20L", "24", "24L", "24L3", "30", "30L", "36"]
 class BrakeGroup(_Strict):
     """One axle group's foundation brakes (all keys optional: preset fills them)."""
 
-    wheel_ends: Annotated[int, Field(ge=0, le=8)] | None = None
+    wheel_ends: Annotated[StrictInt, Field(ge=0, le=8)] | None = None
     chamber: ChamberType | None = None
     slack_length: PosLength | None = None
     torque_ratio: Annotated[float, Field(gt=0)] | None = None
@@ -116,6 +117,7 @@ class BrakeGroup(_Strict):
     convection: Convection | None = None
     initial_temperature: Temperature | None = None
     friction_curve: str | FrictionCurve | None = None
+    friction_reference: Annotated[float, Field(gt=0, lt=1.5)] | None = None
 
 
 class Brakes(BrakeGroup):
@@ -231,33 +233,33 @@ EngineBrake = Literal["off", "low", "medium", "high"]
 class Action(_Strict):
     at: str = Field(description="a distance ('2 mi') or a time ('90 s')")
     do: Literal["shift", "engine_brake", "release", "brake", "take_ramp"]
-    gear: int | Literal["neutral"] | None = None
+    gear: StrictInt | Literal["neutral"] | None = None
     fails: bool = False
     neutral_for: Time | Literal["ever"] = "ever"
     level: EngineBrake | None = None
     strategy: Strategy | None = None
     pressure: Pressure | None = None
     target_speed: Speed | None = None
-    ramp: int | Literal["none", "auto"] | None = None
+    ramp: StrictInt | Literal["none", "auto"] | None = None
 
 
 class Driver(_Strict):
     initial_speed: PosSpeed = "35 mph"
-    gear: int | Literal["neutral"] = 8
+    gear: StrictInt | Literal["neutral"] = 8
     engine_brake: EngineBrake = "off"
     strategy: Strategy = "none"
     brake_pressure: Pressure | None = None
     target_speed: Speed = "35 mph"
     snub_band: PosSpeed = "5 mph"
-    take_ramp: int | Literal["none", "auto"] = "none"
+    take_ramp: StrictInt | Literal["none", "auto"] = "none"
     auto_ramp_speed: Speed = "55 mph"
     auto_ramp_temperature: Temperature = "700 degF"
     reaction_time: Time = "1.5 s"
     shift_time: Time = "1.0 s"
     controller_gain: str = "8 psi/mph"
     controller_integral_time: Time = "10 s"
-    fan_on: PosLength | Time = "2 s"
-    fan_off: Time = "2 s"
+    fan_on: PosTime = "2 s"
+    fan_off: PosTime = "2 s"
     overspeed_ends_engine_brake: bool = False
     traffic_sight_distance: Length | Literal["none"] = "1000 ft"
     actions: list[Action] = Field(default_factory=list)
@@ -267,7 +269,7 @@ class Simulation(_Strict):
     rtol: Annotated[float, Field(gt=0, lt=1)] = 1e-6
     atol: Annotated[float, Field(gt=0)] = 1e-8
     max_distance: PosLength | None = None
-    max_time: PosLength | Time = "2 h"
+    max_time: PosTime = "2 h"
     max_step: Time | None = None
     output_interval: Time = "0.5 s"
 
@@ -424,6 +426,15 @@ class Scenario:
         road = model.road
         if (road.segments is None) == (road.profile is None):
             raise self._error("road", "give either segments or profile (exactly one)")
+        for k, ramp in enumerate(road.ramps):
+            if (ramp.bed is None) == (ramp.rolling_resistance is None):
+                raise self._error(f"road.ramps.{k}", "give its bed (e.g. 'pea_gravel') or rolling_resistance, not both")
+        d = model.driver
+        if d.strategy in ("snub", "target") and "target_speed" not in d.model_fields_set:
+            raise self._error("driver.target_speed", f"strategy {d.strategy!r} needs a target_speed")
+        for k, a in enumerate(d.actions):
+            if a.do == "brake" and a.strategy == "steady" and a.pressure is None:
+                raise self._error(f"driver.actions.{k}.pressure", "a steady brake application needs a pressure")
         return model
 
     def _resolve_truck(self) -> tuple[dict[str, Any], dict[str, str]]:
@@ -484,6 +495,21 @@ class Scenario:
         out["truck"] = copy.deepcopy(self.truck)
         out["truck"]["preset"] = self.model.truck.preset
         out.pop("sweep", None)
+        # the tables behind names (friction curve, transmission, chamber type), so an edited
+        # parameter file changes the hash as well
+        curves = parameter_sets.friction_curves()
+        _, _, chambers = parameter_sets.common()
+        tables: dict[str, Any] = {}
+        for grp in ("steer", "drive", "trailer"):
+            g = self.truck["brakes"][grp]
+            if isinstance(g.get("friction_curve"), str) and g["friction_curve"] in curves:
+                tables[f"friction_curve.{g['friction_curve']}"] = curves[g["friction_curve"]]
+            if g.get("chamber") in chambers:
+                tables[f"chamber.{g['chamber']}"] = chambers[g["chamber"]]
+        tr = self.truck.get("transmission")
+        if isinstance(tr, str):
+            tables[f"transmission.{tr}"] = parameter_sets.transmissions().get(tr)
+        out["resolved_tables"] = tables
         if self.model.road.profile:
             out.setdefault("road", {})["profile_sha256"] = _file_hash(self.profile_path())
         return out

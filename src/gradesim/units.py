@@ -5,6 +5,8 @@ One pint registry for the package.  Nothing in :mod:`gradesim.core` sees pint.
 
 from __future__ import annotations
 
+import math
+import re
 from functools import lru_cache
 
 import pint
@@ -41,6 +43,19 @@ class UnitError(ValueError):
     """A value that is not a quantity of the expected kind."""
 
 
+_OFFSET = re.compile(r"\b(degF|degC|degree_Fahrenheit|degree_Celsius|°F|°C)\b")
+
+
+def deltas_for_offset_units(text: str) -> str:
+    """``"35 kJ/degF"`` -> ``"35 kJ/delta_degF"``.
+
+    Inside a compound unit (a heat capacity, a per-degree coefficient) a
+    Fahrenheit or Celsius degree is a temperature *difference*; pint would
+    otherwise treat it as an absolute temperature and convert it wrongly.
+    """
+    return _OFFSET.sub(lambda m: "delta_" + {"°F": "degF", "°C": "degC"}.get(m.group(1), m.group(1)), text)
+
+
 @lru_cache(maxsize=4096)
 def _parse(text: str) -> pint.Quantity:
     return Q_(text)
@@ -75,8 +90,11 @@ def _to_si(value: str | float | int, kind: str) -> float:
         if kind == "dimensionless":
             return float(value)
         raise UnitError(f"{value!r} has no unit; write it as a {kind} such as {_example(kind)!r}")
+    text = str(value).strip()
+    if kind != "temperature":
+        text = deltas_for_offset_units(text)
     try:
-        q = _parse(str(value).strip())
+        q = _parse(text)
     except Exception as exc:  # pint raises several kinds
         raise UnitError(f"{value!r} is not a quantity ({exc.__class__.__name__})") from None
     if not isinstance(q, pint.Quantity):
@@ -86,10 +104,14 @@ def _to_si(value: str | float | int, kind: str) -> float:
     if kind == "dimensionless":
         if not q.dimensionless:
             raise UnitError(f"{value!r} is not dimensionless")
-        return float(q.to("dimensionless").magnitude)
-    if q.dimensionality != ureg.get_dimensionality(dim):
+        out = float(q.to("dimensionless").magnitude)
+    elif q.dimensionality != ureg.get_dimensionality(dim):
         raise UnitError(f"{value!r} is not a {kind.replace('_', ' ')}")
-    return float(q.to(si).magnitude)
+    else:
+        out = float(q.to(si).magnitude)
+    if not math.isfinite(out):
+        raise UnitError(f"{value!r} is not a finite number")
+    return out
 
 
 def _example(kind: str) -> str:

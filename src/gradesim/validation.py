@@ -163,11 +163,14 @@ def check_fmvss_stop(scenario: Scenario | None = None) -> Check:
         }
     )
     res = simulate(sc)
+    from .brake_test import fmvss121_limit
+
+    limit_ft, vehicle_class = fmvss121_limit(sc.truck)
     who = "this scenario's truck" if scenario is not None else "preset truck, brakes adjusted"
     return Check(
         f"cold stop from 60 mph ({who})",
-        "FMVSS 121 S5.3.1 Table II: <= 250 ft",
-        250.0,
+        f"FMVSS 121 S5.3.1 Table II ({vehicle_class}): <= {limit_ft:.0f} ft",
+        limit_ft,
         res.outcome.position_m / FT,
         "ft",
         0.0,
@@ -223,7 +226,7 @@ def check_gsrs_steady_state(grade: float = 0.05, length_mi: float = 40.0, speed_
     t0 = 150.0
     return Check(
         f"drum rise, {grade:.0%} for {length_mi:g} mi at {speed_mph:g} mph vs GSRS (steady state)",
-        "FHWA GSRS thermal model, WYDOT constants",
+        "calibration consistency, not independent: convection was fitted to GSRS (WYDOT) K2 at 30 mph",
         t["gsrs_matched"] - t0,
         t["simulator_mean"] - t0,
         "degF",

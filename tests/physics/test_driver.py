@@ -51,19 +51,34 @@ def test_lower_gear_holds_lower_speed():
 def test_failed_shift_leaves_neutral_for_good_and_the_truck_speeds_up():
     ch = {
         "driver.initial_speed": "25 mph",
-        "driver.gear": 7,
+        "driver.gear": 8,
         "driver.engine_brake": "high",
         "driver.reaction_time": "0 s",
-        "driver.actions": [{"at": "500 m", "do": "shift", "gear": 5, "fails": True}],
+        "driver.actions": [{"at": "500 m", "do": "shift", "gear": 7, "fails": True}],
     }
     res = gs.simulate(scenario(ch, length="3 km"))
     tr = res.trace
     after = tr[tr["position_m"] > 501.0]
     assert (after["gear"] == 0).all()
-    assert (tr[tr["position_m"] < 499.0]["gear"] == 7).all()
-    ok = gs.simulate(scenario({**ch, "driver.actions": [{"at": "500 m", "do": "shift", "gear": 5}]}, length="3 km"))
+    assert (tr[tr["position_m"] < 499.0]["gear"] == 8).all()
+    ok = gs.simulate(scenario({**ch, "driver.actions": [{"at": "500 m", "do": "shift", "gear": 7}]}, length="3 km"))
     assert speed_at(res, 2900) > speed_at(ok, 2900) + 3.0
-    assert ok.trace["gear"].iloc[-1] == 5
+    assert ok.trace["gear"].iloc[-1] == 7
+
+
+def test_a_gear_that_would_overspeed_the_engine_cannot_be_engaged():
+    # 40 mph in 8th, then 2nd: 14.4k rpm; the shift is missed and the truck stays in neutral
+    ch = {
+        "driver.initial_speed": "40 mph",
+        "driver.gear": 8,
+        "driver.reaction_time": "0 s",
+        "driver.actions": [{"at": "300 m", "do": "shift", "gear": 2}],
+    }
+    res = gs.simulate(scenario(ch, length="2 km"))
+    tr = res.trace
+    assert (tr[tr["position_m"] > 301.0]["gear"] == 0).all()
+    assert (tr[tr["position_m"] > 301.0]["engine_rpm"] == 650.0).all()  # idling in neutral
+    assert abs(res.energy["residual"]) < 1e-5 * res.energy["potential"]
 
 
 def test_snub_braking_keeps_speed_in_band_with_a_visible_sawtooth():

@@ -12,9 +12,9 @@ RAMP_DEMO = {
         "preset": "tractor_semitrailer_5axle",
         "gross_weight": "80000 lb",
         "brakes": {
-            "initial_temperature": "400 degF",
-            "drive": {"stroke_at_rest": "1.6 in"},
-            "trailer": {"stroke_at_rest": "1.6 in"},
+            "initial_temperature": "500 degF",
+            "drive": {"stroke_at_rest": "1.85 in"},
+            "trailer": {"stroke_at_rest": "1.85 in"},
         },
     },
     "road": {
@@ -27,7 +27,7 @@ RAMP_DEMO = {
         "initial_speed": "60 mph",
         "gear": 10,
         "strategy": "snub",
-        "brake_pressure": "25 psi",
+        "brake_pressure": "20 psi",
         "target_speed": "55 mph",
         "take_ramp": 0,
         "traffic_sight_distance": "600 ft",

@@ -168,9 +168,26 @@ def test_bad_combination_is_reported(ramp_demo_dict):
     from gradesim import Scenario
 
     d = ramp_demo_dict
-    d["road"]["ramps"].append({"position": "4.6 mi", "length": "400 ft"})
+    d["road"]["ramps"].append({"position": "4.6 mi", "length": "400 ft", "bed": "sand"})
     sc = Scenario.from_dict(d)
     # each value is fine alone, but ramp 0 at 4.8 mi comes after ramp 1
     spec = {"grid": {"road.ramps.0.position": ["1 mi", "4.5 mi"], "road.ramps.1.position": ["2 mi", "4.7 mi"]}}
     with pytest.raises(ScenarioError, match="in order"):
         build_packer(sc, build_design(normalise_spec(spec)))
+
+
+def test_random_samples_that_put_ramps_out_of_order_are_refused(ramp_demo_dict):
+    from gradesim import Scenario, sweep
+
+    d = ramp_demo_dict
+    d["road"]["ramps"].append({"position": "4.6 mi", "length": "400 ft", "bed": "sand"})
+    sc = Scenario.from_dict(d)
+    # each key alone is fine and both ranges overlap only a little: some samples swap the ramps
+    spec = {
+        "samples": 3000,
+        "seed": 3,
+        "road.ramps.0.position": {"uniform": ["0.5 mi", "2 mi"]},
+        "road.ramps.1.position": {"uniform": ["1.9 mi", "3 mi"]},
+    }
+    with pytest.raises(ScenarioError, match="in order"):
+        sweep(sc, random=spec, progress=False)

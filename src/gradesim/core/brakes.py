@@ -67,7 +67,7 @@ def lining_friction(temp_K, P, base):
 @njit(inline="always")
 def contact_stroke_scalar(temp_K, s_rest, gain, alpha, diameter, t_ref):
     """Scalar form of :func:`contact_stroke`. [m]"""
-    s = s_rest + gain * alpha * diameter * (temp_K - t_ref)
+    s = s_rest + gain * alpha * 0.5 * diameter * (temp_K - t_ref)
     return s if s > 0.0 else 0.0
 
 
@@ -75,10 +75,10 @@ def contact_stroke_scalar(temp_K, s_rest, gain, alpha, diameter, t_ref):
 def contact_stroke(temp_K, P, base):
     """Pushrod travel to lining-drum contact. [m]
 
-    ``s_c = s_rest + k_s alpha D (T - T_ref)``: free stroke of the adjusted brake
-    plus the slack adjuster's magnification ``k_s`` (~12.5: 0.020 in of drum
-    diameter growth adds ~1/4 in of pushrod travel, Bendix service data) of
-    the drum's thermal growth ``alpha D dT``.
+    ``s_c = s_rest + k_s alpha (D/2) (T - T_ref)``: free stroke of the adjusted
+    brake plus the slack adjuster's magnification ``k_s`` (10-12: lining travel
+    to pushrod travel, PHYSICS.md sec. 2) of the drum's radial thermal growth
+    ``alpha R dT``; a drum at 800 degF adds ~0.4 in.
     """
     return contact_stroke_scalar(
         temp_K,

@@ -25,6 +25,7 @@ from .layout import (
     DO_SHIFT,
     DO_STRATEGY,
     DO_TAKE_RAMP,
+    DO_TRAFFIC_BRAKE,
     E_ACTION_D,
     E_ACTION_T,
     E_COMPRESSOR,
@@ -327,6 +328,9 @@ def apply_action(t, y, P, ramps, actions, mode, k):
         start_strategy(t, y, P, mode, actions[k, ACT_V1], actions[k, ACT_V2], actions[k, ACT_V3])
     elif code == DO_TAKE_RAMP:
         mode[M_TAKE_RAMP] = actions[k, ACT_V1]
+    elif code == DO_TRAFFIC_BRAKE:
+        if mode[M_RAMP] < 0.0:  # the queue is on the road, not on the ramp
+            start_strategy(t, y, P, mode, STRAT_STEADY, actions[k, ACT_V2], -1.0)
 
 
 @njit
@@ -469,7 +473,9 @@ def handle_event(i, t, y, P, road, ramps, actions, mode, act_time, act_done):
         pass  # process_effects runs after every event
     elif i == E_NEUTRAL:
         mode[M_NEUTRAL_UNTIL] = np.inf
-        change_gear(y, P, mode, mode[M_PENDING_GEAR])
+        # a gear that would spin the engine past overspeed cannot be engaged: the shift is missed
+        if engine_rpm(y[Y_V], mode[M_PENDING_GEAR], P) <= P[P_N_OVERSPEED]:
+            change_gear(y, P, mode, mode[M_PENDING_GEAR])
     elif i == E_COMPRESSOR:
         mode[M_COMPRESSOR] = 0.0 if mode[M_COMPRESSOR] > 0.5 else 1.0
     elif i == E_LOW_AIR:

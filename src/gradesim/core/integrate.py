@@ -375,6 +375,9 @@ def integrate(P, road, ramps, actions, out, summary):
             rk_step(t, y, f, h, P, road, ramps, mode, K, y_new, tmp, diag, work)
             nrhs += 6
             err = error_norm(K, h, y, y_new, rtol, atol)
+            if not math.isfinite(err):  # NaN/inf in the RHS: give up rather than loop
+                failed = True
+                break
             if err < 1.0:
                 if err == 0.0:
                     factor = MAX_FACTOR
@@ -461,10 +464,9 @@ def integrate(P, road, ramps, actions, out, summary):
             # every event whose root coincides with the earliest one fires now
             tol = EVENT_TOL_S / abs(h) if h != 0.0 else 0.0
             for i in range(NE):
-                if theta_ev[i] <= theta_min + 2.0 * tol:
-                    k = handle_event(i, t, y, P, road, ramps, actions, mode, at[:n_act], ad[:n_act])
-                    if k >= 0 and kind < 0:
-                        kind = k
+                if kind < 0 and theta_ev[i] <= theta_min + 2.0 * tol:
+                    # in index order (impact first); nothing more happens once the run has ended
+                    kind = handle_event(i, t, y, P, road, ramps, actions, mode, at[:n_act], ad[:n_act])
             if kind < 0:
                 kind = settle(t, y, P, road, ramps, actions, mode, at[:n_act], ad[:n_act], g_old, d_old)
             if kind < 0:

@@ -123,7 +123,7 @@ B_TORQUE_RATIO = 8  # drum torque / cam torque at the reference friction [-]
 B_MU_REF = 9  # lining friction at which B_TORQUE_RATIO holds [-]
 B_DRUM_DIAM = 10  # drum inner diameter [m]
 B_EXPANSION = 11  # thermal expansion coefficient of the drum [1/K]
-B_STROKE_GAIN = 12  # pushrod travel per unit drum diameter growth [-]
+B_STROKE_GAIN = 12  # pushrod travel per unit radial (lining) travel: slack adjuster ratio [-]
 B_T_REF = 13  # temperature at which the brake was adjusted [K]
 B_HEAT_CAP = 14  # effective heat capacity per wheel end [J/K]
 B_AREA_COOL = 15  # cooled surface per wheel end [m^2]
@@ -154,6 +154,7 @@ DO_ENGINE_BRAKE = 1.0  # V1 level 0..3
 DO_RELEASE = 2.0  # stop braking: strategy none
 DO_STRATEGY = 3.0  # V1 strategy code, V2 pressure [Pa], V3 target speed [m/s] (<0 keep)
 DO_TAKE_RAMP = 4.0  # V1 ramp index (-1 none, -2 auto)
+DO_TRAFFIC_BRAKE = 5.0  # the driver sees the queue: full application, unless on a ramp
 
 STRAT_NONE, STRAT_STEADY, STRAT_SNUB, STRAT_TARGET, STRAT_FAN = 0.0, 1.0, 2.0, 3.0, 4.0
 

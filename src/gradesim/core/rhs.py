@@ -224,6 +224,7 @@ def evaluate(t, y, P, road, ramps, mode, dy, diag, work):
         if ps > p_eff:
             p_eff = ps  # anti-compounding: service and spring force do not add
         fg = 0.0
+        locked = False  # locked wheels do not turn: the work goes into the tyres, not the drums
         stroke = 0.0
         mu = 0.0
         factor = 0.0
@@ -252,7 +253,11 @@ def evaluate(t, y, P, road, ramps, mode, dy, diag, work):
             # tyre-road limit: ABS holds the peak; without it the wheels lock and slide
             cap = mu_road * P[base + B_LOAD_SHARE] * m * g * cos_t
             if fg > cap:
-                fg = cap if abs_on else cap * P[P_SLIDE_RATIO]
+                if abs_on:
+                    fg = cap
+                else:
+                    fg = cap * P[P_SLIDE_RATIO]
+                    locked = True
         diag[D_FB0 + grp] = fg
         diag[D_STROKE0 + grp] = stroke
         diag[D_MU0 + grp] = mu
@@ -260,7 +265,7 @@ def evaluate(t, y, P, road, ramps, mode, dy, diag, work):
         diag[D_P_SPRING0 + grp] = ps
         f_brake += fg
         if n_ends > 0.0:
-            heat = P[P_HEAT_FRACTION] * fg * vpos / n_ends
+            heat = 0.0 if locked else P[P_HEAT_FRACTION] * fg * vpos / n_ends
             cool = cooling_scalar(
                 temp, v08, t_amb, P[P_EMISSIVITY], P[base + B_AREA_COOL], P[base + B_H0], P[base + B_H1]
             )
