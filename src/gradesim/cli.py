@@ -158,6 +158,65 @@ def _add_run(p: argparse.ArgumentParser) -> None:
     )
 
 
+def cmd_plot(args: argparse.Namespace) -> int:
+    """More figures of one run: forces along the road and the energy budget."""
+    import matplotlib.pyplot as plt
+
+    from .plotting import forces_figure, speed_distance_figure
+    from .simulation import simulate
+
+    res = simulate(_load(args.scenario))
+    figs = {"forces_energy": forces_figure(res, args.units), "speed_distance": speed_distance_figure(res, args.units)}
+    files = {}
+    for name, fig in figs.items():
+        for fmt in ("png", "svg"):
+            files[f"{name}.{fmt}"] = lambda p, f=fig, fmt=fmt: f.savefig(p, dpi=150, format=fmt)
+    write_atomically(Path(args.out), files)
+    for fig in figs.values():
+        plt.close(fig)
+    print(f"wrote {', '.join(sorted(files))} to {args.out}/")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Time one scenario: the bare kernel and the whole ``simulate`` call (warm)."""
+    import statistics
+
+    import numpy as np
+
+    from .core import layout as L
+    from .core.integrate import integrate
+    from .simulation import simulate
+
+    sc = _load(args.scenario)
+    t0 = time.perf_counter()
+    simulate(sc)
+    first = time.perf_counter() - t0
+    ki = sc.to_kernel()
+    out, summary = np.empty((0, L.ROW_COLS)), np.empty(L.NS)
+
+    def timed(fn, n):
+        samples = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            for _ in range(n):
+                fn()
+            samples.append((time.perf_counter() - t0) / n)
+        return min(samples), statistics.median(samples)
+
+    k_min, k_med = timed(lambda: integrate(ki.P, ki.road, ki.ramps, ki.actions, out, summary), args.repeat)
+    s_min, s_med = timed(lambda: simulate(sc, trace=False), max(args.repeat // 10, 1))
+    steps, rhs = int(summary[L.S_NSTEP]), int(summary[L.S_NRHS])
+    print(f"{sc.name} ({sc.hash}): {L.KIND_NAMES[int(summary[L.S_KIND])]}, {steps} steps, {rhs} RHS calls")
+    print(f"first simulate in this process (numba cache load or compile): {first:.2f} s")
+    print(
+        f"kernel   : {k_min * 1e6:9.1f} us min, {k_med * 1e6:9.1f} us median ({k_min / rhs * 1e9:.0f} ns per RHS call)"
+    )
+    print(f"simulate : {s_min * 1e6:9.1f} us min, {s_med * 1e6:9.1f} us median (no trace)")
+    print("SciPy side by side: python benchmarks/bench_single.py (and bench_sweep.py) from a source checkout")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     sc = _load(args.scenario)
     sc.to_kernel()
@@ -165,7 +224,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-BUILTIN = ("run", "check")
+BUILTIN = ("run", "check", "plot", "bench")
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -179,6 +238,15 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="simulate one scenario: plots, trace, outcome")
     _add_run(p)
     p.set_defaults(func=cmd_run)
+    p = sub.add_parser("plot", help="figures of one run: forces along the road, energy budget, speed")
+    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument("--out", default="out", help="output folder (default: out)")
+    p.add_argument("--units", choices=("us", "si"), default="us")
+    p.set_defaults(func=cmd_plot)
+    p = sub.add_parser("bench", help="time the kernel and simulate on a scenario (warm)")
+    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument("--repeat", type=int, default=200, help="kernel calls per timing sample (default 200)")
+    p.set_defaults(func=cmd_bench)
     p = sub.add_parser("check", help="validate a scenario file without running it")
     p.add_argument("scenario")
     p.set_defaults(func=cmd_check)

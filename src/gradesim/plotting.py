@@ -290,3 +290,58 @@ def compare_figure(
     ax_v.set_title(title or results[0].scenario.name, fontsize=11, loc="left")
     stamp(fig, results[0], extra=f"{len(results)} runs")
     return fig
+
+
+FORCE_COLUMNS = (
+    ("gravity_force_N", "gravity along the road", "#444444"),
+    ("brake_force_N", "service + spring brakes", "#d73027"),
+    ("engine_force_N", "engine brake + drag", "#4575b4"),
+    ("aero_force_N", "aerodynamic drag", "#91bfdb"),
+    ("rolling_force_N", "tyre rolling resistance", "#fee090"),
+    ("bed_force_N", "arrester bed", "#8c510a"),
+)
+
+
+def plot_forces(ax: Axes, res: Result, units: str = "us") -> Axes:
+    """What pushed and what held the truck: each force along the road vs distance."""
+    u = _check_units(units)
+    tr = res.trace
+    x = tr["position_m"].to_numpy() * u["dist"][1]
+    f_unit, f_scale = ("kip", 1 / 4448.2216) if units == "us" else ("kN", 1e-3)
+    for col, label, color in FORCE_COLUMNS:
+        vals = tr[col].to_numpy()
+        if np.any(np.abs(vals) > 1.0):
+            ax.plot(x, vals * f_scale, label=label, color=color, lw=1.8 if col != "gravity_force_N" else 2.4)
+    ax.set_ylabel(f"force [{f_unit}]")
+    ax.set_xlabel(f"distance along road [{u['dist'][0]}]")
+    ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=2)
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def plot_energy(ax: Axes, res: Result) -> Axes:
+    """Where the potential energy released went [MJ], with the residual of the budget."""
+    e = res.energy
+    keys = ["kinetic", "service_brakes", "engine_brake", "rolling", "aero", "arrester_bed", "driveline_shifts"]
+    vals = np.array([e[k] for k in keys]) / 1e6
+    ax.barh(keys[::-1], vals[::-1], color="#4575b4")
+    ax.axvline(0.0, color="black", lw=0.8)
+    ax.set_xlabel("energy [MJ]")
+    ax.set_title(
+        f"potential energy released {e['potential'] / 1e6:.2f} MJ (residual {e['residual']:.1e} J)",
+        fontsize=10,
+        loc="left",
+    )
+    ax.grid(True, axis="x", alpha=0.3)
+    return ax
+
+
+def forces_figure(res: Result, units: str = "us") -> Figure:
+    """Forces along the road and the energy budget: why the truck ended where it did."""
+    fig, (ax_f, ax_e) = plt.subplots(2, 1, figsize=(10, 8), gridspec_kw={"height_ratios": [3, 2]}, layout="constrained")
+    plot_forces(ax_f, res, units)
+    mark_road_features(ax_f, res, units)
+    ax_f.set_title(res.scenario.name, fontsize=11, loc="left")
+    plot_energy(ax_e, res)
+    stamp(fig, res)
+    return fig

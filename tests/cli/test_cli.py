@@ -114,3 +114,12 @@ def test_bad_input_in_a_real_process_has_no_traceback(tmp_path):
 def test_check_subcommand(capsys):
     assert main(["check", str(DEMO)]) == 0
     assert "ok" in capsys.readouterr().out
+
+
+def test_plot_and_bench_subcommands(tmp_path, capsys):
+    out = tmp_path / "plots"
+    assert main(["plot", str(DEMO), "--out", str(out), "--units", "si"]) == 0
+    assert (out / "forces_energy.png").stat().st_size > 0 and (out / "speed_distance.svg").exists()
+    assert main(["bench", str(DEMO), "--repeat", "2"]) == 0
+    text = capsys.readouterr().out
+    assert "RHS calls" in text and "kernel" in text
