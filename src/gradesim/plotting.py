@@ -48,45 +48,49 @@ def temp_convert(t_K: np.ndarray, units: str) -> np.ndarray:
     return (t_K - 273.15) * 1.8 + 32.0 if units == "us" else t_K - 273.15
 
 
+def mark_positions(
+    ax: Axes, ramps_x: Sequence[float], ramp_names: Sequence[str], queue_x: float | None, labels: bool = True
+) -> Axes:
+    """Ramp entrances (dashed, blue) and the stopped traffic (red) at positions in axis units."""
+
+    def label(x: float, text: str, color: str, dx: float, ha: str) -> None:
+        ax.annotate(
+            text,
+            xy=(x, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(dx, -8),
+            textcoords="offset points",
+            ha=ha,
+            va="top",
+            fontsize=8,
+            color=color,
+            rotation=90,
+        )
+
+    for x, name in zip(ramps_x, ramp_names, strict=True):
+        ax.axvline(x, color="#2c7fb8", lw=1.2, ls="--", zorder=1)
+        if labels:
+            label(x, name, "#2c7fb8", 3, "left")
+    if queue_x is not None and queue_x >= 0:
+        ax.axvline(queue_x, color="#d73027", lw=1.5, zorder=1)
+        if labels:
+            label(queue_x, "stopped traffic", "#d73027", -5, "right")
+    return ax
+
+
 def mark_road_features(ax: Axes, res: Result, units: str = "us", labels: bool = True) -> Axes:
-    """Shade ramps and mark the stopped-traffic queue on a distance axis."""
-    u = _check_units(units)
-    fx = u["dist"][1]
+    """Mark the ramps and the stopped-traffic queue of ``res`` on a distance axis."""
+    fx = _check_units(units)["dist"][1]
     ki = res.kernel_input
     ramps = res.scenario.model.road.ramps
-    for k in range(ki.ramps.shape[0]):
-        pos = ki.ramps[k, L.RAMP_POS] * fx
-        ax.axvline(pos, color="#2c7fb8", lw=1.2, ls="--", zorder=1)
-        if labels:
-            name = ramps[k].name or f"ramp {k}"
-            ax.annotate(
-                f"{name}",
-                xy=(pos, 1.0),
-                xycoords=("data", "axes fraction"),
-                xytext=(3, -8),
-                textcoords="offset points",
-                va="top",
-                fontsize=8,
-                color="#2c7fb8",
-                rotation=90,
-            )
     q = ki.P[L.P_QUEUE]
-    if q >= 0:
-        ax.axvline(q * fx, color="#d73027", lw=1.5, zorder=1)
-        if labels:
-            ax.annotate(
-                "stopped traffic",
-                xy=(q * fx, 1.0),
-                xycoords=("data", "axes fraction"),
-                xytext=(-5, -8),
-                textcoords="offset points",
-                ha="right",
-                va="top",
-                fontsize=8,
-                color="#d73027",
-                rotation=90,
-            )
-    return ax
+    return mark_positions(
+        ax,
+        [ki.ramps[k, L.RAMP_POS] * fx for k in range(ki.ramps.shape[0])],
+        [ramps[k].name or f"ramp {k}" for k in range(ki.ramps.shape[0])],
+        q * fx if q >= 0 else None,
+        labels,
+    )
 
 
 def plot_speed_distance(

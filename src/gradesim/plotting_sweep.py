@@ -235,34 +235,12 @@ def plot_fan(
 
 def _mark_base_road(ax: Axes, ds: xr.Dataset, units: str) -> None:
     """Ramp entrances and stopped traffic of the base scenario on a distance axis."""
+    from .plotting import mark_positions
+
     f = _DISPLAY[units]["m"][1]
-    for x in ds.attrs.get("base_ramp_positions_m", []):
-        ax.axvline(x * f, color="#2c7fb8", lw=1.2, ls="--", zorder=1)
-        ax.annotate(
-            "ramp",
-            xy=(x * f, 1.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(3, -3),
-            textcoords="offset points",
-            va="top",
-            fontsize=8,
-            color="#2c7fb8",
-            rotation=90,
-        )
+    xs = [x * f for x in ds.attrs.get("base_ramp_positions_m", [])]
     q = ds.attrs.get("base_queue_position_m", -1.0)
-    if q is not None and q >= 0:
-        ax.axvline(q * f, color="#d73027", lw=1.5, zorder=1)
-        ax.annotate(
-            "stopped traffic",
-            xy=(q * f, 1.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(3, -3),
-            textcoords="offset points",
-            va="top",
-            fontsize=8,
-            color="#d73027",
-            rotation=90,
-        )
+    mark_positions(ax, xs, ["ramp"] * len(xs), q * f if q is not None and q >= 0 else None)
 
 
 def plot_sobol(ax: Axes, indices: pd.DataFrame, outcome: str = "") -> Axes:
