@@ -43,6 +43,24 @@ def grade_scenario_dict(**road) -> dict:
     }
 
 
+def demo_steady_brakes(psi: float, **changes):
+    """The instructor demo's truck and grade, brakes in adjustment, one steady application from 40 mph, open road."""
+    from gradesim import Scenario
+
+    return Scenario.from_toml(SCENARIOS / "instructor_6pct_5mi.toml").replace(
+        {
+            "driver.strategy": "steady",
+            "driver.brake_pressure": f"{psi} psi",
+            "driver.actions": [],
+            "driver.initial_speed": "40 mph",
+            "truck.brakes.drive.stroke_at_rest": None,
+            "truck.brakes.trailer.stroke_at_rest": None,
+            "traffic.queue_position": None,
+            **changes,
+        }
+    )
+
+
 @pytest.fixture
 def grade_scenario():
     from gradesim import Scenario

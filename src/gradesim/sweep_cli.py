@@ -16,24 +16,23 @@ from typing import Any
 from .cli import UserError, subcommand, write_atomically
 
 
-def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"needs a positive number, not {n}")
-    return n
+def _int_at_least(minimum: int):
+    """An argparse type: a whole number >= ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if n < minimum:
+            raise argparse.ArgumentTypeError(f"needs a number >= {minimum}, not {n}")
+        return n
+
+    return parse
 
 
-def _non_negative(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"needs a number >= 0, not {n}")
-    return n
+_positive = _int_at_least(1)
+_non_negative = _int_at_least(0)
 
 
 def _scheduler_args(p: argparse.ArgumentParser) -> None:

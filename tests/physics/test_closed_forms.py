@@ -15,7 +15,7 @@ import pytest
 
 import gradesim as gs
 from gradesim.core import layout as L
-from tests.conftest import SCENARIOS, bare_truck_overrides, grade_scenario_dict
+from tests.conftest import SCENARIOS, bare_truck_overrides, demo_steady_brakes, grade_scenario_dict
 
 G0 = 9.80665  # [m/s^2]
 MPH = 0.44704  # [m/s]
@@ -154,21 +154,7 @@ def test_bed_stopping_length_exact(ramp_grade, rot):
 
 
 # ------------------------------------------------------------------ energy budget
-def brakes_steady(psi: float, **changes) -> gs.Scenario:
-    """The instructor demo's truck and road, brakes in adjustment, one steady application."""
-    sc = gs.Scenario.from_toml(SCENARIOS / "instructor_6pct_5mi.toml")
-    return sc.replace(
-        {
-            "driver.strategy": "steady",
-            "driver.brake_pressure": f"{psi} psi",
-            "driver.actions": [],
-            "driver.initial_speed": "40 mph",
-            "truck.brakes.drive.stroke_at_rest": None,
-            "truck.brakes.trailer.stroke_at_rest": None,
-            "traffic.queue_position": None,
-            **changes,
-        }
-    )
+brakes_steady = demo_steady_brakes
 
 
 def energy_cases() -> dict[str, gs.Scenario]:

@@ -30,7 +30,7 @@ from scipy.integrate import solve_ivp
 
 import gradesim as gs
 from gradesim.core import layout as L
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, demo_steady_brakes
 from tests.reference_model import ReferenceModel
 
 RTOL = 1e-10
@@ -41,20 +41,7 @@ def demo() -> gs.Scenario:
     return gs.Scenario.from_toml(SCENARIOS / "instructor_6pct_5mi.toml")
 
 
-def steady(psi: float, **changes) -> gs.Scenario:
-    """The demo truck and grade, brakes in adjustment, one steady application from 40 mph, open road."""
-    return demo().replace(
-        {
-            "driver.strategy": "steady",
-            "driver.brake_pressure": f"{psi} psi",
-            "driver.actions": [],
-            "driver.initial_speed": "40 mph",
-            "truck.brakes.drive.stroke_at_rest": None,
-            "truck.brakes.trailer.stroke_at_rest": None,
-            "traffic.queue_position": None,
-            **changes,
-        }
-    )
+steady = demo_steady_brakes
 
 
 CASES = {
