@@ -42,9 +42,9 @@ import scipy  # noqa: E402
 
 import gradesim as gs  # noqa: E402
 from gradesim.core import layout as L  # noqa: E402
-from gradesim.pack import KernelInput  # noqa: E402
-from gradesim.sweep import prepare, resolve_spec, run_job  # noqa: E402
-from gradesim.sweep_backends import run_batch  # noqa: E402
+from gradesim.scenario.pack import KernelInput  # noqa: E402
+from gradesim.sweeps.backends import run_batch  # noqa: E402
+from gradesim.sweeps.run import prepare, resolve_spec, run_job  # noqa: E402
 from tests.reference_model import ReferenceModel  # noqa: E402
 
 DEMO = ROOT / "scenarios" / "instructor_6pct_5mi.toml"

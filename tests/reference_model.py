@@ -4,7 +4,7 @@ The test suite checks the numba core against this model solved with
 :func:`scipy.integrate.solve_ivp`, and ``benchmarks/bench_single.py`` times the
 two on the same physics.  Only the index constants of :mod:`gradesim.core.layout`
 are shared with the core (to read the packed ``P``, ``road``, ``ramps`` and
-``actions`` of a :class:`~gradesim.pack.KernelInput`); every equation below was
+``actions`` of a :class:`~gradesim.scenario.pack.KernelInput`); every equation below was
 written from the docstrings of the core modules and ../shared/PHYSICS.md, not
 copied from the kernels.
 
@@ -204,7 +204,7 @@ class Solution:
 
 
 class ReferenceModel:
-    """Plain-Python gradesim, built from a :class:`~gradesim.pack.KernelInput`.
+    """Plain-Python gradesim, built from a :class:`~gradesim.scenario.pack.KernelInput`.
 
     ``energies=False`` drops the five energy quadratures, leaving the
     ``NY_ERR`` error-controlled states, so solve_ivp's error norm is the core's.

@@ -1,5 +1,23 @@
 """gradesim: runaway heavy trucks on mountain grades.
 
+The package is layered; data flows one way::
+
+    scenario/  ->  core/  ->  simulation/  ->  output/, report/
+                        \\->  sweeps/, checks/  (above simulation)
+                                      cli/    (on top of everything)
+
+- :mod:`gradesim.scenario`: TOML schema, units (pint), road profiles, presets,
+  packing into SI float arrays;
+- :mod:`gradesim.core`: numba kernels on SI floats (forces, brakes, powertrain,
+  driver, the Dormand-Prince integrator with events, the ensemble);
+- :mod:`gradesim.simulation`: :func:`simulate` and :class:`Result`;
+- :mod:`gradesim.sweeps`: grid and Monte Carlo sweeps, stores, analysis;
+- :mod:`gradesim.checks`: GSRS reference model, FMVSS 121 brake test, validation;
+- :mod:`gradesim.output` and :mod:`gradesim.report`: figures, text, HTML report;
+- :mod:`gradesim.cli`: the ``gradesim`` command.
+
+Examples
+--------
 >>> import gradesim as gs
 >>> sc = gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml")  # doctest: +SKIP
 >>> res = gs.simulate(sc)  # doctest: +SKIP
@@ -9,17 +27,14 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("gradesim")
-except PackageNotFoundError:  # running from a source tree
-    __version__ = "0.0.0+src"
+from gradesim._version import __version__
+from gradesim.scenario import Scenario, ScenarioError
+from gradesim.simulation import Comparison, Outcome, Result, compare, simulate
 
-from .counterfactual import Comparison, compare
-from .result import Outcome, Result
-from .scenario import Scenario, ScenarioError
-from .simulation import simulate
+if TYPE_CHECKING:
+    from gradesim.sweeps import SweepResult, sweep
 
 __all__ = [
     "Comparison",
@@ -34,17 +49,15 @@ __all__ = [
     "sweep",
 ]
 
-_LAZY = {"sweep": "sweep", "SweepResult": "sweep"}
+_LAZY = {"sweep": "gradesim.sweeps", "SweepResult": "gradesim.sweeps"}
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     """Import the heavier parts (sweeps: xarray, zarr, dask) only when used."""
     if name in _LAZY:
         import importlib
 
-        module = importlib.import_module(f".{_LAZY[name]}", __name__)
-        value = getattr(module, name)
-        # importing the submodule bound its name here; the public name is the function
+        value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'gradesim' has no attribute {name!r}")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from gradesim.checks.validate import run_checks
 from gradesim.cli import main
 from gradesim.references import MODELS, REFERENCES
-from gradesim.validation import run_checks
 
 DEMO = Path(__file__).resolve().parents[2] / "scenarios" / "instructor_6pct_5mi.toml"
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import gradesim as gs
-from gradesim.result import impact_delta_v
+from gradesim.simulation.result import impact_delta_v
 from tests.conftest import bare_truck_overrides, grade_scenario_dict
 
 MPH = 0.44704

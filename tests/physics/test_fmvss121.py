@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import gradesim as gs
-from gradesim import brake_test as bt
+from gradesim.checks import brake_test as bt
 from gradesim.core import layout as L
 from gradesim.core.brakes import wheel_end_force
 

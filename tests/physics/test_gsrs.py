@@ -1,4 +1,4 @@
-"""The GSRS reference model (gradesim.gsrs) against hand arithmetic, the WYDOT program, and the full simulator.
+"""The GSRS reference model (gradesim.checks.gsrs) against hand arithmetic, the WYDOT program, and the full simulator.
 
 Sources of the expected numbers:
 * hand arithmetic of the closed form (PHYSICS.md sec. 4), written out below;
@@ -19,7 +19,8 @@ import math
 import numpy as np
 import pytest
 
-from gradesim import gsrs
+from gradesim.checks import gsrs
+from gradesim.checks.gsrs_compare import compare_with_simulator
 
 HP_W = 745.7  # [W]
 
@@ -177,7 +178,7 @@ def test_simulator_steady_state_agrees_with_gsrs(grade, length, speed):
     the friction heat bypasses the drum.  Band 15 % against GSRS with its published drag and engine
     constants (the simulated van has ~15 % more road drag and ~10 hp more engine drag).
     """
-    cmp = gsrs.compare_with_simulator(80_000, grade, length, speed)
+    cmp = compare_with_simulator(80_000, grade, length, speed)
     assert cmp.result.outcome.kind == "end_of_road"
     assert abs(cmp.result.trace.speed_mps.iloc[-1] / 0.44704 - speed) < 0.5
     t_sim = cmp.final_temperatures()["simulator_mean"]
@@ -196,7 +197,7 @@ def test_simulator_transient_heats_faster_by_the_capacity_ratio():
     the steady-state ratio ~1.0-1.1.  With tau_sim = 35 kJ/K / ~51 W/K = 11.5 min and 1/K1 = 18.4
     min: (1 - e^(-10/11.5))/(1 - e^(-10/18.4)) = 0.58/0.42 = 1.38.  Band: 1.2 to 1.7.
     """
-    cmp = gsrs.compare_with_simulator(80_000, 0.06, 5.0, 30.0)
+    cmp = compare_with_simulator(80_000, 0.06, 5.0, 30.0)
     t = cmp.final_temperatures()
     ratio = rise(t["simulator_mean"], 150) / rise(t["gsrs_matched"], 150)
     assert 1.2 < ratio < 1.7

@@ -9,8 +9,8 @@ import pytest
 import xarray as xr
 
 import gradesim as gs
-from gradesim import analysis
 from gradesim.core import layout as L
+from gradesim.sweeps import analysis, exceedance
 
 G0 = 9.80665
 
@@ -73,7 +73,7 @@ def test_min_ramp_length_is_the_constant_deceleration_distance(ramp_demo):
 def test_exceedance_counts_samples():
     v = np.array([[0.0, 5.0, 12.0, 30.0], [0.0, 0.0, 0.0, 1.0]])
     ds = xr.Dataset({"impact_speed_mps": (("g", "sample"), v)}, coords={"g": ["a", "b"]})
-    p = analysis.exceedance(ds, [0.0, 10.0])
+    p = exceedance(ds, [0.0, 10.0])
     np.testing.assert_array_equal(p.sel(g="a").values, [0.75, 0.5])
     np.testing.assert_array_equal(p.sel(g="b").values, [0.25, 0.0])
     assert int(p["n"]) == 4

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gradesim.fastpack import AffinePlan, TablePlan, build_packer, same_bits
 from gradesim.scenario import ScenarioError
-from gradesim.sweep_design import build_design, normalise_spec
+from gradesim.sweeps.design import build_design, normalise_spec
+from gradesim.sweeps.fastpack import AffinePlan, TablePlan, build_packer, same_bits
 
 GRID_KEYS = {
     "truck.gross_weight": ["60000 lb", "27 t", "80000 lb"],

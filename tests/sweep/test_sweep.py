@@ -8,7 +8,7 @@ import xarray as xr
 
 import gradesim as gs
 from gradesim.core import layout as L
-from gradesim.sweep_store import StoreMismatchError, open_sweep
+from gradesim.sweeps.store import StoreMismatchError, open_sweep
 
 GRID = {
     "road.ramps.0.position": ["2 mi", "4.4 mi", "4.9 mi"],

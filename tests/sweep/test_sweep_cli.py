@@ -10,7 +10,7 @@ import pytest
 
 import gradesim as gs
 from gradesim.cli import main
-from gradesim.plotting_sweep import plot_fan, plot_heatmap, plot_outcome_line, plot_sobol
+from gradesim.sweeps.plots import plot_fan, plot_heatmap, plot_outcome_line, plot_sobol
 
 
 def _toml(d: dict) -> str:

@@ -7,7 +7,7 @@ import pytest
 
 import gradesim as gs
 from gradesim.core import layout as L
-from gradesim.simulation import run_kernel
+from gradesim.simulation.run import run_kernel
 from tests.conftest import grade_scenario_dict
 
 BASE = gs.Scenario.from_dict(grade_scenario_dict())

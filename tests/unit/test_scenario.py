@@ -9,8 +9,8 @@ import pytest
 
 import gradesim as gs
 from gradesim.core import layout as L
-from gradesim.road import ProfileError, from_points, read_profile_csv
-from gradesim.units import UnitError, to_si
+from gradesim.scenario.road import ProfileError, from_points, read_profile_csv
+from gradesim.scenario.units import UnitError, to_si
 from tests.conftest import SCENARIOS, grade_scenario_dict
 
 

@@ -3,7 +3,7 @@
 The kernels here add no physics.  They run :func:`gradesim.core.integrate.integrate`
 (the same compiled function :func:`gradesim.simulate` calls) once per scenario,
 on numba threads, and copy the outcome out of each summary vector.  Inputs are
-C-contiguous stacks of the arrays :func:`gradesim.pack.pack` makes for one
+C-contiguous stacks of the arrays :func:`gradesim.scenario.pack.pack` makes for one
 scenario; tables may be padded with rows beyond the counts in ``P`` (the core
 reads only ``P_N_ROAD``, ``P_N_RAMPS`` and ``P_N_ACTIONS`` rows).
 

@@ -1,0 +1,574 @@
+"""FMVSS 121-style brake test of a whole vehicle: cold stop, fade snubs, hot stop, what cost the force.
+
+1. Cold stop: 60 mph to rest, full application (the preset's full treadle
+   pressure, 100 psi) from the first instant, level road of peak friction 0.9,
+   ABS, neutral (clutch out), drums at 150 degF; distance from the start of the
+   application, compared with 49 CFR 571.121 S5.3.1 Table II for the class.
+2. Fade: S5.4.2 (10 snubs from 50 to 15 mph at 9 ft/s^2 every 72 s, line
+   pressure <= 100 psi) is a per-brake dynamometer test; here the *whole
+   vehicle* makes the snubs on a level road.  Each snub is one simulation at
+   the steady pressure that gives a mean of 9 ft/s^2 from 50 to 15 mph (found
+   by root finding: the pressure a driver would need).  gradesim has no
+   traction model, so between snubs the truck is not driven back to speed by
+   the simulator: the drums cool with the core's own convection + radiation
+   (:func:`gradesim.core.brakes.drum_cooling`) along a prescribed speed
+   profile (back to 50 mph in ``reaccel_s``, then held) for the rest of the
+   72 s, and the next snub starts from those temperatures.  Each simulation
+   starts with a full reservoir.
+3. One minute after the 10th snub: the S5.4.2.2 check (pressure needed to stop
+   from 20 mph at 14 ft/s^2) and a hot stop from 60 mph at full application.
+4. Why: each group's brake force at full application, cold vs hot, split into
+   the loss from lining fade (mu(T)) and from stroke run-out (drum growth
+   pushes the pushrod toward the chamber's rated stroke), by the two-factor
+   Shapley split of ``F_hot/F_cold = (mu ratio) x (stroke-factor ratio)``; and
+   the hot stop re-run with fade and/or drum growth switched off, to split the
+   extra stopping distance the same way.
+
+References
+----------
+49 CFR 571.121 (FMVSS No. 121, Air brake systems): S5.3.1 and Table II (60 mph
+stops, PFC 0.9: loaded truck tractors 250 ft for 3 axles <= 70,000 lb GVWR or
+4+ axles <= 85,000 lb, else 310 ft; single-unit trucks 310 ft), S5.4.2 (brake
+power), S5.4.2.2.  49 CFR 393.47(e) (readjustment limits).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from gradesim.core import layout as L
+from gradesim.scenario.pack import GROUPS
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from gradesim.scenario import Scenario
+    from gradesim.simulation.result import Result
+
+MPH, FT, PSI, IN = 0.44704, 0.3048, 6894.757293168361, 0.0254
+PFC = 0.9  # peak friction coefficient of the FMVSS 121 test surface (S6.1.7)
+
+
+def _f(t_K: float) -> float:
+    return (t_K - 273.15) * 1.8 + 32.0
+
+
+# ============================================================ vehicle class and scenarios
+def fmvss121_limit(truck: dict[str, Any]) -> tuple[float, str]:
+    """Stopping-distance limit from 60 mph, loaded, of 49 CFR 571.121 Table II for this truck. [ft]
+
+    ``truck`` is a resolved truck table (:attr:`Scenario.truck`).  No trailer
+    brakes: single-unit truck, 310 ft.  Otherwise a truck tractor whose axle
+    count and loaded weight come from its steer and drive groups: 250 ft for 3
+    axles <= 70,000 lb or 4+ axles <= 85,000 lb, else 310 ft.
+
+    References
+    ----------
+    49 CFR 571.121 S5.3.1, Table II (as amended 2009, 74 FR 37122).
+    """
+    from gradesim.scenario.units import to_si
+
+    b = truck["brakes"]
+    w_lb = to_si(truck["gross_weight"], "mass") / 0.45359237
+    ends = {g: int(b[g].get("wheel_ends", 0) or 0) for g in GROUPS}
+    if ends["trailer"] == 0:
+        return 310.0, "single-unit truck, loaded"
+    axles = (ends["steer"] + ends["drive"]) // 2
+    tractor_lb = w_lb * sum(float(b[g].get("load_share", 0.0)) for g in ("steer", "drive"))
+    typical = (axles == 3 and tractor_lb <= 70_000) or (axles >= 4 and tractor_lb <= 85_000)
+    return (
+        250.0 if typical else 310.0
+    ), f"tractor-semitrailer; Table II class: {axles}-axle tractor, {tractor_lb:,.0f} lb"
+
+
+def truck_table(preset: str | None = None, scenario: Scenario | None = None) -> dict[str, Any]:
+    """The ``[truck]`` table to test: a scenario's (preset + overrides) or a bare preset."""
+    if scenario is not None:
+        return copy.deepcopy(scenario.data.get("truck", {}) or {})
+    return {"preset": preset or "tractor_semitrailer_5axle"}
+
+
+def level_stop_scenario(
+    truck: dict[str, Any],
+    speed_mph: float = 60.0,
+    temps_K: dict[str, float] | float | None = None,
+    pressure_psi: float | None = None,
+    friction: float = PFC,
+    changes: dict[str, Any] | None = None,
+) -> Scenario:
+    """A straight application on a level road from ``speed_mph`` [mph] to rest.
+
+    ``truck``: a ``[truck]`` table.  ``temps_K``: drum temperatures per group
+    [K] (or one for all; default 150 degF, FMVSS 121's 150-200 degF initial
+    brake temperature).  ``pressure_psi``: application pressure [psi]
+    (default: the truck's full application).  ``friction``: peak tyre-road
+    friction (FMVSS 121 test surface: 0.9).  ``changes``: extra dotted-key
+    changes as for :meth:`Scenario.replace` (counterfactuals).  Neutral, ABS, no
+    reaction time, trace every 0.05 s.
+
+    References
+    ----------
+    49 CFR 571.121 S5.3.1 (stops from 60 mph, PFC 0.9, full treadle).
+    """
+    from gradesim.scenario import Scenario
+
+    if temps_K is None:
+        temps_K = (150.0 - 32.0) / 1.8 + 273.15
+    temps = temps_K if isinstance(temps_K, dict) else dict.fromkeys(GROUPS, temps_K)
+    data = {
+        "name": f"brake test: {speed_mph:g} mph stop",
+        "truck": copy.deepcopy(truck),
+        "road": {"segments": [{"length": "2 mi", "grade": "0 %"}], "friction": friction, "abs": True},
+        "driver": {
+            "initial_speed": f"{speed_mph} mph",
+            "gear": "neutral",
+            "engine_brake": "off",
+            "strategy": "steady",
+            "brake_pressure": f"{pressure_psi if pressure_psi is not None else 100.0} psi",
+            "reaction_time": "0 s",
+        },
+        "simulation": {"output_interval": "0.05 s", "max_time": "10 min"},
+    }
+    ch = {f"truck.brakes.{g}.initial_temperature": f"{t} K" for g, t in temps.items()} | (changes or {})
+    sc = Scenario.from_dict(data)
+    if pressure_psi is None:
+        from gradesim.scenario.units import to_si
+
+        full = sc.truck.get("air", {}).get("full_application", "100 psi")
+        ch["driver.brake_pressure"] = f"{to_si(full, 'pressure') / PSI} psi"
+    return sc.replace(ch)
+
+
+@dataclass(frozen=True)
+class StopResult:
+    """One straight-line stop: distance, time and what the brakes did (per group)."""
+
+    label: str
+    speed_mph: float
+    pressure_psi: float
+    distance_ft: float
+    time_s: float
+    mean_decel_fps2: float
+    start_temp_F: dict[str, float]
+    end_temp_F: dict[str, float]
+    peak_stroke_in: dict[str, float]
+    min_stroke_factor: dict[str, float]
+    start_mu: dict[str, float]
+    past_readjustment_limit: dict[str, bool]
+    result: Result = field(repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if k != "result"}
+
+
+def _groups(res: Result) -> list[str]:
+    return [g for g in GROUPS if f"brake_temp_{g}_K" in res.trace]
+
+
+def drum_temperatures(res: Result, row: int = -1) -> dict[str, float]:
+    """Drum temperature per group at trace row ``row`` (default: the end). [K]"""
+    return {g: float(res.trace[f"brake_temp_{g}_K"].iloc[row]) for g in _groups(res)}
+
+
+def stop(truck: dict[str, Any], speed_mph: float = 60.0, temps_K=None, label: str = "stop", **kw: Any) -> StopResult:
+    """Simulate :func:`level_stop_scenario` and measure the stop.
+
+    Distance [ft] from the start of the application (the air lag included),
+    mean deceleration ``v0^2 / (2 d)`` [ft/s^2], drum temperatures [degF],
+    peak pushrod stroke [in], lowest stroke factor (pushrod / chamber force)
+    and lining friction per group.
+
+    References
+    ----------
+    49 CFR 571.121 S5.3.1 (distance measured from the start of the application).
+    """
+    from gradesim.simulation.run import simulate
+
+    sc = level_stop_scenario(truck, speed_mph, temps_K, **kw)
+    res = simulate(sc)
+    o, tr = res.outcome, res.trace
+    if o.kind != "stopped":
+        raise RuntimeError(f"{label}: the truck did not stop ({o.kind} after {o.position_m / FT:.0f} ft)")
+    gs = _groups(res)
+    return StopResult(
+        label=label,
+        speed_mph=speed_mph,
+        pressure_psi=float(sc.to_kernel().P[L.P_P_STEADY] / PSI),
+        distance_ft=o.position_m / FT,
+        time_s=o.time_s,
+        mean_decel_fps2=(speed_mph * MPH) ** 2 / (2.0 * o.position_m) / FT,
+        start_temp_F={g: _f(tr[f"brake_temp_{g}_K"].iloc[0]) for g in gs},
+        end_temp_F={g: _f(tr[f"brake_temp_{g}_K"].iloc[-1]) for g in gs},
+        peak_stroke_in={g: float(tr[f"stroke_{g}_m"].max() / IN) for g in gs},
+        min_stroke_factor={g: float(tr[f"stroke_factor_{g}"].iloc[5:].min()) for g in gs},
+        start_mu={g: float(tr[f"lining_mu_{g}"].iloc[0]) for g in gs},
+        past_readjustment_limit={g: bool(tr[f"over_adjustment_limit_{g}"].any()) for g in gs},
+        result=res,
+    )
+
+
+# ============================================================ fade sequence
+@dataclass(frozen=True)
+class Snub:
+    """One fade snub: the steady line pressure that gives the target mean deceleration."""
+
+    number: int
+    pressure_psi: float
+    decel_fps2: float
+    duration_s: float
+    start_temp_F: dict[str, float]
+    end_temp_F: dict[str, float]
+    peak_stroke_in: dict[str, float]
+    met: bool  # target deceleration reached within the full application pressure
+
+
+def _decel_run(truck, temps_K, v_hi, v_lo, p_psi):
+    """Mean deceleration [ft/s^2] from v_hi to v_lo [mph] at p_psi, and the trace row state at v_lo."""
+    from gradesim.simulation.run import simulate
+
+    res = simulate(level_stop_scenario(truck, v_hi, temps_K, pressure_psi=p_psi))
+    tr = res.trace
+    v = tr["speed_mps"].to_numpy()
+    k = int(np.argmax(v <= v_lo * MPH)) if (v <= v_lo * MPH).any() else len(v) - 1
+    k = max(k, 1)
+    w = (v[k - 1] - v_lo * MPH) / max(v[k - 1] - v[k], 1e-12)
+    t = tr["time_s"].to_numpy()
+    t_lo = t[k - 1] + min(max(w, 0.0), 1.0) * (t[k] - t[k - 1])
+    at = lambda col: float(tr[col].iloc[k - 1] + w * (tr[col].iloc[k] - tr[col].iloc[k - 1]))  # noqa: E731
+    temps = {g: at(f"brake_temp_{g}_K") for g in _groups(res)}
+    strokes = {g: float(tr[f"stroke_{g}_m"].iloc[: k + 1].max() / IN) for g in _groups(res)}
+    return (v_hi - v_lo) * MPH / t_lo / FT, t_lo, temps, strokes
+
+
+def pressure_for_decel(truck, temps_K, v_hi, v_lo, decel_fps2, p_full_psi) -> tuple[float, tuple]:
+    """Steady line pressure [psi] whose mean deceleration from v_hi to v_lo [mph] is ``decel_fps2``.
+
+    Capped at ``p_full_psi`` (then the target is not met).  Returns the
+    pressure and :func:`_decel_run`'s result at that pressure.
+    """
+    from scipy.optimize import brentq
+
+    full = _decel_run(truck, temps_K, v_hi, v_lo, p_full_psi)
+    if full[0] < decel_fps2:
+        return p_full_psi, full
+    p = brentq(lambda p: _decel_run(truck, temps_K, v_hi, v_lo, p)[0] - decel_fps2, 6.0, p_full_psi, xtol=0.02)
+    return p, _decel_run(truck, temps_K, v_hi, v_lo, p)
+
+
+def cool(sc: Scenario, temps_K: dict[str, float], v_from_mph, v_to_mph, duration_s, reaccel_s) -> dict[str, float]:
+    """Drum temperatures [K] after ``duration_s`` released, the speed ramping linearly to ``v_to_mph``.
+
+    ``C dT/dt = -(h(v) A (T - T_amb) + eps sigma A (T^4 - T_amb^4))`` per drum,
+    the core's own cooling law and parameters, v(t) prescribed.
+
+    References
+    ----------
+    :func:`gradesim.core.brakes.drum_cooling` (PHYSICS.md sec. 3); it takes ``v**0.8``.
+    """
+    from scipy.integrate import solve_ivp
+
+    from gradesim.core.brakes import drum_cooling
+
+    P = sc.to_kernel().P
+    gs = list(temps_K)
+    bases = [L.P_BRK + GROUPS.index(g) * L.NB for g in gs]
+
+    def rhs(t, y):
+        v08 = ((v_from_mph + (v_to_mph - v_from_mph) * min(t / reaccel_s, 1.0)) * MPH) ** 0.8
+        return [
+            -drum_cooling(y[i], v08, P[L.P_T_AMB], P[L.P_EMISSIVITY], P, b) / P[b + L.B_HEAT_CAP]
+            for i, b in enumerate(bases)
+        ]
+
+    sol = solve_ivp(rhs, (0.0, duration_s), [temps_K[g] for g in gs], rtol=1e-7, atol=1e-6)
+    return {g: float(sol.y[i, -1]) for i, g in enumerate(gs)}
+
+
+def fade_sequence(
+    truck: dict[str, Any],
+    n: int = 10,
+    v_hi: float = 50.0,
+    v_lo: float = 15.0,
+    decel_fps2: float = 9.0,
+    period_s: float = 72.0,
+    start_temp_F: float = 150.0,
+    reaccel_s: float = 30.0,
+) -> tuple[list[Snub], dict[str, float]]:
+    """S5.4.2-style snubs by the whole vehicle; returns the snubs and the drum temperatures at the end [K].
+
+    See the module notes for how the dynamometer procedure is adapted.
+
+    References
+    ----------
+    49 CFR 571.121 S5.4.2 and S5.4.2.1 (10 snubs 50 -> 15 mph at 9 ft/s^2, 72 s apart, <= 100 psi).
+    """
+    sc = level_stop_scenario(truck, v_hi)
+    p_full = sc.to_kernel().P[L.P_P_MAX] / PSI
+    temps = dict.fromkeys(
+        [g for g in GROUPS if int(sc.truck["brakes"][g]["wheel_ends"]) > 0], (start_temp_F - 32.0) / 1.8 + 273.15
+    )
+    snubs = []
+    for k in range(1, n + 1):
+        p, (dec, dur, end, strokes) = pressure_for_decel(truck, temps, v_hi, v_lo, decel_fps2, p_full)
+        snubs.append(
+            Snub(
+                k,
+                p,
+                dec,
+                dur,
+                {g: _f(t) for g, t in temps.items()},
+                {g: _f(t) for g, t in end.items()},
+                strokes,
+                dec >= decel_fps2 - 0.01,
+            )
+        )
+        temps = end if k == n else cool(sc, end, v_lo, v_hi, period_s - dur, reaccel_s)
+    return snubs, temps
+
+
+# ============================================================ why: force breakdown and counterfactuals
+def force_breakdown(sc: Scenario, cold_K: dict[str, float], hot_K: dict[str, float], pressure_psi: float):
+    """Each group's brake force at ``pressure_psi``, cold vs hot, and what took it. [N]
+
+    Columns: ``force_cold_N``, ``force_hot_N`` (all wheel ends, before the
+    tyre-road cap), ``mu_cold``, ``mu_hot``, ``stroke_cold_in``,
+    ``stroke_hot_in``, ``stroke_factor_cold``, ``stroke_factor_hot``,
+    ``lost_to_fade_N``, ``lost_to_stroke_N``.  With ``m = mu_hot/mu_cold`` and
+    ``s = stroke_factor_hot/stroke_factor_cold``, ``F_hot = F_cold m s`` and the
+    loss ``F_cold (1 - m s)`` splits (Shapley, two factors) into
+    ``F_cold (1 - m)(1 + s)/2`` (fade) and ``F_cold (1 - s)(1 + m)/2`` (stroke).
+
+    References
+    ----------
+    :func:`gradesim.core.brakes.wheel_end_force`; L.S. Shapley (1953), two-player value.
+    """
+    from gradesim.core.brakes import wheel_end_force
+
+    P = sc.to_kernel().P
+    rows = {}
+    for g in cold_K:
+        base = L.P_BRK + GROUPS.index(g) * L.NB
+        n = P[base + L.B_N_ENDS]
+        out = {}
+        for tag, t in (("cold", cold_K[g]), ("hot", hot_K[g])):
+            w = np.zeros(3)
+            out[f"force_{tag}_N"] = n * wheel_end_force(pressure_psi * PSI, t, P[L.P_WHEEL_RADIUS], P, base, w)
+            out[f"stroke_{tag}_in"], out[f"mu_{tag}"], out[f"stroke_factor_{tag}"] = w[0] / IN, w[1], w[2]
+        m = out["mu_hot"] / out["mu_cold"]
+        s = out["stroke_factor_hot"] / out["stroke_factor_cold"] if out["stroke_factor_cold"] > 0 else 0.0
+        out["lost_to_fade_N"] = out["force_cold_N"] * (1 - m) * (1 + s) / 2
+        out["lost_to_stroke_N"] = out["force_cold_N"] * (1 - s) * (1 + m) / 2
+        rows[g] = out
+    df = pd.DataFrame.from_dict(rows, orient="index")
+    df.loc["total"] = df.sum(numeric_only=True).where(df.columns.str.endswith("_N"))
+    return df
+
+
+def counterfactual_stops(truck, hot_K, speed_mph=60.0) -> dict[str, float]:
+    """Hot-stop distance [ft] with lining fade and/or drum growth switched off, and their Shapley shares.
+
+    ``no_fade``: each group's friction curve flattened at its maximum;
+    ``no_growth``: drum expansion coefficient 0.  Returns the four distances
+    and ``fade_ft``, ``stroke_ft`` (their shares of ``hot - neither``).
+    """
+    from gradesim.scenario import Scenario
+    from gradesim.scenario.parameter_sets import friction_curves
+
+    sc = Scenario.from_dict({"truck": truck, "road": {"segments": [{"length": "1 mi", "grade": "0 %"}]}})
+    flat, nogrow = {}, {}
+    for g in hot_K:
+        spec = sc.truck["brakes"][g]["friction_curve"]
+        mu = max(float(m) for m in (friction_curves()[spec] if isinstance(spec, str) else spec)["mu"])
+        flat[f"truck.brakes.{g}.friction_curve"] = {"temperature": ["70 degF"], "mu": [mu]}
+        nogrow[f"truck.brakes.{g}.expansion"] = "0 / kelvin"
+    runs = {"hot": {}, "no_fade": flat, "no_growth": nogrow, "neither": flat | nogrow}
+    d = {k: stop(truck, speed_mph, hot_K, changes=ch).distance_ft for k, ch in runs.items()}
+    d["fade_ft"] = 0.5 * ((d["hot"] - d["no_fade"]) + (d["no_growth"] - d["neither"]))
+    d["stroke_ft"] = 0.5 * ((d["hot"] - d["no_growth"]) + (d["no_fade"] - d["neither"]))
+    return d
+
+
+def inspection_strokes(sc: Scenario, pressure_psi: float = 90.0) -> pd.DataFrame:
+    """Pushrod stroke [in] per group as measured at inspection, vs the 49 CFR 393.47(e) limit.
+
+    Brakes fully applied at ``pressure_psi`` (the rule measures at 80-90 psi),
+    drums at the temperature they were adjusted at.
+
+    References
+    ----------
+    49 CFR 393.47(e) and Appendix A to Part 396.
+    """
+    from gradesim.core.brakes import wheel_end_force
+    from gradesim.scenario.parameter_sets import common
+    from gradesim.scenario.units import to_si
+
+    P, chambers = sc.to_kernel().P, common()[2]
+    rows = {}
+    for gi, g in enumerate(GROUPS):
+        base = L.P_BRK + gi * L.NB
+        if P[base + L.B_N_ENDS] <= 0:
+            continue
+        w = np.zeros(3)
+        wheel_end_force(pressure_psi * PSI, P[base + L.B_T_REF], P[L.P_WHEEL_RADIUS], P, base, w)
+        ch = str(sc.truck["brakes"][g]["chamber"])
+        limit = to_si(chambers[ch]["readjustment_limit"], "length") / IN
+        rows[g] = {"chamber": ch, "stroke_in": w[0] / IN, "limit_in": limit, "out_of_adjustment": w[0] / IN > limit}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+# ============================================================ the whole procedure
+@dataclass
+class BrakeTestReport:
+    """Everything :func:`run_brake_test` measured."""
+
+    truck: dict[str, Any]
+    vehicle_class: str
+    limit_ft: float
+    inspection: pd.DataFrame
+    cold: StopResult
+    snubs: list[Snub]
+    check_20mph_psi: float
+    hot: StopResult
+    breakdown: pd.DataFrame
+    counterfactual_ft: dict[str, float]
+
+    @property
+    def passed(self) -> bool:
+        """Cold stop within the Table II limit and every snub at <= the full application pressure."""
+        return self.cold.distance_ft <= self.limit_ft and all(s.met for s in self.snubs)
+
+    def summary_text(self) -> str:
+        c, h, cf, b = self.cold, self.hot, self.counterfactual_ft, self.breakdown
+        temps = lambda d: ", ".join(f"{g} {t:.0f}" for g, t in d.items())  # noqa: E731
+        strokes = lambda d: ", ".join(f"{g} {s:.2f}" for g, s in d.items())  # noqa: E731
+        insp = ", ".join(f"{g} {r.stroke_in:.2f}/{r.limit_in:.2f}" for g, r in self.inspection.iterrows())
+        tot = b.loc["total"]
+        lines = [
+            f"FMVSS 121-style brake test: {self.truck.get('preset', 'default preset')} ({self.vehicle_class})",
+            f"  inspection stroke at 90 psi / 393.47 limit [in]: {insp}",
+            f"  cold stop 60 mph, {c.pressure_psi:.0f} psi, PFC {PFC}: {c.distance_ft:.0f} ft "
+            f"(Table II limit {self.limit_ft:.0f} ft: {'pass' if c.distance_ft <= self.limit_ft else 'FAIL'}), "
+            f"{c.mean_decel_fps2:.1f} ft/s^2",
+            f"  fade: {len(self.snubs)} snubs 50->15 mph at 9 ft/s^2 every 72 s needed "
+            f"{self.snubs[0].pressure_psi:.0f} -> {self.snubs[-1].pressure_psi:.0f} psi; drums "
+            f"{temps(self.snubs[-1].end_temp_F)} degF after the last",
+            f"  S5.4.2.2 check one minute later: stop from 20 mph at 14 ft/s^2 needs {self.check_20mph_psi:.0f} psi",
+            f"  hot stop 60 mph: {h.distance_ft:.0f} ft ({h.distance_ft - c.distance_ft:+.0f} ft vs cold) from "
+            f"{temps(h.start_temp_F)} degF; peak stroke [in] {strokes(h.peak_stroke_in)}",
+            f"  force at full application, all groups: cold {tot.force_cold_N / 1e3:.0f} kN, hot "
+            f"{tot.force_hot_N / 1e3:.0f} kN: lining fade cost {tot.lost_to_fade_N / 1e3:.1f} kN, stroke run-out "
+            f"{tot.lost_to_stroke_N / 1e3:.1f} kN",
+            f"  extra hot-stop distance {cf['hot'] - cf['neither']:.1f} ft: lining fade {cf['fade_ft']:.1f} ft, "
+            f"stroke run-out {cf['stroke_ft']:.1f} ft",
+        ]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "truck": self.truck,
+            "vehicle_class": self.vehicle_class,
+            "limit_ft": self.limit_ft,
+            "passed": self.passed,
+            "inspection": self.inspection.to_dict(orient="index"),
+            "cold_stop": self.cold.to_dict(),
+            "snubs": [asdict(s) for s in self.snubs],
+            "check_20mph_psi": self.check_20mph_psi,
+            "hot_stop": self.hot.to_dict(),
+            "force_breakdown_N": self.breakdown.to_dict(orient="index"),
+            "counterfactual_ft": self.counterfactual_ft,
+        }
+
+
+def run_brake_test(
+    preset: str | None = None, scenario: Scenario | None = None, n_snubs: int = 10, reaccel_s: float = 30.0
+) -> BrakeTestReport:
+    """Run the whole procedure (module notes) on a preset or on a scenario's truck.
+
+    References
+    ----------
+    49 CFR 571.121 S5.3.1, Table II, S5.4.2; 49 CFR 393.47(e).
+    """
+    truck = truck_table(preset, scenario)
+    cold = stop(truck, 60.0, label="cold stop")
+    sc = cold.result.scenario
+    limit, vclass = fmvss121_limit(sc.truck)
+    snubs, temps = fade_sequence(truck, n=n_snubs, reaccel_s=reaccel_s)
+    p_full = sc.to_kernel().P[L.P_P_MAX] / PSI
+    hot_K = cool(sc, temps, 15.0, 60.0, 60.0, reaccel_s)
+    check_K = cool(sc, temps, 15.0, 20.0, 60.0, reaccel_s)
+    p20, _ = pressure_for_decel(truck, check_K, 20.0, 0.0, 14.0, p_full)
+    hot = stop(truck, 60.0, hot_K, label="hot stop")
+    cold_K = drum_temperatures(cold.result, 0)
+    return BrakeTestReport(
+        truck=truck,
+        vehicle_class=vclass,
+        limit_ft=limit,
+        inspection=inspection_strokes(sc),
+        cold=cold,
+        snubs=snubs,
+        check_20mph_psi=p20,
+        hot=hot,
+        breakdown=force_breakdown(sc, cold_K, hot_K, p_full),
+        counterfactual_ft=counterfactual_stops(truck, hot_K),
+    )
+
+
+def report_figure(rep: BrakeTestReport) -> Figure:
+    """Stops (speed vs distance), the fade sequence, and the force breakdown, stamped."""
+    import matplotlib.pyplot as plt
+
+    from gradesim.output.figures import GROUP_COLORS, stamp
+
+    fig, axs = plt.subplot_mosaic([["stop", "stop"], ["fade", "force"]], figsize=(11, 8.5), layout="constrained")
+    ax = axs["stop"]
+    for s, color in ((rep.cold, "#1a9850"), (rep.hot, "#d73027")):
+        tr = s.result.trace
+        ax.plot(
+            tr["position_m"] / FT, tr["speed_mps"] / MPH, color=color, lw=2, label=f"{s.label}: {s.distance_ft:.0f} ft"
+        )
+    ax.axvline(rep.limit_ft, color="black", ls="--", lw=1.2, label=f"FMVSS 121 Table II: {rep.limit_ft:.0f} ft")
+    ax.set(xlabel="distance from the start of the application [ft]", ylabel="speed [mph]", ylim=(0, 65))
+    ax.set_title(f"60 mph stops at full application, peak friction {PFC}, {rep.vehicle_class}", loc="left", fontsize=10)
+    ax.legend(frameon=False, fontsize=9)
+    ax.grid(True, alpha=0.3)
+    ax = axs["fade"]
+    k = [s.number for s in rep.snubs]
+    for (g, color), ls in zip(GROUP_COLORS.items(), ("-", "-", "--"), strict=True):
+        if g in rep.snubs[0].end_temp_F:
+            ax.plot(k, [s.end_temp_F[g] for s in rep.snubs], "o", ls=ls, color=color, ms=4, label=f"{g}, end of snub")
+    ax.set(xlabel="snub", ylabel="drum temperature [°F]")
+    ax.grid(True, alpha=0.3)
+    ax2 = ax.twinx()
+    ax2.plot(k, [s.pressure_psi for s in rep.snubs], "s--", color="grey", ms=4, label="pressure for 9 ft/s²")
+    ax2.set(ylabel="line pressure [psi]", ylim=(0, 110))
+    h1, l1 = ax.get_legend_handles_labels()
+    h2, l2 = ax2.get_legend_handles_labels()
+    ax.legend(h1 + h2, l1 + l2, frameon=False, fontsize=8, loc="upper left")
+    ax.set_title("fade: snubs 50→15 mph every 72 s", loc="left", fontsize=10)
+    ax = axs["force"]
+    b = rep.breakdown.drop(index="total")
+    x = np.arange(len(b))
+    ax.bar(x, b["force_hot_N"] / 1e3, color="#4575b4", label="left when hot")
+    ax.bar(x, b["lost_to_fade_N"] / 1e3, bottom=b["force_hot_N"] / 1e3, color="#fdae61", label="lost: lining fade")
+    ax.bar(
+        x,
+        b["lost_to_stroke_N"] / 1e3,
+        bottom=(b["force_hot_N"] + b["lost_to_fade_N"]) / 1e3,
+        color="#d73027",
+        label="lost: stroke run-out",
+    )
+    ax.set_xticks(x, b.index)
+    ax.set(ylabel="brake force at full application [kN]", ylim=(0, 1.3 * b["force_cold_N"].max() / 1e3))
+    ax.set_title("what the hot stop lost, per axle group", loc="left", fontsize=10)
+    ax.legend(frameon=False, fontsize=8, loc="upper left", ncol=3)
+    ax.grid(True, axis="y", alpha=0.3)
+    stamp(fig, rep.cold.result, extra="FMVSS 121-style brake test")
+    return fig
+
+
+# ============================================================ CLI

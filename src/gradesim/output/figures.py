@@ -1,0 +1,351 @@
+"""Figures for people: speed vs distance with the road, ramps and traffic marked.
+
+Every ``plot_*`` function takes a matplotlib ``Axes`` and returns it; the
+``*_figure`` functions compose them and stamp version + scenario hash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from gradesim.core import layout as L
+from gradesim.scenario.pack import GROUPS
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from gradesim.simulation.result import Result
+
+UNITS = {
+    "us": {"dist": ("mi", 1 / 1609.344), "speed": ("mph", 1 / 0.44704), "elev": ("ft", 1 / 0.3048)},
+    "si": {"dist": ("km", 1 / 1000.0), "speed": ("km/h", 3.6), "elev": ("m", 1.0)},
+}
+GROUP_COLORS = {"steer": "#1b9e77", "drive": "#d95f02", "trailer": "#7570b3"}
+GROUP_STYLES = {"steer": "-", "drive": "--", "trailer": (0, (1, 1))}
+KIND_MARK = {
+    "stopped": ("o", "#1a9850"),
+    "ramp_stop": ("o", "#1a9850"),
+    "ramp_overrun": ("X", "#d73027"),
+    "impact": ("X", "#d73027"),
+    "end_of_road": (">", "#555555"),
+    "time_limit": (">", "#555555"),
+    "failed": ("x", "black"),
+}
+
+
+def _check_units(units: str) -> dict[str, tuple[str, float]]:
+    if units not in UNITS:
+        raise ValueError(f"units must be 'us' or 'si', not {units!r}")
+    return UNITS[units]
+
+
+def temp_convert(t_K: np.ndarray, units: str) -> np.ndarray:
+    return (t_K - 273.15) * 1.8 + 32.0 if units == "us" else t_K - 273.15
+
+
+def mark_positions(
+    ax: Axes, ramps_x: Sequence[float], ramp_names: Sequence[str], queue_x: float | None, labels: bool = True
+) -> Axes:
+    """Ramp entrances (dashed, blue) and the stopped traffic (red) at positions in axis units."""
+
+    def label(x: float, text: str, color: str, dx: float, ha: str) -> None:
+        ax.annotate(
+            text,
+            xy=(x, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(dx, -8),
+            textcoords="offset points",
+            ha=ha,
+            va="top",
+            fontsize=8,
+            color=color,
+            rotation=90,
+        )
+
+    for x, name in zip(ramps_x, ramp_names, strict=True):
+        ax.axvline(x, color="#2c7fb8", lw=1.2, ls="--", zorder=1)
+        if labels:
+            label(x, name, "#2c7fb8", 3, "left")
+    if queue_x is not None and queue_x >= 0:
+        ax.axvline(queue_x, color="#d73027", lw=1.5, zorder=1)
+        if labels:
+            label(queue_x, "stopped traffic", "#d73027", -5, "right")
+    return ax
+
+
+def mark_road_features(ax: Axes, res: Result, units: str = "us", labels: bool = True) -> Axes:
+    """Mark the ramps and the stopped-traffic queue of ``res`` on a distance axis."""
+    fx = _check_units(units)["dist"][1]
+    ki = res.kernel_input
+    ramps = res.scenario.model.road.ramps
+    q = ki.P[L.P_QUEUE]
+    return mark_positions(
+        ax,
+        [ki.ramps[k, L.RAMP_POS] * fx for k in range(ki.ramps.shape[0])],
+        [ramps[k].name or f"ramp {k}" for k in range(ki.ramps.shape[0])],
+        q * fx if q >= 0 else None,
+        labels,
+    )
+
+
+def plot_speed_distance(
+    ax: Axes,
+    res: Result,
+    units: str = "us",
+    label: str | None = None,
+    color: str | None = None,
+    mark: bool = True,
+    speed_limit: bool = True,
+) -> Axes:
+    """Speed vs distance, with the outcome marked; ramp runs drawn dashed."""
+    u = _check_units(units)
+    tr = res.trace
+    x = tr["position_m"].to_numpy() * u["dist"][1]
+    v = tr["speed_mps"].to_numpy() * u["speed"][1]
+    on_ramp = tr["on_ramp"].to_numpy()
+    (line,) = ax.plot(np.where(on_ramp, np.nan, x), v, lw=2, label=label, color=color)
+    if on_ramp.any():
+        first = int(np.argmax(on_ramp))
+        sl = slice(max(first - 1, 0), None)
+        ax.plot(x[sl], v[sl], lw=2, ls="--", color=line.get_color())
+    if mark:
+        o = res.outcome
+        m, c = KIND_MARK[o.kind]
+        ax.plot(o.position_m * u["dist"][1], o.speed_mps * u["speed"][1], m, color=c, ms=10, mec="black", zorder=5)
+    limit = res.scenario.model.road.speed_limit
+    if limit is not None and speed_limit:
+        from gradesim.scenario.units import to_si
+
+        ax.axhline(to_si(limit, "speed") * u["speed"][1], color="grey", lw=1, ls=":", label="speed limit")
+    ax.set_ylabel(f"speed [{u['speed'][0]}]")
+    ax.set_xlabel(f"distance along road [{u['dist'][0]}]")
+    ax.set_ylim(bottom=0)
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def plot_brake_temperature(ax: Axes, res: Result, units: str = "us") -> Axes:
+    """Drum temperature per axle group vs distance, with the GSRS 500 degF limit."""
+    u = _check_units(units)
+    tr = res.trace
+    x = tr["position_m"].to_numpy() * u["dist"][1]
+    for grp in GROUPS:
+        col = f"brake_temp_{grp}_K"
+        if col in tr:
+            ax.plot(
+                x,
+                temp_convert(tr[col].to_numpy(), units),
+                color=GROUP_COLORS[grp],
+                ls=GROUP_STYLES[grp],
+                lw=1.8,
+                label=f"{grp} drums",
+            )
+    limit = temp_convert(np.array(res.kernel_input.P[L.P_T_LIMIT]), units)
+    ax.axhline(float(limit), color="#d73027", lw=1, ls=":", label="GSRS limit")
+    ax.set_ylabel("brake drum [°F]" if units == "us" else "brake drum [°C]")
+    ax.set_xlabel(f"distance along road [{u['dist'][0]}]")
+    ax.legend(loc="upper left", fontsize=8, ncol=4, frameon=False)
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def plot_stroke(ax: Axes, res: Result, units: str = "us") -> Axes:
+    """Pushrod stroke per axle group vs distance, with the readjustment limit and rated stroke.
+
+    While a brake is released the curve shows the stroke needed to reach the
+    drum (free stroke + thermal growth of the drum).
+    """
+    u = _check_units(units)
+    tr = res.trace
+    x = tr["position_m"].to_numpy() * u["dist"][1]
+    f_len = 1 / 0.0254 if units == "us" else 1000.0
+    unit = "in" if units == "us" else "mm"
+    limits = res.readjustment_limits_m()
+    P = res.kernel_input.P
+    drawn = set()
+    for gi, grp in enumerate(GROUPS):
+        col = f"stroke_{grp}_m"
+        if col not in tr:
+            continue
+        ax.plot(x, tr[col].to_numpy() * f_len, color=GROUP_COLORS[grp], ls=GROUP_STYLES[grp], lw=1.8, label=grp)
+        rated = P[L.P_BRK + gi * L.NB + L.B_STROKE_MAX]
+        for val, style, name in ((limits[grp], "--", "readjustment limit"), (rated, "-", "rated stroke")):
+            key = (round(val, 6), name)
+            if key in drawn:
+                continue
+            drawn.add(key)
+            ax.axhline(val * f_len, color="#d73027" if name == "rated stroke" else "#fc8d59", lw=1, ls=style)
+            ax.annotate(
+                f"{name} ({grp})",
+                xy=(0.0, val * f_len),
+                xycoords=("axes fraction", "data"),
+                xytext=(3, 2),
+                textcoords="offset points",
+                fontsize=7,
+                color="#d73027",
+            )
+    ax.set_ylabel(f"pushrod stroke [{unit}]")
+    ax.set_xlabel(f"distance along road [{u['dist'][0]}]")
+    ax.legend(loc="lower right", fontsize=8, ncol=3, frameon=False)
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def plot_elevation(ax: Axes, res: Result, units: str = "us") -> Axes:
+    """Road elevation profile, with the path actually taken (a ramp) overlaid."""
+    u = _check_units(units)
+    road = res.kernel_input.road
+    fx, fz = u["dist"][1], u["elev"][1]
+    ax.fill_between(road[:, L.ROAD_X] * fx, road[:, L.ROAD_Z] * fz, road[:, L.ROAD_Z].min() * fz, color="#bbbbbb", lw=0)
+    ax.plot(road[:, L.ROAD_X] * fx, road[:, L.ROAD_Z] * fz, color="#555555", lw=1)
+    tr = res.trace
+    on = tr["on_ramp"].to_numpy()
+    if on.any():
+        ax.plot(tr["position_m"][on] * fx, tr["elevation_m"][on] * fz, color="#2c7fb8", lw=2, label="ramp")
+    ax.set_ylabel(f"elevation [{u['elev'][0]}]")
+    ax.set_xlabel(f"distance along road [{u['dist'][0]}]")
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def stamp(fig: Figure, res_or_hash: Any, extra: str = "") -> None:
+    """Provenance stamp: gradesim version, scenario hash and name."""
+    from gradesim._version import __version__
+
+    if hasattr(res_or_hash, "scenario"):
+        sc = res_or_hash.scenario
+        text = f"gradesim {__version__} · scenario {sc.hash} · {sc.name}"
+    else:
+        text = f"gradesim {__version__} · {res_or_hash}"
+    if extra:
+        text += f" · {extra}"
+    if len(text) > 170:  # keep the stamp inside the figure
+        text = text[:167] + "..."
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set"):
+        try:
+            engine.set(rect=(0, 0.025, 1, 0.975))  # keep a strip for the stamp
+        except TypeError:
+            pass
+    fig.text(0.01, 0.004, text, fontsize=7, color="#666666", ha="left", va="bottom")
+
+
+def speed_distance_figure(res: Result, units: str = "us", title: str | None = None) -> Figure:
+    """The core product: speed vs distance over elevation and brake temperatures."""
+    from gradesim.output.text import KIND_TEXT, fmt_speed
+
+    fig, (ax_v, ax_t, ax_s, ax_z) = plt.subplots(
+        4, 1, figsize=(10, 10), sharex=True, gridspec_kw={"height_ratios": [3, 2, 1.6, 1.1]}, layout="constrained"
+    )
+    plot_speed_distance(ax_v, res, units)
+    mark_road_features(ax_v, res, units)
+    plot_brake_temperature(ax_t, res, units)
+    mark_road_features(ax_t, res, units, labels=False)
+    plot_stroke(ax_s, res, units)
+    mark_road_features(ax_s, res, units, labels=False)
+    plot_elevation(ax_z, res, units)
+    mark_road_features(ax_z, res, units, labels=False)
+    for ax in (ax_v, ax_t, ax_s):
+        ax.set_xlabel("")
+    o = res.outcome
+    ax_v.set_title(
+        title or f"{res.scenario.name}\n{KIND_TEXT[o.kind]} at {fmt_speed(o.speed_mps, units)}", fontsize=11, loc="left"
+    )
+    if ax_v.get_legend_handles_labels()[0]:
+        ax_v.legend(loc="lower left", fontsize=8, frameon=False)
+    stamp(fig, res)
+    return fig
+
+
+def compare_figure(
+    results: Sequence[Result], labels: Sequence[str], units: str = "us", title: str | None = None
+) -> Figure:
+    """Several runs overlaid on one speed-vs-distance plot (counterfactuals)."""
+    fig, (ax_v, ax_t) = plt.subplots(
+        2, 1, figsize=(10, 7), sharex=True, gridspec_kw={"height_ratios": [3, 2]}, layout="constrained"
+    )
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, (res, lab) in enumerate(zip(results, labels, strict=True)):
+        c = colors[i % len(colors)]
+        plot_speed_distance(ax_v, res, units, label=f"{lab}: {res.outcome.kind}", color=c, speed_limit=i == 0)
+        u = _check_units(units)
+        tr = res.trace
+        hot = tr[[c_ for c_ in tr.columns if c_.startswith("brake_temp_")]].max(axis=1).to_numpy()
+        ax_t.plot(tr["position_m"] * u["dist"][1], temp_convert(hot, units), color=c, lw=1.6, label=lab)
+    # every run's ramps (a variant may add one), each position once
+    seen: set[tuple] = set()
+    for res in results:
+        key = tuple(np.round(res.kernel_input.ramps[:, L.RAMP_POS], 3)), round(res.kernel_input.P[L.P_QUEUE], 3)
+        if key in seen:
+            continue
+        seen.add(key)
+        mark_road_features(ax_v, res, units)
+        mark_road_features(ax_t, res, units, labels=False)
+    ax_t.set_ylabel("hottest drum [°F]" if units == "us" else "hottest drum [°C]")
+    ax_t.set_xlabel(f"distance along road [{_check_units(units)['dist'][0]}]")
+    ax_t.grid(True, alpha=0.3)
+    ax_v.set_xlabel("")
+    ax_v.legend(loc="lower left", fontsize=8, frameon=False)
+    ax_v.set_title(title or results[0].scenario.name, fontsize=11, loc="left")
+    stamp(fig, results[0], extra=f"{len(results)} runs")
+    return fig
+
+
+FORCE_COLUMNS = (
+    ("gravity_force_N", "gravity along the road", "#444444"),
+    ("brake_force_N", "service + spring brakes", "#d73027"),
+    ("engine_force_N", "engine brake + drag", "#4575b4"),
+    ("aero_force_N", "aerodynamic drag", "#91bfdb"),
+    ("rolling_force_N", "tyre rolling resistance", "#fee090"),
+    ("bed_force_N", "arrester bed", "#8c510a"),
+)
+
+
+def plot_forces(ax: Axes, res: Result, units: str = "us") -> Axes:
+    """What pushed and what held the truck: each force along the road vs distance."""
+    u = _check_units(units)
+    tr = res.trace
+    x = tr["position_m"].to_numpy() * u["dist"][1]
+    f_unit, f_scale = ("kip", 1 / 4448.2216) if units == "us" else ("kN", 1e-3)
+    for col, label, color in FORCE_COLUMNS:
+        vals = tr[col].to_numpy()
+        if np.any(np.abs(vals) > 1.0):
+            ax.plot(x, vals * f_scale, label=label, color=color, lw=1.8 if col != "gravity_force_N" else 2.4)
+    ax.set_ylabel(f"force [{f_unit}]")
+    ax.set_xlabel(f"distance along road [{u['dist'][0]}]")
+    ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=2)
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def plot_energy(ax: Axes, res: Result) -> Axes:
+    """Where the potential energy released went [MJ], with the residual of the budget."""
+    e = res.energy
+    keys = ["kinetic", "service_brakes", "engine_brake", "rolling", "aero", "arrester_bed", "driveline_shifts"]
+    vals = np.array([e[k] for k in keys]) / 1e6
+    ax.barh(keys[::-1], vals[::-1], color="#4575b4")
+    ax.axvline(0.0, color="black", lw=0.8)
+    ax.set_xlabel("energy [MJ]")
+    ax.set_title(
+        f"potential energy released {e['potential'] / 1e6:.2f} MJ (residual {e['residual']:.1e} J)",
+        fontsize=10,
+        loc="left",
+    )
+    ax.grid(True, axis="x", alpha=0.3)
+    return ax
+
+
+def forces_figure(res: Result, units: str = "us") -> Figure:
+    """Forces along the road and the energy budget: why the truck ended where it did."""
+    fig, (ax_f, ax_e) = plt.subplots(2, 1, figsize=(10, 8), gridspec_kw={"height_ratios": [3, 2]}, layout="constrained")
+    plot_forces(ax_f, res, units)
+    mark_road_features(ax_f, res, units)
+    ax_f.set_title(res.scenario.name, fontsize=11, loc="left")
+    plot_energy(ax_e, res)
+    stamp(fig, res)
+    return fig

@@ -1,0 +1,420 @@
+"""Questions asked of many simulations: sensitivity, critical positions, ramp lengths, exceedance.
+
+* :func:`sobol_indices` - first-order and total Sobol' indices of an outcome
+  over the random inputs (Saltelli/Jansen estimators of SALib on a Sobol'
+  sequence design, simulated with the fast-packed ensemble).
+* :func:`critical_value` / :func:`latest_ramp_position` - the largest value of
+  a key (ramp position, distance of a decision) at which the truck still
+  stops, by repeated k-section on the kernel.
+* :func:`min_ramp_length` - the shortest arrester bed that stops a given
+  fraction of trucks entering at a distribution of speeds.
+* :func:`exceedance` - P(outcome > x), e.g. of the impact speed.
+
+References
+----------
+A. Saltelli et al., "Variance based sensitivity analysis of model output.
+Design and estimator for the total sensitivity index", Comput. Phys. Commun.
+181 (2010) 259-270.  J. Herman, W. Usher, "SALib: An open-source Python
+library for sensitivity analysis", JOSS 2 (2017).  AASHTO, A Policy on
+Geometric Design of Highways and Streets (2018), sec. 3.4.5 (escape ramps:
+L = V^2 / (30 (R + G)), L ft, V mph).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from gradesim.core import layout as L
+from gradesim.scenario import Scenario, ScenarioError
+from gradesim.scenario.units import to_si as unit_to_si
+from gradesim.sweeps.backends import run_batch
+from gradesim.sweeps.design import RANDOM_KEYS, SAMPLE_DIM, Design, Factor, parse_number, to_si
+from gradesim.sweeps.result import SweepResult
+from gradesim.sweeps.run import prepare, run_job
+
+STOP_KINDS = ("stopped", "ramp_stop")
+
+
+def _scenario(scenario: Scenario | str) -> Scenario:
+    return scenario if isinstance(scenario, Scenario) else Scenario.from_toml(scenario)
+
+
+# ------------------------------------------------------------------ Sobol'
+@dataclass
+class SobolResult:
+    """First-order (S1) and total (ST) Sobol' indices with 95 % bootstrap half-widths."""
+
+    indices: pd.DataFrame
+    outcome: str
+    sweep: SweepResult
+    constant: bool = False  # the outcome did not vary over the samples
+
+    def __repr__(self) -> str:
+        if self.constant:
+            value = float(self.sweep.outcomes[self.outcome].values.flat[0])
+            return f"{self.outcome} is {value:g} in every sample: no input changes it (all indices 0)"
+        return f"Sobol' indices of {self.outcome}:\n{self.indices.round(3).to_string()}"
+
+
+def sobol_indices(
+    scenario: Scenario | str,
+    random: dict[str, Any] | None = None,
+    outcome: str = "impact_speed_mps",
+    *,
+    samples: int = 1024,
+    seed: int = 0,
+    dummy: bool = True,
+    store: str | None = None,
+    client: Any = None,
+    progress: bool = True,
+) -> SobolResult:
+    """Sobol' indices of ``outcome`` over the random inputs.
+
+    Parameters
+    ----------
+    scenario : Scenario or path
+    random : dict, optional
+        ``{dotted key: distribution}`` as in a sweep's ``random`` table
+        (``samples``/``seed``/``method`` there are ignored); default: the
+        scenario's ``[sweep.random]`` keys.
+    outcome : str
+        An outcome variable of the sweep Dataset (e.g. ``impact_speed_mps``,
+        ``max_brake_temp_K``, ``position_m``).
+    samples : int
+        Base samples N; the design has ``N (D + 2)`` scenarios (D inputs, +1
+        with ``dummy``).  A power of two keeps the Sobol' sequence balanced.
+    dummy : bool
+        Add an input that enters nothing; its indices show the estimator noise.
+
+    Returns
+    -------
+    SobolResult
+        ``indices``: rows per input (and ``dummy``), columns S1, S1_conf, ST, ST_conf.
+    """
+    from SALib.analyze import sobol
+
+    sc = _scenario(scenario)
+    dists = random if random is not None else (sc.data.get("sweep") or {}).get("random")
+    if not dists:
+        raise ScenarioError("no random inputs given and no [sweep.random] table", sc.source, "sweep.random")
+    dists = {k: v for k, v in dists.items() if k not in RANDOM_KEYS}
+    spec = {
+        "random": {"samples": int(samples), "seed": int(seed), "method": "saltelli", "dummy": bool(dummy), **dists},
+        "traces": 0,
+    }
+    from gradesim.sweeps.design import normalise_spec
+
+    spec = normalise_spec(spec, sc.source)
+    if outcome not in ("kind", *_outcome_vars()):
+        raise ScenarioError(f"{outcome!r} is not an outcome ({', '.join(_outcome_vars())})", sc.source, "outcome")
+    job = prepare(sc, spec)
+    res = run_job(job, store=store, client=client, progress=progress)
+    names = [*dists, *(["dummy"] if dummy else [])]
+    problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    y = res.outcomes[outcome].values.astype(float)
+    if np.isnan(y).any():
+        raise ScenarioError(
+            f"{outcome} is undefined (NaN) in {int(np.isnan(y).sum())} samples; choose an outcome defined for all",
+            sc.source,
+            "outcome",
+        )
+    index = pd.Index(names, name="input")
+    if not np.std(y) > 0.0:  # nothing to apportion: every index is zero
+        zero = np.zeros(len(names))
+        df = pd.DataFrame({"S1": zero, "S1_conf": zero, "ST": zero, "ST_conf": zero}, index=index)
+        return SobolResult(df, outcome, res, constant=True)
+    si = sobol.analyze(problem, y, calc_second_order=False, num_resamples=200, conf_level=0.95, seed=seed)
+    df = pd.DataFrame({"S1": si["S1"], "S1_conf": si["S1_conf"], "ST": si["ST"], "ST_conf": si["ST_conf"]}, index=index)
+    return SobolResult(df, outcome, res)
+
+
+def _outcome_vars() -> list[str]:
+    from gradesim.sweeps.store import OUTCOMES
+
+    return [k for k in OUTCOMES if k not in ("kind", "ramp", "n_steps")]
+
+
+# ------------------------------------------------------------------ critical value
+@dataclass
+class CriticalResult:
+    """Largest value of ``key`` (in ``unit``) at which the outcome is still a success.
+
+    ``value`` is the last value found to succeed, ``bracket`` the interval
+    (success, failure) it was narrowed to; ``monotone`` is False if a success
+    was seen beyond a failure (then ``value`` is the last such success found).
+    """
+
+    key: str
+    unit: str
+    value: float
+    bracket: tuple[float, float]
+    success: tuple[str, ...]
+    evaluations: int
+    monotone: bool
+    kinds: dict[float, str] = field(default_factory=dict)
+
+    @property
+    def value_si(self) -> float:
+        """``value`` in SI base units."""
+        return float(to_si(np.array([self.value]), self.unit)[0])
+
+    def __repr__(self) -> str:
+        hi = self.bracket[1]
+        u = f" {self.unit}" if self.unit else ""
+        return (
+            f"{self.key}: latest success at {self.value:.6g}{u} "
+            f"(fails by {hi:.6g}{u}; {self.evaluations} simulations{'' if self.monotone else ', NOT monotone'})"
+        )
+
+
+def critical_value(
+    scenario: Scenario | str,
+    key: str,
+    lo: str | float,
+    hi: str | float,
+    *,
+    success: tuple[str, ...] = STOP_KINDS,
+    tol: str | float | None = None,
+    points: int | None = None,
+) -> CriticalResult:
+    """The largest ``key`` in [lo, hi] at which the outcome kind is in ``success``.
+
+    Each round simulates ``points`` values spread over the current bracket in
+    one ensemble call (all cores) and keeps the interval between the last
+    success and the first failure after it; rounds repeat until the bracket
+    is narrower than ``tol`` (default: 1e-4 of ``hi - lo``).  This is bisection
+    generalised to ``points`` interior values per round (k-section), which
+    keeps every core busy.
+
+    Parameters
+    ----------
+    key : str
+        Dotted scenario key, e.g. ``road.ramps.0.position`` or ``driver.actions.1.at``.
+    lo, hi : str or float
+        Search interval (unit strings or plain numbers); results are in the unit of ``lo``.
+    success : tuple of str
+        Outcome kinds that count as success (default: stopped on the road or in a ramp).
+    tol : str or float, optional
+        Final bracket width (a unit string, or a number in the unit of ``lo``).
+    points : int, optional
+        Values per round (default: 4 per numba thread).
+
+    Returns
+    -------
+    CriticalResult
+        ``value`` (last success), ``bracket`` (success, failure), ``monotone``, ``evaluations``.
+    """
+    import numba
+
+    sc = _scenario(scenario)
+    unit = (parse_number(lo) or (0, "", 0))[1]
+    a, b = _magnitude(lo, unit, key, sc), _magnitude(hi, unit, key, sc)
+    if not a < b:
+        raise ScenarioError(f"needs lo < hi, not {lo!r} .. {hi!r}", sc.source, key)
+    width = (b - a) * 1e-4 if tol is None else _magnitude(tol, unit, key, sc)
+    m = points or max(4, 4 * numba.get_num_threads())
+    probe = np.linspace(a, b, 9)
+    f = Factor(key, SAMPLE_DIM, [], None, unit, probe, to_si(probe, unit))
+    design = Design([f], (SAMPLE_DIM,), (probe.size,), {"critical": key})
+    from gradesim.sweeps.fastpack import build_packer
+
+    packer = build_packer(sc, design)
+    kinds: dict[float, str] = {}
+
+    def evaluate(xs: np.ndarray) -> np.ndarray:
+        """Success of each value of ``xs`` (one ensemble call)."""
+        out = run_batch(*packer.arrays([xs]))
+        names = [L.KIND_NAMES[int(k)] for k in out[:, 0]]
+        kinds.update(zip(xs.tolist(), names, strict=True))
+        return np.array([n in success for n in names])
+
+    xs = np.linspace(a, b, m + 2)
+    ok = evaluate(xs)
+    monotone = True
+    evaluations = xs.size
+    while True:
+        if not ok.any():
+            return CriticalResult(key, unit, np.nan, (a, xs[0]), tuple(success), evaluations, monotone, kinds)
+        j = int(np.flatnonzero(ok)[-1])
+        first_fail = np.flatnonzero(~ok)
+        if first_fail.size and first_fail[0] < j:
+            monotone = False
+        if j == xs.size - 1:
+            return CriticalResult(key, unit, float(xs[j]), (xs[j], xs[j]), tuple(success), evaluations, monotone, kinds)
+        s, e = float(xs[j]), float(xs[j + 1])
+        if e - s <= width:
+            return CriticalResult(key, unit, s, (s, e), tuple(success), evaluations, monotone, kinds)
+        inner = np.linspace(s, e, m + 2)[1:-1]
+        ok_inner = evaluate(inner)
+        evaluations += inner.size
+        xs = np.concatenate([[s], inner, [e]])
+        ok = np.concatenate([[True], ok_inner, [False]])
+
+
+def _magnitude(v: Any, unit: str, key: str, sc: Scenario) -> float:
+    parsed = parse_number(v)
+    if parsed is None:
+        raise ScenarioError(f"{v!r} is not a number or a quantity", sc.source, key)
+    from gradesim.scenario.units import Q_
+
+    try:
+        return float(Q_(parsed[0], parsed[1] or "dimensionless").to(unit or "dimensionless").magnitude)
+    except Exception:
+        raise ScenarioError(f"{v!r} is not in the unit of {unit!r}", sc.source, key) from None
+
+
+def latest_ramp_position(
+    scenario: Scenario | str,
+    ramp: int = 0,
+    lo: str | None = None,
+    hi: str | None = None,
+    *,
+    tol: str = "10 ft",
+) -> CriticalResult:
+    """Latest entrance position of ramp ``ramp`` at which a truck that takes it still stops.
+
+    The driver is set to take that ramp; success is stopping in the bed (or on
+    the road before reaching it).  The default interval runs from just after
+    the previous ramp (or the start) to just before the next ramp, the stopped
+    traffic or the end of the road.
+
+    Parameters
+    ----------
+    ramp : int
+        Index into ``road.ramps``.
+    lo, hi : str, optional
+        Search interval, e.g. ``"1 mi"``, ``"4.9 mi"``; the result is in the unit of ``lo``.
+    tol : str
+        Width of the final bracket, e.g. ``"10 ft"``.
+    """
+    sc = _scenario(scenario)
+    ramps = sc.model.road.ramps
+    key = f"road.ramps.{ramp}.position"
+    if not 0 <= ramp < len(ramps):
+        raise ScenarioError(f"there is no ramp {ramp} (road.ramps has {len(ramps)})", sc.source, key)
+    sc = sc.replace({"driver.take_ramp": ramp})
+    ki = sc.to_kernel()
+    if lo is None:
+        lo_m = ki.ramps[ramp - 1, L.RAMP_POS] + 1.0 if ramp > 0 else 1.0
+        lo = f"{lo_m} m"
+    if hi is None:
+        ends = [ki.P[L.P_ROAD_END]]
+        if ramp + 1 < len(ramps):
+            ends.append(ki.ramps[ramp + 1, L.RAMP_POS])
+        if ki.P[L.P_QUEUE] >= 0:
+            ends.append(ki.P[L.P_QUEUE])
+        hi = f"{min(ends) - 1.0} m"
+    return critical_value(sc, key, lo, hi, success=STOP_KINDS, tol=tol)
+
+
+# ------------------------------------------------------------------ ramp length
+@dataclass
+class RampLengthResult:
+    """Shortest bed that stops ``probability`` of the trucks, and the underlying numbers."""
+
+    length_m: float
+    probability: float
+    entry_speed_mps: np.ndarray
+    stop_length_m: np.ndarray
+    aashto_length_m: float  # AASHTO L = V^2 / (30 (R + G)) at the same speed quantile
+
+    def __repr__(self) -> str:
+        return (
+            f"minimum ramp length {self.length_m:.1f} m ({self.length_m / 0.3048:.0f} ft) stops "
+            f"{self.probability:.1%} of {self.stop_length_m.size} trucks; AASHTO formula at the "
+            f"same speed quantile: {self.aashto_length_m:.1f} m"
+        )
+
+
+def min_ramp_length(
+    scenario: Scenario | str,
+    entry_speed: Any,
+    *,
+    grade: str = "5 %",
+    bed: str | None = "pea_gravel",
+    rolling_resistance: float | None = None,
+    probability: float = 0.95,
+    samples: int = 2000,
+    seed: int = 0,
+    resistances: bool = True,
+) -> RampLengthResult:
+    """Minimum arrester-bed length that stops ``probability`` of trucks entering at ``entry_speed``.
+
+    The scenario's truck enters a ramp of ``grade`` and bed (``bed`` or
+    ``rolling_resistance`` R) in neutral, brakes off; each truck's stopping
+    length on the bed comes from the kernel (rolling resistance, aero and
+    rotating inertia included unless ``resistances=False``), and the result
+    is its ``probability`` quantile.
+
+    Parameters
+    ----------
+    entry_speed : dict or list
+        A distribution (``{"normal": ["70 mph", "8 mph"]}``, see sweeps) or a list of speeds.
+    grade : str
+        Ramp grade (uphill positive). [-]
+    probability : float
+        Fraction of trucks that must stop in the bed. [-]
+    """
+    sc = _scenario(scenario)
+    if not 0.0 < probability <= 1.0:
+        raise ScenarioError(f"probability must be in (0, 1], not {probability!r}", sc.source, "probability")
+    dist = {"choice": list(entry_speed)} if isinstance(entry_speed, list | tuple) else entry_speed
+    R = rolling_resistance if rolling_resistance is not None else None
+    ramp = {"position": "1 m", "length": "1 m", "grade": grade}
+    ramp.update({"rolling_resistance": R} if R is not None else {"bed": bed or "gravel_loose"})
+    base = _ramp_test_scenario(sc, ramp, resistances)
+    spec = {"random": {"samples": int(samples), "seed": int(seed), "method": "random", "driver.initial_speed": dist}}
+    from gradesim.sweeps.design import normalise_spec
+
+    spec = normalise_spec(spec, sc.source)
+    g_si = unit_to_si(grade, "dimensionless")
+    r_si = base.to_kernel().ramps[0, L.RAMP_R]
+    length = 500.0
+    while True:
+        trial = base.replace({"road.ramps.0.length": f"{length} m"})
+        job = prepare(trial, spec)
+        ds = run_job(job, progress=False).outcomes
+        kinds = ds["kind"].values
+        if np.all(kinds == L.KIND_NAMES.index("ramp_stop")):
+            break
+        if length > 1e5:
+            raise ScenarioError("trucks do not stop within 100 km of ramp", sc.source, "entry_speed")
+        length *= 4
+    stop = ds["position_m"].values - 1.0
+    v = job.design.factors[0].si if job.design.factors[0].continuous else None
+    v = ds["driver.initial_speed_si"].values if v is None else v
+    q = float(np.quantile(stop, probability, method="inverted_cdf"))
+    v_q = float(np.quantile(v, probability, method="inverted_cdf"))
+    mph, ft = 0.44704, 0.3048
+    aashto = (v_q / mph) ** 2 / (30.0 * (r_si + g_si)) * ft
+    return RampLengthResult(q, probability, v, stop, aashto)
+
+
+def _ramp_test_scenario(sc: Scenario, ramp: dict[str, Any], resistances: bool) -> Scenario:
+    changes: dict[str, Any] = {
+        "road.segments": [{"length": "100 m", "grade": "0 %"}],
+        "road.profile": None,
+        "road.ramps": [ramp],
+        "traffic.queue_position": None,
+        "driver.actions": [],
+        "driver.strategy": "none",
+        "driver.brake_pressure": None,
+        "driver.gear": "neutral",
+        "driver.engine_brake": "off",
+        "driver.take_ramp": 0,
+        "simulation.max_distance": None,
+    }
+    if not resistances:
+        changes.update(
+            {
+                "truck.drag_area": "0 m^2",
+                "truck.rolling_resistance": 0.0,
+                "truck.rolling_resistance_v2": "0 s^2/m^2",
+                "truck.rotating_mass_factor": 0.0,
+            }
+        )
+    return sc.replace(changes)
