@@ -1,0 +1,1 @@
+"""``gradesim schema`` and ``gradesim presets``: what a scenario file may say."""
