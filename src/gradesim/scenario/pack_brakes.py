@@ -1,0 +1,102 @@
+"""Packing of the brake groups: chambers, linkage, drums, heat and the friction curve."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+
+from gradesim.core import layout as L
+from gradesim.scenario import parameter_sets
+from gradesim.scenario.packer import Packer
+
+GROUPS = L.GROUP_NAMES
+
+
+def pack_brakes(pk: Packer, P: np.ndarray, tr: dict[str, Any], v_res: float) -> None:
+    """Fill the brake blocks of ``P`` from ``truck.brakes`` and the air drawn per application."""
+    brakes = tr.get("brakes", {})
+    _, _, chambers = parameter_sets.common()
+    vol_ch = 0.0
+    for gi, grp in enumerate(GROUPS):
+        vol_ch += _pack_group(pk, P, gi, brakes[grp], chambers)
+    P[L.P_AIR_DRAW] = vol_ch / v_res
+    P[L.P_HEAT_FRACTION] = float(brakes.get("heat_fraction", 1.0))
+    P[L.P_EMISSIVITY] = float(brakes.get("emissivity", 0.7))
+    P[L.P_T_LIMIT] = pk.si(brakes.get("temperature_limit", "500 degF"), "temperature", "truck.brakes.temperature_limit")
+    share = sum(float(brakes[g].get("load_share", 0.0)) for g in GROUPS if int(brakes[g].get("wheel_ends", 0)) > 0)
+    if abs(share - 1.0) > 0.02:
+        raise pk.err("truck.brakes", f"load_share of the groups adds up to {share:.3f}, not 1")
+
+
+def _pack_group(pk: Packer, P: np.ndarray, gi: int, g: dict[str, Any], chambers: dict[str, Any]) -> float:
+    """Fill group ``gi``'s block of P; return its chambers' rated volume [m^3]."""
+    key = f"truck.brakes.{GROUPS[gi]}"
+    base = L.P_BRK + gi * L.NB
+    n_ends = int(g.get("wheel_ends", 0))
+    P[base + L.B_N_ENDS] = n_ends
+    if n_ends == 0:
+        P[base + L.B_HEAT_CAP] = 1.0
+        P[base + L.B_MU_N] = 1
+        P[base + L.B_MU_V0] = 0.4
+        P[base + L.B_MU_REF] = 0.4
+        P[base + L.B_STROKE_MAX] = 1.0
+        P[base + L.B_ROLLOFF] = 0.1
+        P[base + L.B_T_INIT] = 300.0
+        return 0.0
+    ch = chambers[str(g["chamber"])]
+    area = pk.si(ch["area"], "area", f"{key}.chamber")
+    P[base + L.B_AREA] = area
+    P[base + L.B_STROKE_MAX] = pk.si(ch["rated_stroke"], "length", f"{key}.chamber")
+    P[base + L.B_P_TH] = pk.si(g["pushout_pressure"], "pressure", f"{key}.pushout_pressure")
+    P[base + L.B_STROKE_REST] = pk.si(g["stroke_at_rest"], "length", f"{key}.stroke_at_rest")
+    P[base + L.B_COMPLIANCE] = pk.compound(g["compliance"], "m/Pa", f"{key}.compliance")
+    if P[base + L.B_COMPLIANCE] <= 0.0:
+        raise pk.err(f"{key}.compliance", f"{g['compliance']!r} must be positive")
+    P[base + L.B_ROLLOFF] = pk.si(g["rolloff"], "length", f"{key}.rolloff")
+    P[base + L.B_SLACK] = pk.si(g["slack_length"], "length", f"{key}.slack_length")
+    P[base + L.B_TORQUE_RATIO] = float(g["torque_ratio"])
+    P[base + L.B_DRUM_DIAM] = pk.si(g["drum_diameter"], "length", f"{key}.drum_diameter")
+    P[base + L.B_EXPANSION] = pk.compound(g["expansion"], "1/K", f"{key}.expansion")
+    if P[base + L.B_EXPANSION] < 0.0:
+        raise pk.err(f"{key}.expansion", f"{g['expansion']!r} must not be negative")
+    P[base + L.B_STROKE_GAIN] = float(g["stroke_gain"])
+    P[base + L.B_T_REF] = pk.si(g["adjusted_at"], "temperature", f"{key}.adjusted_at")
+    P[base + L.B_HEAT_CAP] = pk.si(g["heat_capacity"], "heat_capacity", f"{key}.heat_capacity")
+    P[base + L.B_AREA_COOL] = pk.si(g["cooling_area"], "area", f"{key}.cooling_area")
+    conv = g["convection"]
+    h0 = pk.compound(conv["still"], "W/m**2/K", f"{key}.convection.still")
+    h_ref = pk.compound(conv["at_speed"], "W/m**2/K", f"{key}.convection.at_speed")
+    v_ref = pk.si(conv["speed"], "speed", f"{key}.convection.speed")
+    if h0 < 0.0 or h_ref < h0:
+        raise pk.err(f"{key}.convection", "needs 0 <= still <= at_speed (cooling never falls with speed)")
+    P[base + L.B_H0] = h0
+    P[base + L.B_H1] = (h_ref - h0) / v_ref**0.8
+    P[base + L.B_LOAD_SHARE] = float(g["load_share"])
+    P[base + L.B_SPRING] = 1.0 if g.get("spring_brakes") else 0.0
+    P[base + L.B_T_INIT] = pk.si(g["initial_temperature"], "temperature", f"{key}.initial_temperature")
+    temps, mus = _friction_curve(pk, g["friction_curve"], f"{key}.friction_curve")
+    P[base + L.B_MU_N] = len(temps)
+    P[base + L.B_MU_T0 : base + L.B_MU_T0 + len(temps)] = temps
+    P[base + L.B_MU_V0 : base + L.B_MU_V0 + len(mus)] = mus
+    P[base + L.B_MU_REF] = float(g.get("friction_reference", 0.40))
+    # rated chamber volume ~ area x rated stroke (FMVSS 121 Table V lists 89 in^3 for Type 30)
+    return n_ends * area * P[base + L.B_STROKE_MAX] * 1.19
+
+
+def _friction_curve(pk: Packer, spec: Any, key: str) -> tuple[list[float], list[float]]:
+    if isinstance(spec, str):
+        curves = parameter_sets.friction_curves()
+        if spec not in curves:
+            raise pk.err(key, f"{spec!r} is not a friction curve (have: {', '.join(curves)})")
+        spec = curves[spec]
+    temps = [pk.si(t, "temperature", key) for t in spec["temperature"]]
+    mus = [float(v) for v in spec["mu"]]
+    if len(temps) != len(mus) or not 1 <= len(temps) <= L.MU_POINTS:
+        raise pk.err(key, f"needs 1 to {L.MU_POINTS} (temperature, mu) pairs of equal length")
+    if any(b <= a for a, b in itertools.pairwise(temps)):
+        raise pk.err(key, "temperatures must increase")
+    if any(b > a for a, b in itertools.pairwise(mus)):
+        raise pk.err(key, "friction must not rise with temperature (fade only lowers it)")
+    return temps, mus
