@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import gradesim as gs
+from gradesim.checks import brake_report as br
 from gradesim.checks import brake_test as bt
 from gradesim.core import layout as L
 from gradesim.core.brakes import wheel_end_force
@@ -66,7 +67,7 @@ def test_stop_after_a_long_hot_descent_is_markedly_longer(cold):
     assert min(hot_K.values()) > f_to_k(500.0)
     hot = bt.stop(ADJUSTED, 60.0, hot_K, label="hot")
     assert hot.distance_ft >= 1.2 * cold.distance_ft
-    cf = bt.counterfactual_stops(ADJUSTED, hot_K)
+    cf = br.counterfactual_stops(ADJUSTED, hot_K)
     assert cf["hot"] == pytest.approx(hot.distance_ft)
     # an adjusted brake keeps most of its stroke margin (~0.2 in of drum growth at ~540 degF):
     # here the lining fade costs most of the extra road, stroke run-out a little
@@ -98,7 +99,7 @@ def test_brake_near_its_limit_loses_more_force_at_the_same_temperature(temp_F):
 
 def test_at_limit_preset_is_at_the_readjustment_limit():
     """49 CFR 393.47(e): Type 30 limit 2.0 in at 80-90 psi; the preset's drive brakes sit on it."""
-    ins = bt.inspection_strokes(bt.level_stop_scenario(AT_LIMIT))
+    ins = br.inspection_strokes(bt.level_stop_scenario(AT_LIMIT))
     assert ins.loc["drive", "stroke_in"] == pytest.approx(2.0, abs=0.01)
     assert ins.loc["drive", "limit_in"] == 2.0
     assert ins.loc["trailer", "stroke_in"] < 1.8
@@ -108,7 +109,7 @@ def test_force_breakdown_splits_the_loss_exactly():
     sc = bt.level_stop_scenario(AT_LIMIT)
     cold_K = dict.fromkeys(("steer", "drive", "trailer"), f_to_k(150.0))
     hot_K = dict.fromkeys(("steer", "drive", "trailer"), f_to_k(650.0))
-    b = bt.force_breakdown(sc, cold_K, hot_K, 100.0).drop(index="total")
+    b = br.force_breakdown(sc, cold_K, hot_K, 100.0).drop(index="total")
     lost = b.force_cold_N - b.force_hot_N
     np.testing.assert_allclose(b.lost_to_fade_N + b.lost_to_stroke_N, lost, rtol=1e-12)
     assert (b.lost_to_fade_N > 0).all()  # mu(650 degF) < mu(150 degF)

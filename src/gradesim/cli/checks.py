@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from gradesim.checks.brake_test import report_figure, run_brake_test
+from gradesim.checks.brake_report import report_figure, run_brake_test
 from gradesim.checks.gsrs import CONSTANTS, MILE, MPH, brake_power_hp, get_constants, k_to_f, speed_table
 from gradesim.checks.gsrs_compare import compare_with_simulator, comparison_figure, describe, plot_limiting_temperature
 from gradesim.checks.validate import format_checks, run_checks
