@@ -4,8 +4,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
+NBSTAMP  := $(VENV)/.installed-notebooks
+DOCSTAMP := $(VENV)/.installed-docs
 
-.PHONY: demo test bench lint format clean
+.PHONY: demo test bench lint format docs notebooks clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "need python3.11 on the PATH (or make PYTHON=/path/to/python3.11)"; exit 1; }
@@ -17,8 +19,17 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
+# the tests execute the notebooks and build the docs: they need all three extras
 $(DEVSTAMP): $(STAMP) pyproject.toml
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,notebooks,docs]"
+	@touch $@
+
+$(NBSTAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[notebooks]"
+	@touch $@
+
+$(DOCSTAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
 	@touch $@
 
 demo: $(STAMP)
@@ -33,6 +44,13 @@ bench: $(DEVSTAMP)
 	$(BIN)/python benchmarks/bench_single.py
 	$(BIN)/python benchmarks/bench_sweep.py
 
+docs: $(DOCSTAMP)
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	@echo "API reference: docs/_build/html/index.html"
+
+notebooks: $(NBSTAMP)
+	$(BIN)/jupyter lab notebooks/
+
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
@@ -42,4 +60,4 @@ format: $(DEVSTAMP)
 	$(BIN)/ruff check --fix src tests benchmarks
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache docs/_build
