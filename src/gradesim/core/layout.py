@@ -4,18 +4,39 @@ Everything that enters :mod:`gradesim.core` is a float64 array, so one compiled
 version of each kernel serves every scenario (and the numba cache stays small).
 The names below are module-level integer constants: numba folds them at compile
 time.  :mod:`gradesim.scenario` fills the arrays with these indices, nothing
-else needs to know the numbers.
+else needs to know the numbers.  All values are SI (m, s, kg, N, Pa, K, J).
 
-Arrays
-------
-``y``        state vector (``NY``), the first ``NY_ERR`` are error-controlled
-``P``        scalar parameters (``NP``), brake groups in blocks of ``NB``
-``road``     (n, ROAD_COLS) rows: distance along road [m], elevation [m], sin(theta) of
-             the segment that starts there, grade (tan theta) of that segment
-``ramps``    (n, RAMP_COLS) rows: entrance position [m], length [m], grade, sin(theta),
-             bed rolling resistance R [-]
-``actions``  (n, ACT_COLS) rows of scripted driver decisions
-``mode``     (NM) discrete state switched only at located events
+The arrays:
+
+``y``
+    State vector (``NY``), indices ``Y_*``; the first ``NY_ERR`` components are
+    under error control, the rest are energy quadratures [J].
+``P``
+    Scalar parameters (``NP``), indices ``P_*``; the three brake groups follow in
+    blocks of ``NB`` from ``P_BRK``, offsets ``B_*``.
+``road``
+    ``(n, ROAD_COLS)`` rows: distance along the road [m], elevation [m],
+    sin(theta) of the segment that starts there, grade (tan theta) of that segment.
+``ramps``
+    ``(n, RAMP_COLS)`` rows: entrance position [m], length [m], grade, sin(theta),
+    bed rolling resistance R [-].
+``actions``
+    ``(n, ACT_COLS)`` rows of scripted driver decisions (``ACT_*``, ``DO_*``).
+``mode``
+    ``(NM)`` discrete state (``M_*``), switched only at located events (``E_*``).
+``summary``
+    ``(NS)`` what the integrator reports at the end (``S_*``; outcome codes ``KIND_*``).
+``rows`` and ``diag``
+    Trace rows ``(t, y, mode)`` (``R_*``) and the diagnostics the right-hand side
+    computed at each of them (``D_*``).
+
+Examples
+--------
+>>> from gradesim.core import layout as L
+>>> L.KIND_NAMES[L.KIND_IMPACT]
+'impact'
+>>> L.P_BRK + L.NGROUPS * L.NB == L.NP
+True
 """
 
 from __future__ import annotations
