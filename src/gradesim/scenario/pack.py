@@ -19,7 +19,7 @@ from gradesim.core import layout as L
 from gradesim.scenario import parameter_sets
 from gradesim.scenario.pack_brakes import GROUPS, pack_brakes
 from gradesim.scenario.pack_driver import ENGINE_BRAKE, SNUB_PRESSURE, STRATEGIES, pack_driver
-from gradesim.scenario.packer import G0, MILE, MPH, PSI, KernelInput, Packer, nonzero
+from gradesim.scenario.packer import G0, MILE, MPH, PSI, KernelInput, Packer
 from gradesim.scenario.road import ProfileError, from_segments, read_profile_csv, truncate
 from gradesim.scenario.schema import BED_R, ROAD_FRICTION
 
@@ -47,6 +47,23 @@ def pack(sc: Scenario) -> KernelInput:
     ------
     ScenarioError
         A value that cannot be packed, naming the file and the dotted key.
+
+    See Also
+    --------
+    gradesim.scenario.Scenario.to_kernel : the same arrays, packed once per scenario.
+
+    Examples
+    --------
+    >>> from gradesim.core import layout as L
+    >>> from gradesim.scenario import Scenario
+    >>> sc = Scenario.from_dict({"truck": {"preset": "tractor_semitrailer_5axle", "gross_weight": "80000 lb"},
+    ...     "road": {"start_elevation": "7500 ft", "segments": [{"length": "5 mi", "grade": "-6 %"}]},
+    ...     "driver": {"initial_speed": "30 mph", "gear": "neutral"}})
+    >>> ki = pack(sc)
+    >>> round(float(ki.P[L.P_MASS]), 1), round(float(ki.P[L.P_V0]), 4)  # 80,000 lb [kg], 30 mph [m/s]
+    (36287.4, 13.4112)
+    >>> ki.road[:, L.ROAD_X].tolist()  # 5 mi [m]
+    [0.0, 8046.72]
     """
     pk = Packer(sc)
     P = np.zeros(L.NP)
@@ -65,12 +82,18 @@ def pack(sc: Scenario) -> KernelInput:
     return KernelInput(P, np.ascontiguousarray(table), ramps, actions)
 
 
+def _nonzero(v: Any) -> bool:
+    """True unless ``v`` is missing or a zero (a unit string ``'0'`` included)."""
+    return v not in (None, 0, 0.0, "0")
+
+
 def _pack_body(pk: Packer, P: np.ndarray, tr: dict[str, Any]) -> list[float]:
     """Mass, road load, wheels and gearing; returns the gear ratios."""
     P[L.P_MASS] = pk.si(tr["gross_weight"], "mass", "truck.gross_weight")
     P[L.P_G] = G0
     P[L.P_ROT_FACTOR] = float(pk.si(tr.get("rotating_mass_factor", 0.0), "dimensionless", "truck.rotating_mass_factor"))
-    P[L.P_CDA] = pk.si(tr.get("drag_area", "0 m^2"), "area", "truck.drag_area") if nonzero(tr.get("drag_area")) else 0.0
+    cda = tr.get("drag_area")
+    P[L.P_CDA] = pk.si(cda, "area", "truck.drag_area") if _nonzero(cda) else 0.0
     P[L.P_CRR0] = pk.si(tr.get("rolling_resistance", 0.0), "dimensionless", "truck.rolling_resistance")
     crr2 = tr.get("rolling_resistance_v2")
     P[L.P_CRR2] = pk.compound(crr2, "s**2/m**2", "truck.rolling_resistance_v2") if crr2 not in (None, 0, "0") else 0.0

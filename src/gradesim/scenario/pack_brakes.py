@@ -15,7 +15,59 @@ GROUPS = L.GROUP_NAMES
 
 
 def pack_brakes(pk: Packer, P: np.ndarray, tr: dict[str, Any], v_res: float) -> None:
-    """Fill the brake blocks of ``P`` from ``truck.brakes`` and the air drawn per application."""
+    """Fill the brake blocks of ``P`` from ``truck.brakes`` and the air drawn per application.
+
+    Per axle group (steer, drive, trailer): chamber area and rated stroke,
+    push-out pressure, free stroke at rest and linkage compliance, slack
+    length and torque ratio, drum diameter and thermal expansion, heat
+    capacity, cooling area and convection ``h(v) = h0 + h1 v^0.8``, load
+    share, spring brakes, initial temperature and the lining friction curve
+    mu(T).  Also the fraction of the reservoir one full application draws,
+    ``sum(n_ends x area x rated stroke x 1.19) / V_res``, the brakes' heat
+    fraction, emissivity and temperature limit.
+
+    Parameters
+    ----------
+    pk : Packer
+        The scenario's packer (unit parsing; errors name file and key).
+    P : numpy.ndarray
+        Parameter vector, shape ``(layout.NP,)``, filled in place (SI units).
+    tr : dict
+        The resolved ``[truck]`` table (preset merged with overrides).
+    v_res : float
+        Reservoir volume. [m^3]
+
+    Raises
+    ------
+    ScenarioError
+        A value that is not a quantity of the right kind, a non-positive
+        compliance, a negative expansion, a convection that falls with speed,
+        a friction curve that rises with temperature, or load shares that do
+        not add up to 1 (within 0.02).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradesim.core import layout as L
+    >>> from gradesim.scenario import Scenario
+    >>> from gradesim.scenario.packer import Packer
+    >>> sc = Scenario.from_dict({"truck": {"preset": "tractor_semitrailer_5axle"},
+    ...     "road": {"start_elevation": "7500 ft", "segments": [{"length": "5 mi", "grade": "-6 %"}]},
+    ...     "driver": {"initial_speed": "30 mph", "gear": "neutral"}})
+    >>> P = np.zeros(L.NP)
+    >>> pack_brakes(Packer(sc), P, sc.truck, 10_000 * 0.0254**3)  # a 10,000 in^3 reservoir
+    >>> drive = L.P_BRK + 1 * L.NB
+    >>> int(P[drive + L.B_N_ENDS]), round(float(P[drive + L.B_STROKE_REST]) / 0.0254, 2)  # wheel ends, [in]
+    (4, 0.66)
+    >>> round(float(P[L.P_AIR_DRAW]), 3)  # one full application draws 8.2 % of the reservoir's volume
+    0.082
+
+    References
+    ----------
+    49 CFR 571.121 (FMVSS No. 121, Air brake systems), S5.1 and Table V (brake
+    chamber rated volumes); 49 CFR 393.47(e) (chamber types, rated strokes and
+    readjustment limits).
+    """
     brakes = tr.get("brakes", {})
     _, _, chambers = parameter_sets.common()
     vol_ch = 0.0
@@ -86,6 +138,7 @@ def _pack_group(pk: Packer, P: np.ndarray, gi: int, g: dict[str, Any], chambers:
 
 
 def _friction_curve(pk: Packer, spec: Any, key: str) -> tuple[list[float], list[float]]:
+    """A named or inline lining friction curve as (temperatures [K], mu [-]), checked to fade only."""
     if isinstance(spec, str):
         curves = parameter_sets.friction_curves()
         if spec not in curves:

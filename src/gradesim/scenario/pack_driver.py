@@ -17,7 +17,68 @@ SNUB_PRESSURE = 40.0 * PSI  # default snub application [est], see pack_driver()
 
 
 def pack_driver(pk: Packer, P: np.ndarray, sc: Any, ratios: list[float], road_len: float) -> np.ndarray:
-    """Fill the driver block of ``P``; return the action table (distance-triggered rows first)."""
+    """Fill the driver block of ``P``; return the action table (distance-triggered rows first).
+
+    Initial speed and gear (checked against engine overspeed), engine-brake
+    level, braking strategy and its application pressure (``snub`` defaults
+    to 40 psi, ``fan`` to full application), target speed and snub band, the
+    ``target`` controller's gains (``K_i = K_p / T_i``), fanning times, ramp
+    choice (``none`` -1, ``auto`` -2), reaction and shift times.  The scripted
+    ``driver.actions`` become rows of the action table, plus a full
+    application when the driver sees the stopped traffic
+    (``traffic_sight_distance`` before the queue).
+
+    Parameters
+    ----------
+    pk : Packer
+        The scenario's packer (unit parsing; errors name file and key).
+    P : numpy.ndarray
+        Parameter vector, shape ``(layout.NP,)``, filled in place; the engine,
+        air, road and traffic blocks must already be filled (overspeed, full
+        application pressure, queue position, road start are read).
+    sc : Scenario
+        The validated scenario.
+    ratios : list of float
+        Transmission ratios, first gear first. [-]
+    road_len : float
+        Distance of the end of the road. [m]
+
+    Returns
+    -------
+    numpy.ndarray
+        Action table, shape ``(n, layout.ACT_COLS)``, C-contiguous; rows
+        triggered by distance [m] first, then by time [s], each sorted.
+
+    Raises
+    ------
+    ScenarioError
+        A gear that the transmission lacks or that overspeeds the engine at
+        the initial speed, a pressure above full application, a ``steady``
+        strategy without a pressure, a snub band not below the target speed, a
+        ramp index that does not exist, or an action past the end of the road.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradesim.core import layout as L
+    >>> from gradesim.scenario import Scenario
+    >>> sc = Scenario.from_dict({"truck": {"preset": "tractor_semitrailer_5axle"},
+    ...     "road": {"start_elevation": "7500 ft", "segments": [{"length": "5 mi", "grade": "-6 %"}]},
+    ...     "driver": {"initial_speed": "30 mph", "gear": 8, "strategy": "snub", "target_speed": "30 mph",
+    ...                "actions": [{"at": "2 mi", "do": "shift", "gear": 6}]}})
+    >>> ki = sc.to_kernel()  # runs pack_driver on the filled vector
+    >>> int(ki.P[L.P_GEAR_INIT]), round(float(ki.P[L.P_P_STEADY]) / 6894.757, 1)  # gear, snub [psi]
+    (8, 40.0)
+    >>> ki.actions[0, [L.ACT_AT, L.ACT_V1]].round(2).tolist()  # shift at 2 mi [m] to 6th
+    [3218.69, 6.0]
+
+    References
+    ----------
+    AAMVA, Model Commercial Driver License Manual (2005 CDL Test System),
+    sec. 2.16 "Mountain driving" (snub braking: apply the brakes hard enough
+    to feel a definite slowdown down to ~5 mph below the safe speed, release,
+    repeat).
+    """
     d = sc.model.driver
     n_ramps = len(sc.model.road.ramps)
     P[L.P_V0] = pk.si(d.initial_speed, "speed", "driver.initial_speed")
@@ -58,6 +119,7 @@ def pack_driver(pk: Packer, P: np.ndarray, sc: Any, ratios: list[float], road_le
 
 
 def _check_start_rpm(pk: Packer, P: np.ndarray, d: Any, ratios: list[float]) -> None:
+    """Refuse a starting gear that turns the engine past its overspeed at the initial speed."""
     rpm0 = P[L.P_V0] * ratios[int(P[L.P_GEAR_INIT]) - 1] * P[L.P_AXLE_RATIO] / P[L.P_WHEEL_RADIUS] * 60 / (2 * math.pi)
     if rpm0 > P[L.P_N_OVERSPEED]:
         raise pk.err(
@@ -82,6 +144,7 @@ def _application_pressure(pk: Packer, d: Any, p_full: float) -> float:
 
 
 def _gear(pk: Packer, gear: Any, n_gears: int, key: str) -> float:
+    """A gear number (0 for ``"neutral"``), checked against the transmission."""
     if gear == "neutral":
         return 0.0
     if not 1 <= int(gear) <= n_gears:
@@ -90,6 +153,7 @@ def _gear(pk: Packer, gear: Any, n_gears: int, key: str) -> float:
 
 
 def _ramp_choice(pk: Packer, value: Any, n_ramps: int, key: str) -> float:
+    """A ramp index, -1 for ``"none"``, -2 for ``"auto"``; checked against ``road.ramps``."""
     if value == "none":
         return -1.0
     if value == "auto":
@@ -102,6 +166,7 @@ def _ramp_choice(pk: Packer, value: Any, n_ramps: int, key: str) -> float:
 def _pack_actions(
     pk: Packer, actions, n_gears: int, n_ramps: int, road_len: float, extra: list[list[float]]
 ) -> tuple[np.ndarray, int]:
+    """The action table (distance rows first, then time rows, each sorted) and the number of distance rows."""
     rows_d: list[list[float]] = list(extra)
     rows_t: list[list[float]] = []
     for i, a in enumerate(actions):
