@@ -1,8 +1,17 @@
-"""GSRS against the full simulator on the same descent; plots and ``gradesim gsrs``.
+"""GSRS against the full simulator on the same descent, and the plots of both.
 
 The closed-form FHWA Grade Severity Rating System is in :mod:`gradesim.checks.gsrs`;
-this module runs the simulator on the GSRS descent for comparison, draws both,
-and provides the command line.
+this module runs the simulator on the GSRS descent for comparison
+(:func:`compare_with_simulator`) and draws both.  ``gradesim gsrs``
+(:mod:`gradesim.cli.checks`) prints and plots them.
+
+References
+----------
+J.C. Johnson, P.J. DiMarco, R.W. Allen, "Development and evaluation of a grade
+severity rating system", FHWA/RD-81/185 (1982); FHWA/RD-79/116; GSRS Users
+Manual, FHWA-IP-88-015 (1988).  V.M.K. Ampadu, K. Ksaibati, "Updating and
+implementing the GSRS for Wyoming mountain passes", Wyoming DOT report
+WY-1901F (2018).
 """
 
 from __future__ import annotations
@@ -33,6 +42,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from gradesim.scenario import Scenario
     from gradesim.simulation.result import Result
 
 
@@ -40,10 +50,49 @@ if TYPE_CHECKING:
 class SimulatorComparison:
     """GSRS and the full simulator on the same constant-speed descent.
 
-    ``gsrs``: published constants end to end.  ``gsrs_matched``: GSRS's thermal
-    model (K1, K2) fed the service-brake power the simulator absorbed on each
-    segment, so the thermal models alone are compared.  ``simulator``: drum
-    temperatures per group and their wheel-end mean [degF] vs ``distance_mi``.
+    What :func:`compare_with_simulator` returns; all in GSRS's US units.
+
+    Attributes
+    ----------
+    weight_lb : float
+        Gross weight. [lb]
+    speed_mph : float
+        The constant descent speed GSRS assumes and the simulator's driver holds. [mph]
+    segments : list of (float, float)
+        ``(grade, length_mi)`` per segment, grade as a decimal, downgrade
+        positive (GSRS convention). [-], [mi]
+    constants : GSRSConstants
+        The GSRS constant set used.
+    gear : int
+        The simulator's gear (engine brake off).
+    result : Result
+        The simulation.
+    sim_engine_hp : float
+        The simulator's mean engine motoring drag power. [hp]
+    sim_drag_lb : float
+        The simulator's mean rolling + aerodynamic drag. [lb]
+    sim_brake_hp : list of float
+        The simulator's mean service-brake power per segment (NaN for a
+        segment it did not finish). [hp]
+    gsrs : pandas.DataFrame
+        GSRS with its published constants end to end: ``distance_mi``,
+        ``temperature_F``. [mi], [degF]
+    gsrs_matched : pandas.DataFrame
+        GSRS's thermal model (K1, K2) fed the service-brake power the
+        simulator absorbed on each finished segment, so the thermal models
+        alone are compared; same columns.
+    simulator : pandas.DataFrame
+        ``distance_mi``, ``mean_F`` (wheel-end mean) and ``<group>_F`` drum
+        temperatures of the simulation. [mi], [degF]
+    note : str
+        Why the comparison is partial, or ``""`` (the simulator has no
+        traction model and cannot hold a speed that needs engine power).
+
+    Examples
+    --------
+    >>> cmp = compare_with_simulator(80_000, 0.06, 5.0, 30.0)  # doctest: +SKIP
+    >>> {k: round(v) for k, v in cmp.final_temperatures().items()}  # doctest: +SKIP
+    {'gsrs': 417, 'gsrs_matched': 398, 'simulator_mean': 526, ...}
     """
 
     weight_lb: float
@@ -61,12 +110,26 @@ class SimulatorComparison:
     note: str = ""
 
     def final_temperatures(self) -> dict[str, float]:
-        """At the bottom [degF]: ``gsrs``, ``gsrs_matched``, ``simulator_<group>``, ``simulator_mean``."""
+        """Brake temperatures at the bottom of the descent (or where the simulation ended).
+
+        Returns
+        -------
+        dict of str to float
+            ``gsrs``, ``gsrs_matched``, ``simulator_mean`` and
+            ``simulator_<group>`` per braked axle group. [degF]
+        """
         out = {"gsrs": self.gsrs["temperature_F"].iloc[-1], "gsrs_matched": self.gsrs_matched["temperature_F"].iloc[-1]}
         out.update({f"simulator_{c[:-2]}": self.simulator[c].iloc[-1] for c in self.simulator.columns[1:]})
         return {k: float(v) for k, v in out.items()}
 
     def summary_text(self) -> str:
+        """A few lines for a terminal: drag, brake power and bottom temperatures, GSRS beside the simulator.
+
+        Returns
+        -------
+        str
+            Multi-line text (no trailing newline); US units.
+        """
         c, v, t = self.constants, self.speed_mph, self.final_temperatures()
         hp = ", ".join(f"{float(brake_power_hp(self.weight_lb, g, v, c)):.0f}" for g, _ in self.segments)
         hp_sim = ", ".join("n/a" if np.isnan(h) else f"{h:.0f}" for h in self.sim_brake_hp)
@@ -107,29 +170,107 @@ def compare_with_simulator(
 ) -> SimulatorComparison:
     """Run the full simulator at constant speed on the GSRS descent and compare.
 
-    The truck (``preset`` plus ``changes``, dotted keys as for :meth:`Scenario.replace`) holds
-    ``speed_mph`` with the ``target`` (PI) brake strategy, engine brake *off*,
-    in the gear whose engine motoring drag is closest to GSRS's HP_eng (which is
-    the engine drag of a truck without a retarder), unless ``gear`` is given;
-    the simulator's actual engine and road drag are reported.  Drums start at
-    ``T0_F``, ambient ``Tinf_F`` [degF], air density fixed at 1.2 kg/m^3; other
-    parameters as :func:`final_temperature`.
+    The truck (``preset`` plus ``changes``) holds ``speed_mph`` with the
+    ``target`` (PI) brake strategy, engine brake *off*, in the gear whose
+    engine motoring drag is closest to GSRS's HP_eng (the engine drag of a
+    truck without a retarder), unless ``gear`` is given; the simulator's
+    actual engine and road drag are reported.  Air density is fixed at
+    1.2 kg/m^3.  GSRS is evaluated twice: with its published constants, and
+    with its thermal model ``T_f = T0 + (T_inf - T0 + K2 HP_B)(1 - exp(-K1 L / V))``
+    fed the service-brake power HP_B the simulator absorbed on each segment.
 
     gradesim has no traction model: where a constant speed would need engine
     power (level or uphill segments, mild grades) the simulated truck slows and
     may stop; ``note`` then says so and the comparison covers the finished
-    segments only.  Steady-state asymptotes agree better than transients: the simulator's drum
-    heats with its own ~35 kJ/K per wheel end (time constant ~11 min at 30 mph),
-    GSRS's K1/K2 imply ~60 kJ/K effective (1/K1 ~ 18 min, WYDOT).
+    segments only.  Steady-state asymptotes agree better than transients: the
+    simulator's drum heats with its own ~35 kJ/K per wheel end (time constant
+    ~11 min at 30 mph), GSRS's K1/K2 imply ~60 kJ/K effective (1/K1 ~ 18 min,
+    WYDOT).
+
+    Parameters
+    ----------
+    weight_lb : float
+        Gross weight. [lb]
+    grade : float or sequence of float
+        Grade as a decimal, downgrade positive (GSRS convention: 0.06 is a
+        6 % descent); a sequence chains segments. [-]
+    length_mi : float or sequence of float
+        Length of each segment. [mi]
+    speed_mph : float
+        Constant descent speed. [mph]
+    constants : {"wydot", "fhwa"} or GSRSConstants
+        GSRS constant set.
+    T0_F : float
+        Drum temperature at the top of the grade. [degF]
+    Tinf_F : float
+        Ambient temperature. [degF]
+    preset : str
+        Truck preset of ``gradesim.scenario.parameter_sets``.
+    changes : dict, optional
+        Dotted-key changes to the scenario, as for :meth:`Scenario.replace`
+        (e.g. ``{"truck.brakes.drive.stroke_at_rest": "1.8 in"}``).
+    gear : int, optional
+        Gear to descend in; default: matched to GSRS's HP_eng.
+
+    Returns
+    -------
+    SimulatorComparison
+        Both models' temperatures along the descent, the simulation, and the
+        drag and brake powers of each.
+
+    Raises
+    ------
+    ValueError
+        Unknown ``constants``, or as many grades as lengths not given.
+
+    Examples
+    --------
+    >>> cmp = compare_with_simulator(80_000, 0.06, 5.0, 30.0)  # doctest: +SKIP
+    >>> cmp.gear, round(cmp.final_temperatures()["gsrs"], 1)  # doctest: +SKIP
+    (8, 417.1)
+    >>> print(cmp.summary_text())  # doctest: +SKIP
+    GSRS (wydot) vs simulator, 80,000 lb at 30 mph (gear 8, engine brake off)
+    ...
 
     References
     ----------
-    PHYSICS.md sec. 3-4; FHWA-IP-88-015; WYDOT program GSRS-Latest.
+    J.C. Johnson, P.J. DiMarco, R.W. Allen, "Development and evaluation of a
+    grade severity rating system", FHWA/RD-81/185 (1982); FHWA/RD-79/116;
+    GSRS Users Manual, FHWA-IP-88-015 (1988).  V.M.K. Ampadu, K. Ksaibati,
+    "Updating and implementing the GSRS for Wyoming mountain passes", Wyoming
+    DOT report WY-1901F (2018).
     """
-    from gradesim.scenario import Scenario
     from gradesim.simulation.run import simulate
 
     c, segs = get_constants(constants), _segments(grade, length_mi)
+    sc = _descent_scenario(weight_lb, speed_mph, segs, T0_F, Tinf_F, preset, changes)
+    gear = gear if gear is not None else _gear_for_engine_drag(sc, speed_mph, c.hp_eng)
+    res = simulate(sc.replace({"driver.gear": gear}))
+    tr = res.trace
+    x_mi = tr["position_m"].to_numpy() / MILE
+    hp_sim, n_done = _segment_brake_power(tr, x_mi, segs)
+    v = tr["speed_mps"].to_numpy()
+    return SimulatorComparison(
+        weight_lb=float(weight_lb),
+        speed_mph=float(speed_mph),
+        segments=segs,
+        constants=c,
+        gear=int(gear),
+        result=res,
+        sim_engine_hp=float(np.mean(tr["engine_force_N"].to_numpy() * v) / HP),
+        sim_drag_lb=float(np.mean((tr["rolling_force_N"] + tr["aero_force_N"]).to_numpy()) / LB_TO_N),
+        sim_brake_hp=[float(h) for h in hp_sim],
+        gsrs=temperature_profile(weight_lb, grade, length_mi, speed_mph, c, T0_F, Tinf_F),
+        gsrs_matched=_profile(hp_sim[:n_done], [x for _, x in segs][:n_done], speed_mph, c, T0_F, Tinf_F),
+        simulator=_drum_temperatures_F(res, x_mi),
+        note=_traction_note(res, x_mi, v, speed_mph),
+    )
+
+
+def _descent_scenario(weight_lb, speed_mph, segs, T0_F, Tinf_F, preset, changes) -> Scenario:
+    """The GSRS descent as a scenario: ``target`` braking at ``speed_mph``, engine brake off, neutral for now."""
+    from gradesim.scenario import Scenario
+
     road = [{"length": f"{x} mi", "grade": f"{-100.0 * g} %"} for g, x in segs]
     sc = Scenario.from_dict(
         {
@@ -146,14 +287,15 @@ def compare_with_simulator(
             "simulation": {"output_interval": "2 s"},
         }
     )
-    sc = sc.replace(
+    return sc.replace(
         {f"truck.brakes.{g}.initial_temperature": f"{T0_F} degF" for g in ("steer", "drive", "trailer")}
         | (changes or {})
     )
-    gear = gear if gear is not None else _gear_for_engine_drag(sc, speed_mph, c.hp_eng)
-    res = simulate(sc.replace({"driver.gear": gear}))
+
+
+def _drum_temperatures_F(res: Result, x_mi: np.ndarray) -> pd.DataFrame:
+    """``distance_mi``, the wheel-end mean ``mean_F`` and ``<group>_F`` per braked group [degF]."""
     tr = res.trace
-    x_mi = tr["position_m"].to_numpy() / MILE
     sim, n_total = pd.DataFrame({"distance_mi": x_mi}), 0
     sim["mean_F"] = 0.0
     for grp in ("steer", "drive", "trailer"):
@@ -163,39 +305,52 @@ def compare_with_simulator(
             sim["mean_F"] += n * sim[f"{grp}_F"]
             n_total += n
     sim["mean_F"] /= n_total
-    # the simulator's own service-brake power, segment by segment (segments it did not finish: NaN)
+    return sim
+
+
+def _segment_brake_power(tr: pd.DataFrame, x_mi: np.ndarray, segs) -> tuple[list[float], int]:
+    """The simulator's mean service-brake power per segment [hp] (NaN where unfinished), and the number finished."""
     bounds = np.concatenate([[0.0], np.cumsum([x for _, x in segs])])
     e = np.interp(bounds, x_mi, tr["energy_service_brakes_J"].to_numpy())
     t = np.interp(bounds, x_mi, tr["time_s"].to_numpy())
     done = bounds[1:] <= x_mi[-1] + 1e-6
-    hp_sim = list(np.where(done, np.diff(e) / np.maximum(np.diff(t), 1e-9) / HP, np.nan))
-    v = tr["speed_mps"].to_numpy()
+    return list(np.where(done, np.diff(e) / np.maximum(np.diff(t), 1e-9) / HP, np.nan)), int(done.sum())
+
+
+def _traction_note(res: Result, x_mi: np.ndarray, v: np.ndarray, speed_mph: float) -> str:
+    """Why the simulated truck did not hold GSRS's constant speed, or ``""``."""
     why = "gradesim has no traction model, so it cannot hold the speed where GSRS's constant speed needs engine power"
-    note = ""
     if res.outcome.kind != "end_of_road":
-        note = f"the simulated truck {res.outcome.kind.replace('_', ' ')} at {x_mi[-1]:.2f} mi: {why}"
-    elif abs(np.mean(v) / MPH - speed_mph) > 1.0:
-        note = f"the simulated truck averaged {np.mean(v) / MPH:.1f} mph, not {speed_mph:g}: {why}"
-    return SimulatorComparison(
-        weight_lb=float(weight_lb),
-        speed_mph=float(speed_mph),
-        segments=segs,
-        constants=c,
-        gear=int(gear),
-        result=res,
-        sim_engine_hp=float(np.mean(tr["engine_force_N"].to_numpy() * v) / HP),
-        sim_drag_lb=float(np.mean((tr["rolling_force_N"] + tr["aero_force_N"]).to_numpy()) / LB_TO_N),
-        sim_brake_hp=[float(h) for h in hp_sim],
-        gsrs=temperature_profile(weight_lb, grade, length_mi, speed_mph, c, T0_F, Tinf_F),
-        gsrs_matched=_profile(hp_sim[: done.sum()], [x for _, x in segs][: done.sum()], speed_mph, c, T0_F, Tinf_F),
-        simulator=sim,
-        note=note,
-    )
+        return f"the simulated truck {res.outcome.kind.replace('_', ' ')} at {x_mi[-1]:.2f} mi: {why}"
+    if abs(np.mean(v) / MPH - speed_mph) > 1.0:
+        return f"the simulated truck averaged {np.mean(v) / MPH:.1f} mph, not {speed_mph:g}: {why}"
+    return ""
 
 
 # ======================================================================= plots
 def plot_comparison(ax: Axes, cmp: SimulatorComparison, limit_F: float = 500.0) -> Axes:
-    """Brake temperature vs distance [degF, mi]: GSRS (two ways) and the simulator's drums."""
+    """Brake temperature vs distance: GSRS (two ways) and the simulator's drums.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    cmp : SimulatorComparison
+        From :func:`compare_with_simulator`.
+    limit_F : float
+        Temperature limit drawn as a line. [degF]
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``: temperature [degF] vs distance down the grade [mi].
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> plot_comparison(ax, compare_with_simulator(80_000, 0.06, 5.0, 30.0))  # doctest: +SKIP
+    """
     from gradesim.output.figures import GROUP_COLORS
 
     sim = cmp.simulator
@@ -219,9 +374,48 @@ def plot_comparison(ax: Axes, cmp: SimulatorComparison, limit_F: float = 500.0) 
 def plot_limiting_temperature(
     ax: Axes, grade, length_mi, weights_lb, limit_F=500.0, constants="wydot", T0_F=150.0, Tinf_F=90.0, v_max=80
 ) -> Axes:
-    """GSRS limiting temperature [degF] vs descent speed [mph], one line per weight.
+    """GSRS limiting temperature vs descent speed, one line per weight.
 
-    Each weight's maximum safe speed is marked ``o`` (``>`` if no speed up to ``v_max`` reaches the limit).
+    ``T_lim = T_f + T_e`` (final temperature plus the rise of an emergency
+    stop, ``T_e = 3.11e-7 W V^2``) at each whole mph from 1 to ``v_max``.  Each
+    weight's maximum safe speed (highest speed with ``T_lim <= limit_F``) is
+    marked ``o``, or ``>`` if no speed up to ``v_max`` reaches the limit.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    grade : float or sequence of float
+        Grade as a decimal, downgrade positive (GSRS convention); a sequence chains segments. [-]
+    length_mi : float or sequence of float
+        Length of each segment. [mi]
+    weights_lb : sequence of float
+        Gross weights, one line each. [lb]
+    limit_F : float
+        Brake temperature limit. [degF]
+    constants : {"wydot", "fhwa"} or GSRSConstants
+        GSRS constant set.
+    T0_F : float
+        Drum temperature at the top of the grade. [degF]
+    Tinf_F : float
+        Ambient temperature. [degF]
+    v_max : int
+        Highest speed considered. [mph]
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``: T_lim [degF] vs speed [mph].
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> ax = plot_limiting_temperature(ax, 0.06, 5.0, [60_000, 80_000])
+
+    References
+    ----------
+    GSRS Users Manual, FHWA-IP-88-015 (1988); Wyoming DOT report WY-1901F (2018).
     """
     speeds = np.arange(1, v_max + 1, dtype=float)
     for w in weights_lb:
@@ -240,13 +434,50 @@ def plot_limiting_temperature(
 
 
 def describe(grade, length_mi) -> str:
-    """``"6 % down for 5 mi + ..."``: how the segments were understood."""
+    """How the segments were understood, in words (GSRS convention: a positive grade is down).
+
+    Parameters
+    ----------
+    grade : float or sequence of float
+        Grade as a decimal, downgrade positive. [-]
+    length_mi : float or sequence of float
+        Length of each segment. [mi]
+
+    Returns
+    -------
+    str
+        E.g. ``"6 % down for 5 mi + 2 % up for 1 mi"``.
+
+    Examples
+    --------
+    >>> describe([0.06, -0.02], [5, 1])
+    '6 % down for 5 mi + 2 % up for 1 mi'
+    """
     segs = _segments(grade, length_mi)
     return " + ".join(f"{abs(100 * g):g} % {'down' if g >= 0 else 'up'} for {x:g} mi" for g, x in segs)
 
 
 def comparison_figure(cmp: SimulatorComparison, limit_F: float = 500.0) -> Figure:
-    """Temperatures vs distance over the simulator's speed, stamped."""
+    """Temperatures vs distance over the simulator's speed, stamped with version and scenario hash.
+
+    Parameters
+    ----------
+    cmp : SimulatorComparison
+        From :func:`compare_with_simulator`.
+    limit_F : float
+        Temperature limit drawn as a line. [degF]
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels: :func:`plot_comparison` above, the simulator's speed [mph]
+        against GSRS's constant speed below.
+
+    Examples
+    --------
+    >>> fig = comparison_figure(compare_with_simulator(80_000, 0.06, 5.0, 30.0))  # doctest: +SKIP
+    >>> fig.savefig("gsrs_vs_simulator.png")  # doctest: +SKIP
+    """
     import matplotlib.pyplot as plt
 
     from gradesim.output.figures import stamp
