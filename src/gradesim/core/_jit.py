@@ -32,6 +32,7 @@ def _core_fingerprint() -> str:
 
 
 def _use_versioned_cache_dir() -> None:
+    """Point numba's cache at ``$XDG_CACHE_HOME/gradesim/numba-<hash of core/>`` unless the user chose one."""
     if os.environ.get("NUMBA_CACHE_DIR"):
         return  # the user chose a cache folder
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
@@ -49,7 +50,34 @@ _OPTIONS = {"cache": True, "fastmath": False, "nogil": True, "error_model": "num
 
 
 def njit(func=None, **extra):
-    """Serial kernel decorator with the project's options."""
+    """Compile a serial kernel with the project's numba options.
+
+    Options: ``cache=True`` (machine code kept on disk, in a folder named by a
+    hash of the core sources), ``fastmath=False``, ``nogil=True``,
+    ``error_model="numpy"``.
+
+    Parameters
+    ----------
+    func : callable, optional
+        The Python function to compile.  Omitted when the decorator is called
+        with options, ``@njit(inline="always")``.
+    **extra
+        Further :func:`numba.njit` options, overriding the project's.
+
+    Returns
+    -------
+    numba dispatcher or callable
+        The compiled kernel, or a decorator that makes one.
+
+    Examples
+    --------
+    >>> from gradesim.core._jit import njit
+    >>> @njit(cache=False)  # a function typed at a prompt has no file to cache beside
+    ... def square(x):
+    ...     return x * x
+    >>> square(3.0)
+    9.0
+    """
     opts = {**_OPTIONS, **extra}
     if func is None:
         return lambda f: numba.njit(**opts)(f)
@@ -57,7 +85,37 @@ def njit(func=None, **extra):
 
 
 def njit_parallel(func=None, **extra):
-    """Parallel (``prange``) kernel decorator; compiled only when a sweep needs it."""
+    """Compile a parallel (``prange``) kernel with the project's numba options.
+
+    As :func:`njit`, plus ``parallel=True``.  Numba compiles on first call, so
+    a parallel kernel is compiled only when a sweep needs it.
+
+    Parameters
+    ----------
+    func : callable, optional
+        The Python function to compile; omitted when called with options.
+    **extra
+        Further :func:`numba.njit` options, overriding the project's.
+
+    Returns
+    -------
+    numba dispatcher or callable
+        The compiled kernel, or a decorator that makes one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from numba import prange
+    >>> from gradesim.core._jit import njit_parallel
+    >>> @njit_parallel(cache=False)
+    ... def total(x):
+    ...     acc = 0.0
+    ...     for i in prange(x.shape[0]):
+    ...         acc += x[i]
+    ...     return acc
+    >>> total(np.ones(10))
+    10.0
+    """
     opts = {**_OPTIONS, "parallel": True, **extra}
     if func is None:
         return lambda f: numba.njit(**opts)(f)

@@ -1,4 +1,4 @@
-"""Ensembles: ``prange`` over packed scenarios, each a call of the one :func:`integrate`.
+"""Ensembles: ``prange`` over packed scenarios, each a call of the one ``integrate``.
 
 The kernels here add no physics.  They run :func:`gradesim.core.integrate.integrate`
 (the same compiled function :func:`gradesim.simulate` calls) once per scenario,
@@ -69,7 +69,10 @@ OUTCOME_COLUMNS = (
 
 @njit_parallel
 def run_ensemble(P, road, ramps, actions, summary, outcomes):  # pragma: no cover - numba
-    """Simulate ``P.shape[0]`` descents on all numba threads.
+    """Simulate ``P.shape[0]`` descents on all numba threads, outcomes only.
+
+    Each scenario runs the same compiled :func:`~gradesim.core.integrate.integrate`
+    as a single simulation, without a trace.
 
     Parameters
     ----------
@@ -80,7 +83,30 @@ def run_ensemble(P, road, ramps, actions, summary, outcomes):  # pragma: no cove
     summary : float64[n, NS]
         Scratch, filled with each scenario's summary vector.
     outcomes : float64[n, NOUT]
-        Filled with the outcome columns ``O_*``.
+        Output: the outcome columns ``O_*`` (SI: m, m/s, s, K; see
+        ``OUTCOME_COLUMNS``).
+
+    Returns
+    -------
+    None
+        ``summary`` and ``outcomes`` are filled in place.
+
+    Examples
+    --------
+    Two copies of one packed scenario give the same outcome twice (compiling
+    the parallel kernel takes a while the first time):
+
+    >>> import numpy as np
+    >>> import gradesim as gs
+    >>> from gradesim.core import layout as L
+    >>> from gradesim.core.ensemble import NOUT, O_KIND, run_ensemble
+    >>> ki = gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml").to_kernel()  # doctest: +SKIP
+    >>> stack = lambda a: np.ascontiguousarray(np.stack([a, a]))  # doctest: +SKIP
+    >>> out = np.empty((2, NOUT))  # doctest: +SKIP
+    >>> run_ensemble(stack(ki.P), stack(ki.road), stack(ki.ramps), stack(ki.actions),
+    ...              np.empty((2, L.NS)), out)  # doctest: +SKIP
+    >>> L.KIND_NAMES[int(out[0, O_KIND])], bool(np.array_equal(out[0], out[1], equal_nan=True))  # doctest: +SKIP
+    ('impact', True)
     """
     no_trace = np.empty((0, ROW_COLS))
     n = P.shape[0]
@@ -105,20 +131,43 @@ def run_ensemble(P, road, ramps, actions, summary, outcomes):  # pragma: no cove
 def run_traces(P, road, ramps, actions, which, rows, grid, speed, truncated):  # pragma: no cover - numba
     """Speed-vs-distance traces of the scenarios ``which``, resampled onto ``grid``.
 
+    Runs in parallel over ``which``; each scenario gets its own trace buffer,
+    and its speed is interpolated linearly at the grid distances.
+
     Parameters
     ----------
-    P, road, ramps, actions : as :func:`run_ensemble`
+    P, road, ramps, actions : float64[n, ...]
+        Packed scenarios, as for :func:`run_ensemble`.
     which : int64[k]
         Scenario rows to trace.
     rows : int
         Trace buffer rows per scenario (``simulation.output_interval`` apart).
     grid : float64[g]
-        Distances along the path [m], increasing.
+        Distances along the path, increasing. [m]
     speed : float64[k, g]
-        Filled with the speed [m/s] at each grid distance; NaN beyond the
-        final position (the truck never got there).
+        Output: the speed at each grid distance [m/s]; NaN beyond the final
+        position (the truck never got there).
     truncated : float64[k]
-        1 where ``rows`` was too small (rerun with a larger buffer).
+        Output: 1 where ``rows`` was too small (rerun with a larger buffer).
+
+    Returns
+    -------
+    None
+        ``speed`` and ``truncated`` are filled in place.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import gradesim as gs
+    >>> from gradesim.core import layout as L
+    >>> from gradesim.core.ensemble import run_traces
+    >>> ki = gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml").to_kernel()  # doctest: +SKIP
+    >>> grid = np.linspace(0.0, 9000.0, 10)  # doctest: +SKIP
+    >>> speed, trunc = np.empty((1, 10)), np.empty(1)  # doctest: +SKIP
+    >>> run_traces(ki.P[None], ki.road[None], ki.ramps[None], ki.actions[None],
+    ...            np.array([0]), 20000, grid, speed, trunc)  # doctest: +SKIP
+    >>> bool(speed[0, 0] == ki.P[L.P_V0])  # doctest: +SKIP
+    True
     """
     k = which.shape[0]
     g = grid.shape[0]

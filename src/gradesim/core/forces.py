@@ -1,8 +1,15 @@
 """Road-load forces on the truck: gravity, rolling resistance, aero drag, arrester bed.
 
-All functions take and return SI floats.  Sign convention: forces are
-magnitudes; the caller adds gravity along the direction of travel and subtracts
-the resistances (the truck never reverses: a stop ends the simulation).
+All functions take and return SI floats.  Sign convention: gravity is signed
+along the direction of travel (positive pushes the truck on); the resistances
+are magnitudes that the caller subtracts (the truck never reverses: a stop ends
+the simulation).
+
+References
+----------
+.. [1] J.Y. Wong, Theory of Ground Vehicles, 4th ed., Wiley, 2008.
+.. [2] AASHTO, A Policy on Geometric Design of Highways and Streets, 7th ed., 2018.
+.. [3] ICAO Doc 7488/3, Manual of the ICAO Standard Atmosphere, 3rd ed., 1993.
 """
 
 from __future__ import annotations
@@ -36,12 +43,35 @@ _ISA_C = (
 
 @njit(inline="always")
 def air_density_isa(elevation_m):
-    """Air density of the ICAO standard atmosphere (troposphere). [kg/m^3]
+    """Air density of the ICAO standard atmosphere in the troposphere.
 
-    ``rho = 1.225 (1 - 2.25577e-5 h)^4.2559``, h in m.  At 7,500 ft (2,286 m)
-    this gives 0.978 kg/m^3, 20 % thinner than at sea level.
+    ``rho = 1.225 (1 - 2.25577e-5 h)^4.2559`` with h in m.  At 7,500 ft
+    (2,286 m) this gives 0.978 kg/m^3, 20 % thinner than at sea level.  Between
+    -500 m and 6,200 m the power is evaluated by its binomial series (exact to
+    round-off, a third of the cost of ``pow``); outside it by ``pow``, with the
+    base held at 0.1 or more.
 
-    References: ICAO Doc 7488/3, Manual of the ICAO Standard Atmosphere (1993).
+    Parameters
+    ----------
+    elevation_m : float
+        Geopotential elevation above mean sea level. [m]
+
+    Returns
+    -------
+    float
+        Air density. [kg/m^3]
+
+    References
+    ----------
+    .. [1] ICAO Doc 7488/3, Manual of the ICAO Standard Atmosphere, 3rd ed., 1993.
+
+    Examples
+    --------
+    >>> from gradesim.core.forces import air_density_isa
+    >>> round(air_density_isa(0.0), 4)
+    1.225
+    >>> round(air_density_isa(2286.0), 3)
+    0.978
     """
     x = ISA_K * elevation_m
     if -0.0113 <= x <= 0.14:
@@ -57,40 +87,154 @@ def air_density_isa(elevation_m):
 
 @njit(inline="always")
 def gravity_along_path(mass_kg, g, sin_theta):
-    """Component of weight along the path, positive forward (downhill is sin < 0). [N]
+    """Component of the truck's weight along the path, positive forward.
 
-    ``F = -m g sin(theta)``: a downhill grade (sin_theta < 0) pushes the truck on.
-    This is the one place the grade sign is turned into a force.
+    ``F = -m g sin(theta)``: a downhill grade (``sin_theta < 0``) pushes the
+    truck on.  This is the one place the grade sign is turned into a force.
+
+    Parameters
+    ----------
+    mass_kg : float
+        Gross mass of the truck. [kg]
+    g : float
+        Gravitational acceleration. [m/s^2]
+    sin_theta : float
+        Sine of the road's inclination, negative downhill. [-]
+
+    Returns
+    -------
+    float
+        Force along the direction of travel, positive when it accelerates. [N]
+
+    References
+    ----------
+    .. [1] J.Y. Wong, Theory of Ground Vehicles, 4th ed., Wiley, 2008, ch. 3
+       (grade resistance).
+
+    Examples
+    --------
+    36,287 kg (80,000 lb) on a -6 % grade:
+
+    >>> import math
+    >>> from gradesim.core.forces import gravity_along_path
+    >>> round(gravity_along_path(36287.0, 9.80665, math.sin(math.atan(-0.06))))
+    21313
     """
     return -mass_kg * g * sin_theta
 
 
 @njit(inline="always")
 def rolling_resistance(crr0, crr2, speed_mps, mass_kg, g, cos_theta):
-    """Tyre rolling resistance ``(c0 + c2 v^2) m g cos(theta)``. [N]
+    """Tyre rolling resistance on the road.
 
-    Defaults follow Wong's fit for truck tyres on concrete,
-    ``f_r = 0.006 + 0.23e-6 V^2`` with V in km/h, i.e. c2 = 2.98e-6 s^2/m^2.
+    ``F = (c0 + c2 v^2) m g cos(theta)``.  The presets follow Wong's fit for
+    truck tyres on concrete, ``f_r = 0.006 + 0.23e-6 V^2`` with V in km/h,
+    i.e. c0 = 0.006 and c2 = 2.98e-6 s^2/m^2.
 
-    References: J.Y. Wong, Theory of Ground Vehicles, 4th ed., Wiley 2008, sec. 1.2.
+    Parameters
+    ----------
+    crr0 : float
+        Constant part of the rolling resistance coefficient. [-]
+    crr2 : float
+        Speed-squared part of the coefficient. [s^2/m^2]
+    speed_mps : float
+        Road speed. [m/s]
+    mass_kg : float
+        Gross mass. [kg]
+    g : float
+        Gravitational acceleration. [m/s^2]
+    cos_theta : float
+        Cosine of the road's inclination. [-]
+
+    Returns
+    -------
+    float
+        Rolling resistance, a magnitude opposing motion. [N]
+
+    References
+    ----------
+    .. [1] J.Y. Wong, Theory of Ground Vehicles, 4th ed., Wiley, 2008, sec. 1.2.
+
+    Examples
+    --------
+    >>> from gradesim.core.forces import rolling_resistance
+    >>> round(rolling_resistance(0.006, 2.98e-6, 26.8224, 36287.0, 9.80665, 1.0))
+    2898
     """
     return (crr0 + crr2 * speed_mps * speed_mps) * mass_kg * g * cos_theta
 
 
 @njit(inline="always")
 def aero_drag(rho, cda_m2, speed_mps):
-    """Aerodynamic drag ``0.5 rho Cd A v^2`` in still air. [N]"""
+    """Aerodynamic drag in still air.
+
+    ``F = 0.5 rho Cd A v^2``.
+
+    Parameters
+    ----------
+    rho : float
+        Air density (see :func:`air_density_isa`). [kg/m^3]
+    cda_m2 : float
+        Drag area, drag coefficient times frontal area. [m^2]
+    speed_mps : float
+        Speed relative to the air (the road speed: no wind). [m/s]
+
+    Returns
+    -------
+    float
+        Drag, a magnitude opposing motion. [N]
+
+    References
+    ----------
+    .. [1] J.Y. Wong, Theory of Ground Vehicles, 4th ed., Wiley, 2008, sec. 4.2
+       (aerodynamic resistance).
+
+    Examples
+    --------
+    >>> from gradesim.core.forces import aero_drag
+    >>> round(aero_drag(1.225, 6.0, 26.8224), 1)  # 60 mph at sea level
+    2643.9
+    """
     return 0.5 * rho * cda_m2 * speed_mps * speed_mps
 
 
 @njit(inline="always")
 def arrester_bed(bed_r, mass_kg, g, cos_theta):
-    """Retarding force of an arrester bed, ``R m g cos(theta)``. [N]
+    """Retarding force of an escape ramp's arrester bed.
 
-    R is the bed's rolling resistance expressed as equivalent grade (AASHTO
-    Green Book, Table 3-5 / sec. 10.9.x: pea gravel 0.25, sand 0.15, loose
+    ``F = R m g cos(theta)``, with R the bed's rolling resistance expressed as
+    an equivalent grade (AASHTO Table 3-5: pea gravel 0.25, sand 0.15, loose
     gravel 0.10 ...).  On the bed it *replaces* tyre rolling resistance; with
-    gravity on the ramp grade G the deceleration is g (R + G) and the stopping
-    length ``V^2 / (30 (R + G))`` [ft, mph] of AASHTO follows.
+    gravity on the ramp grade G the deceleration is g (R + G), and AASHTO's
+    stopping length ``L = V^2 / (30 (R + G))`` [ft, mph] follows.
+
+    Parameters
+    ----------
+    bed_r : float
+        Rolling resistance of the bed as equivalent grade. [-]
+    mass_kg : float
+        Gross mass. [kg]
+    g : float
+        Gravitational acceleration. [m/s^2]
+    cos_theta : float
+        Cosine of the ramp's inclination. [-]
+
+    Returns
+    -------
+    float
+        Retarding force, a magnitude opposing motion. [N]
+
+    References
+    ----------
+    .. [1] AASHTO, A Policy on Geometric Design of Highways and Streets, 7th ed.,
+       2018, sec. 3.4.5 and Table 3-5 (emergency escape ramps).
+
+    Examples
+    --------
+    Pea gravel stops a truck at 0.25 g on the level:
+
+    >>> from gradesim.core.forces import arrester_bed
+    >>> arrester_bed(0.25, 36287.0, 9.80665, 1.0) / (36287.0 * 9.80665)
+    0.25
     """
     return bed_r * mass_kg * g * cos_theta

@@ -1,4 +1,13 @@
-"""Gears, engine speed, engine (compression-release) brake and engine drag."""
+"""Gears, engine speed, engine (compression-release) brake and engine drag.
+
+Scalar helpers (``*_scalar``) take plain floats, as the right-hand side calls
+them; the others read the packed parameter vector ``P``.
+
+References
+----------
+.. [1] J.Y. Wong, Theory of Ground Vehicles, 4th ed., Wiley, 2008, ch. 3.
+.. [2] FMCSA / state CDL manuals, sec. 2.16 Mountain driving.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +36,31 @@ RPM_PER_RAD_S = 60.0 / (2.0 * math.pi)
 
 @njit(inline="always")
 def overall_ratio(gear, P):
-    """Transmission x axle ratio in ``gear`` (0 = neutral -> 0)."""
+    """Overall reduction, transmission ratio times axle ratio, in ``gear``.
+
+    Parameters
+    ----------
+    gear : float
+        Engaged gear, 1-based; 0 is neutral.
+    P : float64[NP]
+        Packed parameters (:mod:`gradesim.core.layout`).
+
+    Returns
+    -------
+    float
+        ``i_g i_a``, 0 in neutral. [-]
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradesim.core import layout as L
+    >>> P = np.zeros(L.NP)
+    >>> P[L.P_GEAR0], P[L.P_GEAR0 + 9] = 14.8, 1.0  # 1st and 10th of a 10-speed
+    >>> P[L.P_AXLE_RATIO], P[L.P_WHEEL_RADIUS], P[L.P_N_IDLE] = 3.7, 0.5, 600.0
+    >>> from gradesim.core.powertrain import overall_ratio
+    >>> round(overall_ratio(1.0, P), 2), overall_ratio(0.0, P)
+    (54.76, 0.0)
+    """
     if gear < 0.5:
         return 0.0
     return P[P_GEAR0 + int(gear) - 1] * P[P_AXLE_RATIO]
@@ -35,7 +68,40 @@ def overall_ratio(gear, P):
 
 @njit(inline="always")
 def engine_rpm(speed_mps, gear, P):
-    """Engine speed from road speed, ``n = v i_g i_a / r_w`` (idle in neutral). [rpm]"""
+    """Engine speed from road speed, ``n = v i_g i_a / r_w`` (idle in neutral).
+
+    Parameters
+    ----------
+    speed_mps : float
+        Road speed. [m/s]
+    gear : float
+        Engaged gear, 0 for neutral.
+    P : float64[NP]
+        Packed parameters (:mod:`gradesim.core.layout`).
+
+    Returns
+    -------
+    float
+        Engine speed. [rpm]
+
+    References
+    ----------
+    .. [1] J.Y. Wong, Theory of Ground Vehicles, 4th ed., Wiley, 2008, ch. 3
+       (powertrain, rotating-mass factor).
+
+    Examples
+    --------
+    60 mph in 10th (direct drive, 3.70 axle, 0.5 m tyres):
+
+    >>> import numpy as np
+    >>> from gradesim.core import layout as L
+    >>> P = np.zeros(L.NP)
+    >>> P[L.P_GEAR0], P[L.P_GEAR0 + 9] = 14.8, 1.0  # 1st and 10th of a 10-speed
+    >>> P[L.P_AXLE_RATIO], P[L.P_WHEEL_RADIUS], P[L.P_N_IDLE] = 3.7, 0.5, 600.0
+    >>> from gradesim.core.powertrain import engine_rpm
+    >>> round(engine_rpm(26.8224, 10.0, P))
+    1895
+    """
     i = overall_ratio(gear, P)
     if i == 0.0:
         return P[P_N_IDLE]
@@ -44,7 +110,36 @@ def engine_rpm(speed_mps, gear, P):
 
 @njit(inline="always")
 def brake_power_scalar(rpm, level, p_max, n_min, n_rated, k):
-    """Compression-release brake power at ``rpm`` (scalar form of :func:`engine_brake_power`). [W]"""
+    """Compression-release brake power at ``rpm``, from scalars (see :func:`engine_brake_power`).
+
+    Parameters
+    ----------
+    rpm : float
+        Engine speed. [rpm]
+    level : float
+        Engine-brake setting: 0 off, 1 low, 2 medium, 3 high.
+    p_max : float
+        Power at rated speed on the high setting. [W]
+    n_min : float
+        Engine speed below which the brake absorbs nothing. [rpm]
+    n_rated : float
+        Rated (governed) engine speed. [rpm]
+    k : float
+        Exponent of the power curve. [-]
+
+    Returns
+    -------
+    float
+        Power absorbed by the engine brake. [W]
+
+    Examples
+    --------
+    >>> from gradesim.core.powertrain import brake_power_scalar
+    >>> brake_power_scalar(2100.0, 3.0, 350e3, 1000.0, 2100.0, 1.5)
+    350000.0
+    >>> round(brake_power_scalar(1550.0, 3.0, 350e3, 1000.0, 2100.0, 1.5))  # halfway: 0.5**1.5
+    123744
+    """
     if level <= 0.0 or rpm <= n_min:
         return 0.0
     x = (rpm - n_min) / (n_rated - n_min)
@@ -53,19 +148,72 @@ def brake_power_scalar(rpm, level, p_max, n_min, n_rated, k):
 
 @njit(inline="always")
 def engine_brake_power(rpm, level, P):
-    """Compression-release brake power absorbed at ``rpm``, setting 0..3. [W]
+    """Compression-release (engine) brake power absorbed at ``rpm``.
 
     ``P = P_max (level/3) ((n - n_min)/(n_rated - n_min))^k``, k ~ 1.5: the
     shape of published engine-brake curves (power rises steeply with rpm, so
-    the brake works only in a gear that keeps rpm high); low/medium are 1/3
-    and 2/3 of high (two- and four-cylinder banks of a six).
+    the brake works only in a gear that keeps rpm high); low and medium are 1/3
+    and 2/3 of high (two and four cylinders of a six braking).
+
+    Parameters
+    ----------
+    rpm : float
+        Engine speed. [rpm]
+    level : float
+        Engine-brake setting: 0 off, 1 low, 2 medium, 3 high.
+    P : float64[NP]
+        Packed parameters (:mod:`gradesim.core.layout`).
+
+    Returns
+    -------
+    float
+        Power absorbed by the engine brake. [W]
+
+    References
+    ----------
+    .. [1] FMCSA / state CDL manuals, sec. 2.16 Mountain driving (engine brake
+       and gear selection on downgrades).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradesim.core import layout as L
+    >>> from gradesim.core.powertrain import engine_brake_power
+    >>> P = np.zeros(L.NP)
+    >>> P[L.P_EB_PMAX], P[L.P_N_MIN_EB], P[L.P_N_RATED], P[L.P_EB_EXP] = 350e3, 1000.0, 2100.0, 1.5
+    >>> round(engine_brake_power(2100.0, 1.0, P))  # low setting at rated speed: a third
+    116667
     """
     return brake_power_scalar(rpm, level, P[P_EB_PMAX], P[P_N_MIN_EB], P[P_N_RATED], P[P_EB_EXP])
 
 
 @njit(inline="always")
 def friction_power_scalar(rpm, t0, t1, n_idle):
-    """Motoring power (scalar form of :func:`engine_friction_power`). [W]"""
+    """Motoring power of the engine, from scalars (see :func:`engine_friction_power`).
+
+    Parameters
+    ----------
+    rpm : float
+        Engine speed. [rpm]
+    t0 : float
+        Friction torque at 0 rpm. [N m]
+    t1 : float
+        Friction torque slope. [N m per 1000 rpm]
+    n_idle : float
+        Idle speed; below it the torque fades linearly to zero. [rpm]
+
+    Returns
+    -------
+    float
+        Power dissipated by engine friction and pumping. [W]
+
+    Examples
+    --------
+    >>> import math
+    >>> from gradesim.core.powertrain import friction_power_scalar
+    >>> round(friction_power_scalar(1500.0, 100.0, 60.0, 600.0)), round(190.0 * 1500.0 * 2 * math.pi / 60)
+    (29845, 29845)
+    """
     torque = t0 + t1 * rpm / 1000.0
     fade = rpm / n_idle
     if fade > 1.0:
@@ -75,20 +223,84 @@ def friction_power_scalar(rpm, t0, t1, n_idle):
 
 @njit(inline="always")
 def engine_friction_power(rpm, P):
-    """Motoring (friction + pumping) power of the engine dragged by the wheels. [W]
+    """Motoring (friction and pumping) power of the engine dragged by the wheels.
 
     Friction torque ``T0 + T1 n/1000`` [N m], faded in linearly below idle so
-    the force vanishes smoothly at a stop (the clutch is released).
+    the force vanishes smoothly at a stop (the clutch is released); power is
+    torque times ``2 pi n / 60``.
+
+    Parameters
+    ----------
+    rpm : float
+        Engine speed. [rpm]
+    P : float64[NP]
+        Packed parameters (:mod:`gradesim.core.layout`).
+
+    Returns
+    -------
+    float
+        Power dissipated by engine friction and pumping. [W]
+
+    References
+    ----------
+    .. [1] J.Y. Wong, Theory of Ground Vehicles, 4th ed., Wiley, 2008, ch. 3
+       (powertrain, rotating-mass factor).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradesim.core import layout as L
+    >>> from gradesim.core.powertrain import engine_friction_power
+    >>> P = np.zeros(L.NP)
+    >>> P[L.P_FRIC_T0], P[L.P_FRIC_T1], P[L.P_N_IDLE] = 100.0, 60.0, 600.0
+    >>> engine_friction_power(0.0, P)
+    0.0
     """
     return friction_power_scalar(rpm, P[P_FRIC_T0], P[P_FRIC_T1], P[P_N_IDLE])
 
 
 @njit(inline="always")
 def engine_retarding_force(speed_mps, gear, level, P):
-    """Force at the tyres from engine brake + engine drag in ``gear``. [N]
+    """Retarding force at the tyres from the engine brake and engine drag in ``gear``.
 
     ``F = (P_eb + P_fric) / (eta v)``: the driveline's own losses add to it.
-    Zero in neutral.
+    Zero in neutral and at a standstill.
+
+    Parameters
+    ----------
+    speed_mps : float
+        Road speed. [m/s]
+    gear : float
+        Engaged gear, 0 for neutral.
+    level : float
+        Engine-brake setting: 0 off, 1 low, 2 medium, 3 high.
+    P : float64[NP]
+        Packed parameters (:mod:`gradesim.core.layout`).
+
+    Returns
+    -------
+    float
+        Retarding force, a magnitude opposing motion. [N]
+
+    References
+    ----------
+    .. [1] J.Y. Wong, Theory of Ground Vehicles, 4th ed., Wiley, 2008, ch. 3
+       (powertrain, rotating-mass factor).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradesim.core import layout as L
+    >>> P = np.zeros(L.NP)
+    >>> P[L.P_GEAR0], P[L.P_GEAR0 + 9] = 14.8, 1.0  # 1st and 10th of a 10-speed
+    >>> P[L.P_AXLE_RATIO], P[L.P_WHEEL_RADIUS], P[L.P_N_IDLE] = 3.7, 0.5, 600.0
+    >>> P[L.P_DRIVELINE_EFF] = 0.95
+    >>> P[L.P_EB_PMAX], P[L.P_N_MIN_EB], P[L.P_N_RATED], P[L.P_EB_EXP] = 350e3, 1000.0, 2100.0, 1.5
+    >>> from gradesim.core.powertrain import engine_retarding_force
+    >>> engine_retarding_force(20.0, 0.0, 3.0, P)  # neutral
+    0.0
+    >>> round(engine_retarding_force(26.8224, 10.0, 3.0, P))  # 60 mph in 10th, high: 257 kW / (0.95 v)
+    10087
     """
     if gear < 0.5 or speed_mps <= 0.0:
         return 0.0
@@ -99,10 +311,42 @@ def engine_retarding_force(speed_mps, gear, level, P):
 
 @njit(inline="always")
 def effective_mass(gear, P):
-    """Translational + rotating mass ``m (1 + f) + J_e (i_g i_a / r_w)^2``. [kg]
+    """Effective mass of the truck, translating and rotating parts, in ``gear``.
 
-    The engine's inertia reflected to the wheels matters in low gears (x2,900
-    for 14.8:1 x 3.7:1); in neutral only wheels and axles turn with the road.
+    ``m_eff = m (1 + f) + J_e (i_g i_a / r_w)^2``.  The engine's inertia
+    reflected to the wheels matters in low gears: in 1st of a 14.8:1 box with a
+    3.70 axle on 0.5 m tyres ``(i/r_w)^2`` is ~12,000 m^-2, so 3 kg m^2 of
+    engine and flywheel weigh like 36 t more truck; in neutral only wheels and
+    axles turn with the road.
+
+    Parameters
+    ----------
+    gear : float
+        Engaged gear, 0 for neutral.
+    P : float64[NP]
+        Packed parameters (:mod:`gradesim.core.layout`).
+
+    Returns
+    -------
+    float
+        Effective mass. [kg]
+
+    References
+    ----------
+    .. [1] J.Y. Wong, Theory of Ground Vehicles, 4th ed., Wiley, 2008, ch. 3
+       (powertrain, rotating-mass factor).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradesim.core import layout as L
+    >>> P = np.zeros(L.NP)
+    >>> P[L.P_GEAR0], P[L.P_GEAR0 + 9] = 14.8, 1.0  # 1st and 10th of a 10-speed
+    >>> P[L.P_AXLE_RATIO], P[L.P_WHEEL_RADIUS], P[L.P_N_IDLE] = 3.7, 0.5, 600.0
+    >>> P[L.P_MASS], P[L.P_ROT_FACTOR], P[L.P_ENGINE_INERTIA] = 36287.0, 0.03, 3.0
+    >>> from gradesim.core.powertrain import effective_mass
+    >>> round(effective_mass(0.0, P), 2), round(effective_mass(1.0, P), 2)
+    (37375.61, 73359.5)
     """
     i = overall_ratio(gear, P)
     r = P[P_WHEEL_RADIUS]

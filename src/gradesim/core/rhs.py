@@ -132,11 +132,47 @@ from .powertrain import RPM_PER_RAD_S, brake_power_scalar, friction_power_scalar
 
 @njit(inline="always")
 def path_geometry(s, road, ramps, mode, out2):
-    """Elevation [m] at ``s`` and (sin theta, grade) of the current segment or ramp.
+    """Elevation at ``s``, and the slope of the road segment or ramp the truck is on.
 
-    The segment comes from the mode, not from ``s``: within a step the RHS is
-    the smooth extension of the current segment, and crossing a breakpoint is
-    a located event (grade breakpoints are never stepped over).
+    ``z = z_i + sin(theta_i) (s - x_i)`` on segment (or ramp) i.  The segment
+    comes from the mode, not from ``s``: within a step the RHS is the smooth
+    extension of the current segment, and crossing a breakpoint is a located
+    event (grade breakpoints are never stepped over).
+
+    Parameters
+    ----------
+    s : float
+        Position along the path (road, or road then ramp). [m]
+    road : float64[n, ROAD_COLS]
+        Road profile rows (``ROAD_X`` [m], ``ROAD_Z`` [m], ``ROAD_SIN`` [-], ``ROAD_GRADE`` [-]).
+    ramps : float64[k, RAMP_COLS]
+        Escape ramps (``RAMP_POS`` [m], ``RAMP_LEN`` [m], ``RAMP_GRADE`` [-], ``RAMP_SIN`` [-], ``RAMP_R`` [-]).
+    mode : float64[NM]
+        Discrete state: ``M_SEG`` (road segment) and ``M_RAMP`` (ramp run, -1 on
+        the road); on a ramp ``M_RAMP_Z0`` is the elevation of its entrance [m].
+    out2 : float64[2]
+        Output: sin(theta) [-] and grade tan(theta) [-] where the truck is.
+
+    Returns
+    -------
+    float
+        Elevation. [m]
+
+    Examples
+    --------
+    One kilometre of -6 % from 1,000 m:
+
+    >>> import math
+    >>> import numpy as np
+    >>> from gradesim.core import layout as L
+    >>> from gradesim.core.rhs import path_geometry
+    >>> sn = math.sin(math.atan(-0.06))
+    >>> road = np.array([[0.0, 1000.0, sn, -0.06], [1000.0, 1000.0 + 1000.0 * sn, 0.0, 0.0]])
+    >>> mode = np.zeros(L.NM)
+    >>> mode[L.M_RAMP] = -1.0
+    >>> out2 = np.zeros(2)
+    >>> round(path_geometry(500.0, road, np.zeros((0, L.RAMP_COLS)), mode, out2), 3), float(out2[1])
+    (970.054, -0.06)
     """
     k = int(mode[M_RAMP])
     if k >= 0:
@@ -153,7 +189,72 @@ def path_geometry(s, road, ramps, mode, out2):
 
 @njit
 def evaluate(t, y, P, road, ramps, mode, dy, diag, work):
-    """Fill ``dy`` (dy/dt) and ``diag`` at state ``y``; ``work`` is scratch (>= 3)."""
+    """Right-hand side of the descent ODE: fill ``dy = dy/dt`` and the diagnostics at state ``y``.
+
+    ``m_eff dv/dt = F_grav - F_roll - F_aero - F_engine - F_brake - F_bed`` and
+    ``ds/dt = v``; per axle group ``C dT/dt = q F_g v / n_g - Q_cool(T, v)``
+    (no heating while the wheels are locked); ``dp_res/dt`` from the
+    compressor while loaded; the target controller's integral; and the five
+    energy quadratures ``dE/dt = F v``.  Brake force per group is capped by
+    tyre-road friction (ABS holds the peak, locked wheels slide); service and
+    spring brake pressures do not add (anti-compounding).
+
+    Parameters
+    ----------
+    t : float
+        Time. [s]
+    y : float64[NY]
+        State (``Y_*``): position [m], speed [m/s], drum temperatures [K],
+        reservoir pressure [Pa], controller integral [m], energies [J].
+    P : float64[NP]
+        Packed parameters (:mod:`gradesim.core.layout`).
+    road : float64[n, ROAD_COLS]
+        Road profile rows.
+    ramps : float64[k, RAMP_COLS]
+        Escape ramps.
+    mode : float64[NM]
+        Discrete state (segment, gear, engine-brake level, strategy, ...), constant
+        between located events.
+    dy : float64[NY]
+        Output: time derivative of ``y`` (SI units per second).
+    diag : float64[ND]
+        Output: the forces [N], grade, elevation [m], rpm, applied pressure [Pa],
+        effective mass [kg], air density [kg/m^3] and per-group brake force,
+        stroke, lining friction and spring pressure used for ``dy`` (``D_*``).
+    work : float64[>= 3]
+        Scratch.
+
+    Returns
+    -------
+    None
+        ``dy`` and ``diag`` are filled in place.
+
+    References
+    ----------
+    .. [1] J.Y. Wong, Theory of Ground Vehicles, 4th ed., Wiley, 2008, ch. 3
+       (longitudinal dynamics).
+    .. [2] R. Limpert, Brake Design and Safety, 3rd ed., SAE, 2011 (drum brake
+       temperature).
+    .. [3] 49 CFR 571.121 (FMVSS 121), air brake systems.
+
+    Examples
+    --------
+    The derivative at the first trace row of a simulation (compiling takes a
+    while the first time):
+
+    >>> import numpy as np
+    >>> import gradesim as gs
+    >>> from gradesim.core import layout as L
+    >>> from gradesim.core.rhs import evaluate
+    >>> res = gs.simulate(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))  # doctest: +SKIP
+    >>> row = res.rows[0]  # doctest: +SKIP
+    >>> y, mode = row[L.R_Y0 : L.R_Y0 + L.NY].copy(), row[L.R_M0 :].copy()  # doctest: +SKIP
+    >>> dy, diag = np.empty(L.NY), np.empty(L.ND)  # doctest: +SKIP
+    >>> evaluate(row[L.R_T], y, res.kernel_input.P, res.kernel_input.road, res.kernel_input.ramps,
+    ...          mode, dy, diag, np.empty(3))  # doctest: +SKIP
+    >>> bool(dy[L.Y_S] == y[L.Y_V])  # doctest: +SKIP
+    True
+    """
     s = y[Y_S]
     v = y[Y_V]
     vpos = v if v > 0.0 else 0.0

@@ -1,4 +1,9 @@
-"""Result of one simulation: outcome, trace (pandas, SI columns) and energy budget."""
+"""Result of one simulation: outcome, trace (pandas, SI columns) and energy budget.
+
+:class:`Result` wraps the raw arrays the integrator returns (the summary
+vector, trace rows and the diagnostics at each row) and derives from them, on
+first use, the :class:`Outcome`, the trace DataFrame and the energy budget.
+"""
 
 from __future__ import annotations
 
@@ -28,11 +33,36 @@ MPH = 0.44704
 
 @dataclass(frozen=True)
 class Impact:
-    """Impact with stopped traffic (momentum closed form, PHYSICS.md sec. 8).
+    """Impact with stopped traffic, by the momentum closed form.
 
-    ``car_delta_v_mps = (1 + e) m_t / (m_t + m_c) v``: the struck car's
-    velocity change in a central collinear collision with restitution e
-    (R.M. Brach, Mechanical Impact Dynamics, Wiley 1991, ch. 3).
+    The struck car's velocity change in a central collinear collision with
+    coefficient of restitution e is ``dv_car = (1 + e) m_t / (m_t + m_c) v``
+    (:func:`impact_delta_v`).
+
+    Attributes
+    ----------
+    speed_mps : float
+        Truck speed at impact. [m/s]
+    truck_kinetic_energy_J : float
+        ``0.5 m_t v^2`` at impact. [J]
+    car_mass_kg : float
+        Mass of the struck car (``traffic.car_mass``). [kg]
+    restitution : float
+        Coefficient of restitution e (``traffic.restitution``). [-]
+    car_delta_v_mps : float
+        Velocity change of the struck car. [m/s]
+
+    References
+    ----------
+    .. [1] R.M. Brach, Mechanical Impact Dynamics: Rigid Body Collisions, Wiley,
+       1991, ch. 3.
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> res = gs.simulate(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))  # doctest: +SKIP
+    >>> round(res.outcome.impact.car_delta_v_mps, 1)  # doctest: +SKIP
+    22.1
     """
 
     speed_mps: float
@@ -43,12 +73,92 @@ class Impact:
 
 
 def impact_delta_v(truck_mass_kg: float, car_mass_kg: float, speed_mps: float, restitution: float) -> float:
-    """Struck car's delta-v, ``(1 + e) m_t / (m_t + m_c) v``. [m/s]"""
+    """Velocity change of a car struck by the truck, ``(1 + e) m_t / (m_t + m_c) v``.
+
+    Central collinear impact of the truck on a stopped car, momentum conserved,
+    coefficient of restitution e.
+
+    Parameters
+    ----------
+    truck_mass_kg : float
+        Truck gross mass m_t. [kg]
+    car_mass_kg : float
+        Car mass m_c. [kg]
+    speed_mps : float
+        Truck speed at impact v. [m/s]
+    restitution : float
+        Coefficient of restitution e, 0 (plastic) to 1 (elastic). [-]
+
+    Returns
+    -------
+    float
+        The car's velocity change. [m/s]
+
+    References
+    ----------
+    .. [1] R.M. Brach, Mechanical Impact Dynamics: Rigid Body Collisions, Wiley,
+       1991, ch. 3.
+
+    Examples
+    --------
+    An 80,000 lb truck at 20 m/s into a 1,500 kg car, e = 0.1:
+
+    >>> from gradesim.simulation.result import impact_delta_v
+    >>> round(impact_delta_v(36287.0, 1500.0, 20.0, 0.1), 2)
+    21.13
+    """
     return (1.0 + restitution) * truck_mass_kg / (truck_mass_kg + car_mass_kg) * speed_mps
 
 
 @dataclass(frozen=True)
 class Outcome:
+    """How a descent ended, in SI units.
+
+    Attributes
+    ----------
+    kind : str
+        ``"stopped"``, ``"ramp_stop"``, ``"ramp_overrun"``, ``"impact"``,
+        ``"end_of_road"``, ``"time_limit"`` or ``"failed"``.
+    position_m : float
+        Final position along the path (road, or road then ramp). [m]
+    speed_mps : float
+        Final speed; the impact speed for ``"impact"``. [m/s]
+    time_s : float
+        Time of the end. [s]
+    max_speed_mps : float
+        Highest speed of the descent. [m/s]
+    max_brake_temp_K : float
+        Hottest drum temperature reached. [K]
+    ramp : int or None
+        Index of the escape ramp taken, None if none.
+    ramp_entry_speed_mps : float or None
+        Speed at the entrance of the ramp taken. [m/s]
+    ramp_above_design_speed : bool or None
+        Whether that speed exceeded the ramp's ``design_speed`` (None when the
+        ramp states none, or no ramp was taken).
+    impact : Impact or None
+        Impact details for ``"impact"``.
+    low_air_time_s : float or None
+        Time of the first low-air warning. [s]
+    overspeed_time_s : float or None
+        Time the engine first passed its overspeed. [s]
+    brake_limit_time_s : float or None
+        Time the hottest drum first passed the brake temperature limit. [s]
+    brake_applications : int
+        Count of service brake applications.
+    min_reservoir_pressure_Pa : float
+        Lowest reservoir pressure, gauge. [Pa]
+    n_steps, n_rhs, n_rejected : int
+        Accepted integrator steps, right-hand-side evaluations, rejected steps.
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> res = gs.simulate(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))  # doctest: +SKIP
+    >>> res.outcome.kind, round(res.outcome.speed_mps, 1)  # doctest: +SKIP
+    ('impact', 19.3)
+    """
+
     kind: str
     position_m: float
     speed_mps: float
@@ -69,15 +179,58 @@ class Outcome:
     n_rejected: int
 
     def to_dict(self) -> dict[str, Any]:
+        """The outcome as a plain dict (a nested :class:`Impact` too), for JSON.
+
+        Returns
+        -------
+        dict
+            Field name to value, in the SI units the names state.
+
+        Examples
+        --------
+        >>> res.outcome.to_dict()["kind"]  # doctest: +SKIP
+        'impact'
+        """
         return asdict(self)
 
 
 def _time_or_none(x: float) -> float | None:
+    """The kernel writes -1 for "never"; that is None here."""
     return None if x < 0 else float(x)
 
 
 class Result:
-    """What :func:`gradesim.simulate` returns."""
+    """What :func:`gradesim.simulate` returns: one descent, its outcome, trace and energy budget.
+
+    Built by :func:`gradesim.simulate` from the integrator's raw arrays; the
+    outcome, trace and energy are computed on first access and kept.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario simulated.
+    ki : KernelInput
+        The packed SI arrays it ran on (kept as ``kernel_input``).
+    summary : numpy.ndarray
+        The integrator's summary vector, shape ``(layout.NS,)``.
+    rows : numpy.ndarray
+        Trace rows ``(t, y, mode)``, shape ``(n, layout.ROW_COLS)``.
+    diag : numpy.ndarray
+        Diagnostics at each trace row, shape ``(n, layout.ND)``.
+
+    See Also
+    --------
+    gradesim.simulate : the usual way to get one.
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> res = gs.simulate(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))  # doctest: +SKIP
+    >>> res  # doctest: +SKIP
+    Result(impact, at 8529.5 m, 19.26 m/s, t=333.6 s)
+    >>> res.trace[["time_s", "position_m", "speed_mps"]].tail(1)  # doctest: +SKIP
+    >>> res.plot(units="us")  # doctest: +SKIP
+    """
 
     def __init__(self, scenario: Scenario, ki: KernelInput, summary: np.ndarray, rows: np.ndarray, diag: np.ndarray):
         self.scenario = scenario
@@ -89,6 +242,7 @@ class Result:
     # ------------------------------------------------------------ outcome
     @cached_property
     def outcome(self) -> Outcome:
+        """How the descent ended: kind, where, how fast, hottest drum, impact (:class:`Outcome`)."""
         s = self.summary
         kind = L.KIND_NAMES[int(s[L.S_KIND])]
         impact = None
@@ -138,6 +292,18 @@ class Result:
 
     # ------------------------------------------------------------ energy
     def final_elevation_m(self) -> float:
+        """Elevation where the truck ended, on the road or on the ramp taken.
+
+        Returns
+        -------
+        float
+            Elevation on the road profile's datum. [m]
+
+        Examples
+        --------
+        >>> round(res.final_elevation_m())  # doctest: +SKIP
+        1804
+        """
         ki = self.kernel_input
         s_end = float(self.summary[L.S_S])
         ramp = int(self.summary[L.S_RAMP])
@@ -148,7 +314,21 @@ class Result:
 
     @cached_property
     def energy(self) -> dict[str, float]:
-        """Energy budget [J]: potential released = kinetic gained + losses + residual."""
+        """Energy budget of the descent. [J]
+
+        ``m g (z0 - z1)`` released = kinetic gained (rotating parts included) +
+        service brakes + engine brake and drag + rolling + aero + arrester bed +
+        driveline shifts + residual.  Each loss is ``int F v dt``, integrated
+        with the state; the residual measures the integration error.
+
+        Keys: ``potential``, ``kinetic``, ``service_brakes``, ``engine_brake``,
+        ``rolling``, ``aero``, ``arrester_bed``, ``driveline_shifts``,
+        ``residual``.
+
+        References
+        ----------
+        .. [1] J.Y. Wong, Theory of Ground Vehicles, 4th ed., Wiley, 2008, ch. 3.
+        """
         P = self.kernel_input.P
         s = self.summary
         y = s[L.S_Y0 : L.S_Y0 + L.NY]
@@ -175,7 +355,18 @@ class Result:
     # ------------------------------------------------------------ trace
     @cached_property
     def trace(self) -> pd.DataFrame:
-        """Trace rows (every ``simulation.output_interval`` and every event), SI columns."""
+        """The descent, one row every ``simulation.output_interval`` and at every event, SI columns.
+
+        Columns: ``time_s``, ``position_m``, ``speed_mps``, ``elevation_m``,
+        ``grade``, ``gear``, ``engine_brake_level``, ``engine_rpm``, ``on_ramp``,
+        ``brake_applied``, ``brake_pressure_Pa``, ``reservoir_pressure_Pa``,
+        the forces ``*_force_N``, ``air_density_kg_m3``; per axle group present
+        ``brake_temp_<group>_K``, ``brake_force_<group>_N``,
+        ``stroke_<group>_m``, ``stroke_factor_<group>``, ``lining_mu_<group>``,
+        ``spring_pressure_<group>_Pa``, ``inspection_stroke_<group>_m``,
+        ``over_adjustment_limit_<group>``; and the running energies
+        ``energy_*_J``.
+        """
         r = self.rows
         d = self.diag
         cols: dict[str, Any] = {
@@ -224,10 +415,30 @@ class Result:
         return pd.DataFrame(cols)
 
     def inspection_stroke_m(self, group: int, temp_K: np.ndarray) -> np.ndarray:
-        """Pushrod stroke a roadside inspector would measure (90 psi application) at ``temp_K``. [m]
+        """Pushrod stroke a roadside inspector would measure at a 90 psi application.
 
         49 CFR 393.47(e) limits are stated for strokes measured at 80-90 psi, so
         that is the stroke compared with them, whatever the driver applies.
+
+        Parameters
+        ----------
+        group : int
+            Axle group index: 0 steer, 1 drive, 2 trailer.
+        temp_K : array_like
+            Drum temperatures at which to measure. [K]
+
+        Returns
+        -------
+        numpy.ndarray
+            Pushrod stroke at each temperature. [m]
+
+        References
+        ----------
+        .. [1] 49 CFR 393.47(e), brake adjustment limits.
+
+        Examples
+        --------
+        >>> res.inspection_stroke_m(1, [300.0, 600.0])  # doctest: +SKIP
         """
         from gradesim.core.brakes import pushrod_force
 
@@ -241,7 +452,23 @@ class Result:
         return res
 
     def readjustment_limits_m(self) -> dict[str, float]:
-        """49 CFR 393.47(e) readjustment limit of each group's chamber. [m]"""
+        """Readjustment limit of each axle group's brake chamber, from 49 CFR 393.47(e).
+
+        Returns
+        -------
+        dict of str to float
+            Group name to limit [m]; ``inf`` for a group whose chamber type is
+            not given.
+
+        References
+        ----------
+        .. [1] 49 CFR 393.47(e), brake adjustment limits.
+
+        Examples
+        --------
+        >>> round(res.readjustment_limits_m()["drive"] / 0.0254, 2)  # type 30 chamber  # doctest: +SKIP
+        2.0
+        """
         from gradesim.scenario.units import to_si
 
         _, _, chambers = parameter_sets.common()
@@ -253,12 +480,40 @@ class Result:
 
     # ------------------------------------------------------------ output
     def summary_text(self, units: str = "us") -> str:
-        """A one-screen summary."""
+        """A one-screen text summary: outcome, ramp, impact, maxima, energy budget, solver.
+
+        Parameters
+        ----------
+        units : {"us", "si"}
+            Display units: mph, mi, degF; or km/h, km, degC.
+
+        Returns
+        -------
+        str
+            The summary, several lines.
+
+        Examples
+        --------
+        >>> print(res.summary_text("si"))  # doctest: +SKIP
+        """
         from gradesim.output.text import summary_text
 
         return summary_text(self, units)
 
     def to_json(self) -> str:
+        """The outcome, energy budget [J], scenario name and hash, and gradesim version as JSON.
+
+        Returns
+        -------
+        str
+            Indented JSON (what ``gradesim run`` writes to ``outcome.json``).
+
+        Examples
+        --------
+        >>> import json
+        >>> json.loads(res.to_json())["kind"]  # doctest: +SKIP
+        'impact'
+        """
         o = self.outcome.to_dict()
         o["scenario"] = self.scenario.name
         o["scenario_hash"] = self.scenario.hash
@@ -269,11 +524,30 @@ class Result:
         return json.dumps(o, indent=2, default=float)
 
     def plot(self, units: str = "us", **kwargs: Any) -> matplotlib.figure.Figure:
-        """Speed vs distance (+ elevation, brake temperatures) figure."""
+        """Speed vs distance over brake temperatures, strokes and elevation, stamped.
+
+        Parameters
+        ----------
+        units : {"us", "si"}
+            Display units.
+        **kwargs
+            Passed to :func:`gradesim.output.figures.speed_distance_figure`
+            (``title``).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure (see :func:`~gradesim.output.figures.speed_distance_figure`).
+
+        Examples
+        --------
+        >>> res.plot(units="si").savefig("speed.png")  # doctest: +SKIP
+        """
         from gradesim.output.figures import speed_distance_figure
 
         return speed_distance_figure(self, units=units, **kwargs)
 
     def __repr__(self) -> str:
+        """``Result(kind, at position, speed, t=time)`` in SI."""
         o = self.outcome
         return f"Result({o.kind}, at {o.position_m:.1f} m, {o.speed_mps:.2f} m/s, t={o.time_s:.1f} s)"
