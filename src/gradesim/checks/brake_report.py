@@ -45,19 +45,49 @@ if TYPE_CHECKING:
 
 
 def force_breakdown(sc: Scenario, cold_K: dict[str, float], hot_K: dict[str, float], pressure_psi: float):
-    """Each group's brake force at ``pressure_psi``, cold vs hot, and what took it. [N]
+    """Each group's brake force at ``pressure_psi``, cold vs hot, and what took it.
 
-    Columns: ``force_cold_N``, ``force_hot_N`` (all wheel ends, before the
-    tyre-road cap), ``mu_cold``, ``mu_hot``, ``stroke_cold_in``,
-    ``stroke_hot_in``, ``stroke_factor_cold``, ``stroke_factor_hot``,
-    ``lost_to_fade_N``, ``lost_to_stroke_N``.  With ``m = mu_hot/mu_cold`` and
-    ``s = stroke_factor_hot/stroke_factor_cold``, ``F_hot = F_cold m s`` and the
-    loss ``F_cold (1 - m s)`` splits (Shapley, two factors) into
-    ``F_cold (1 - m)(1 + s)/2`` (fade) and ``F_cold (1 - s)(1 + m)/2`` (stroke).
+    With ``m = mu_hot/mu_cold`` (lining fade) and ``s =
+    stroke_factor_hot/stroke_factor_cold`` (stroke run-out: the hot drum has
+    grown and the pushrod nears the chamber's rated stroke), ``F_hot = F_cold m
+    s``, and the loss ``F_cold (1 - m s)`` splits by the two-factor Shapley
+    value into ``F_cold (1 - m)(1 + s)/2`` (fade) and ``F_cold (1 - s)(1 +
+    m)/2`` (stroke); the two add up to the loss exactly.
+
+    Parameters
+    ----------
+    sc : Scenario
+        Gives the brakes (e.g. ``StopResult.result.scenario``).
+    cold_K, hot_K : dict of str to float
+        Drum temperature per axle group, cold and hot; the groups of ``cold_K``
+        are evaluated. [K]
+    pressure_psi : float
+        Application pressure. [psi]
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group and a ``total`` row (sums of the force columns).
+        Columns ``force_cold_N``, ``force_hot_N`` (all the group's wheel ends,
+        before the tyre-road cap) [N], ``stroke_cold_in``, ``stroke_hot_in``
+        [in], ``mu_cold``, ``mu_hot`` [-], ``stroke_factor_cold``,
+        ``stroke_factor_hot`` [-], ``lost_to_fade_N``, ``lost_to_stroke_N`` [N].
+
+    Examples
+    --------
+    >>> from gradesim.checks.brake_test import level_stop_scenario
+    >>> sc = level_stop_scenario({"preset": "tractor_semitrailer_5axle"})
+    >>> df = force_breakdown(sc, {"drive": 339.0}, {"drive": 600.0}, 100.0)  # doctest: +SKIP
+    >>> cols = ["force_cold_N", "force_hot_N", "lost_to_fade_N", "lost_to_stroke_N"]
+    >>> df.loc["drive", cols].round(-1).tolist()  # doctest: +SKIP
+    [98130.0, 75430.0, 22610.0, 100.0]
 
     References
     ----------
-    :func:`gradesim.core.brakes.wheel_end_force`; L.S. Shapley (1953), two-player value.
+    L.S. Shapley, "A value for n-person games", in Contributions to the Theory
+    of Games II, Annals of Mathematics Studies 28 (1953) 307-317.  R. Limpert,
+    Brake Design and Safety, 3rd ed., SAE (2011) (drum brake torque, lining
+    fade).  49 CFR 393.47(e) (pushrod stroke).
     """
     from gradesim.core.brakes import wheel_end_force
 
@@ -82,11 +112,40 @@ def force_breakdown(sc: Scenario, cold_K: dict[str, float], hot_K: dict[str, flo
 
 
 def counterfactual_stops(truck, hot_K, speed_mph=60.0) -> dict[str, float]:
-    """Hot-stop distance [ft] with lining fade and/or drum growth switched off, and their Shapley shares.
+    """Hot-stop distance with lining fade and/or drum growth switched off, and their Shapley shares.
 
-    ``no_fade``: each group's friction curve flattened at its maximum;
-    ``no_growth``: drum expansion coefficient 0.  Returns the four distances
-    and ``fade_ft``, ``stroke_ft`` (their shares of ``hot - neither``).
+    Four stops from the same hot drums (:func:`gradesim.checks.brake_test.stop`):
+    as is (``hot``); ``no_fade`` (each group's friction curve flattened at its
+    maximum); ``no_growth`` (drum expansion coefficient 0); ``neither``.  The
+    extra distance ``hot - neither`` splits by the two-factor Shapley value:
+    ``fade_ft = ((hot - no_fade) + (no_growth - neither)) / 2`` and ``stroke_ft``
+    likewise.
+
+    Parameters
+    ----------
+    truck : dict
+        A ``[truck]`` table (see :func:`gradesim.checks.brake_test.truck_table`).
+    hot_K : dict of str to float
+        Drum temperature per axle group at the start of the stops. [K]
+    speed_mph : float
+        Speed at the start of the application. [mph]
+
+    Returns
+    -------
+    dict of str to float
+        ``hot``, ``no_fade``, ``no_growth``, ``neither``, ``fade_ft``,
+        ``stroke_ft``, all [ft].
+
+    Examples
+    --------
+    >>> d = counterfactual_stops({"preset": "tractor_semitrailer_5axle"},  # doctest: +SKIP
+    ...                          dict.fromkeys(["steer", "drive", "trailer"], 600.0))
+    >>> {k: round(v) for k, v in d.items()}  # doctest: +SKIP
+    {'hot': 291, 'no_fade': 217, 'no_growth': 287, 'neither': 214, 'fade_ft': 74, 'stroke_ft': 3}
+
+    References
+    ----------
+    L.S. Shapley, "A value for n-person games", Annals of Mathematics Studies 28 (1953) 307-317.
     """
     from gradesim.scenario import Scenario
     from gradesim.scenario.parameter_sets import friction_curves
@@ -106,10 +165,35 @@ def counterfactual_stops(truck, hot_K, speed_mph=60.0) -> dict[str, float]:
 
 
 def inspection_strokes(sc: Scenario, pressure_psi: float = 90.0) -> pd.DataFrame:
-    """Pushrod stroke [in] per group as measured at inspection, vs the 49 CFR 393.47(e) limit.
+    """Pushrod stroke per group as measured at inspection, vs the 49 CFR 393.47(e) limit.
 
-    Brakes fully applied at ``pressure_psi`` (the rule measures at 80-90 psi),
-    drums at the temperature they were adjusted at.
+    Brakes applied at ``pressure_psi`` (the rule measures at 80-90 psi),
+    drums at the temperature they were adjusted at; the stroke is the core's
+    (:func:`gradesim.core.brakes.wheel_end_force`: free stroke plus linkage
+    compliance and drum growth).
+
+    Parameters
+    ----------
+    sc : Scenario
+        Gives the brakes.
+    pressure_psi : float
+        Application pressure. [psi]
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per braked group: ``chamber`` (type), ``stroke_in`` [in],
+        ``limit_in`` (readjustment limit) [in], ``out_of_adjustment`` (bool).
+
+    Examples
+    --------
+    >>> from gradesim.checks.brake_test import level_stop_scenario
+    >>> sc = level_stop_scenario({"preset": "tractor_semitrailer_5axle"})
+    >>> inspection_strokes(sc)[["stroke_in", "limit_in"]].round(2)  # doctest: +SKIP
+             stroke_in  limit_in
+    steer         1.58      1.75
+    drive         1.74      2.00
+    trailer       1.74      2.00
 
     References
     ----------
@@ -136,7 +220,32 @@ def inspection_strokes(sc: Scenario, pressure_psi: float = 90.0) -> pd.DataFrame
 # ============================================================ the whole procedure
 @dataclass
 class BrakeTestReport:
-    """Everything :func:`run_brake_test` measured."""
+    """Everything :func:`run_brake_test` measured.
+
+    Attributes
+    ----------
+    truck : dict
+        The ``[truck]`` table tested.
+    vehicle_class : str
+        The FMVSS 121 Table II class it was read as.
+    limit_ft : float
+        Table II stopping distance from 60 mph. [ft]
+    inspection : pandas.DataFrame
+        :func:`inspection_strokes` at 90 psi.
+    cold : StopResult
+        The cold 60 mph stop at full application.
+    snubs : list of Snub
+        The fade sequence.
+    check_20mph_psi : float
+        Pressure needed one minute after the last snub to stop from 20 mph at
+        14 ft/s^2 (S5.4.2.2). [psi]
+    hot : StopResult
+        The 60 mph stop at full application after the fade sequence.
+    breakdown : pandas.DataFrame
+        :func:`force_breakdown`, cold vs hot drums, at full application.
+    counterfactual_ft : dict of str to float
+        :func:`counterfactual_stops` from the hot drums. [ft]
+    """
 
     truck: dict[str, Any]
     vehicle_class: str
@@ -155,6 +264,13 @@ class BrakeTestReport:
         return self.cold.distance_ft <= self.limit_ft and all(s.met for s in self.snubs)
 
     def summary_text(self) -> str:
+        """One screen for a terminal: class, inspection, cold stop vs limit, fade, hot stop and why.
+
+        Returns
+        -------
+        str
+            Multi-line text (no trailing newline); US units.
+        """
         c, h, cf, b = self.cold, self.hot, self.counterfactual_ft, self.breakdown
         temps = lambda d: ", ".join(f"{g} {t:.0f}" for g, t in d.items())  # noqa: E731
         strokes = lambda d: ", ".join(f"{g} {s:.2f}" for g, s in d.items())  # noqa: E731
@@ -181,6 +297,15 @@ class BrakeTestReport:
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
+        """Everything as plain data for JSON (tables as nested dicts, simulations left out).
+
+        Returns
+        -------
+        dict
+            Keys ``truck``, ``vehicle_class``, ``limit_ft``, ``passed``,
+            ``inspection``, ``cold_stop``, ``snubs``, ``check_20mph_psi``,
+            ``hot_stop``, ``force_breakdown_N``, ``counterfactual_ft``.
+        """
         return {
             "truck": self.truck,
             "vehicle_class": self.vehicle_class,
@@ -199,7 +324,41 @@ class BrakeTestReport:
 def run_brake_test(
     preset: str | None = None, scenario: Scenario | None = None, n_snubs: int = 10, reaccel_s: float = 30.0
 ) -> BrakeTestReport:
-    """Run the whole procedure (module notes) on a preset or on a scenario's truck.
+    """Run the whole FMVSS 121-style brake test on a preset or on a scenario's truck.
+
+    Inspection strokes; the cold stop from 60 mph vs the Table II limit;
+    ``n_snubs`` fade snubs (50 -> 15 mph at 9 ft/s^2 every 72 s); one minute
+    later, the S5.4.2.2 pressure check and the hot stop from 60 mph; the
+    force breakdown cold vs hot and the counterfactual hot stops.  See
+    :mod:`gradesim.checks.brake_test` for how the procedure is adapted to a
+    whole-vehicle simulation.
+
+    Parameters
+    ----------
+    preset : str, optional
+        Truck preset name (default ``"tractor_semitrailer_5axle"``), when no
+        ``scenario`` is given.
+    scenario : Scenario, optional
+        Test this scenario's truck (preset plus overrides).
+    n_snubs : int
+        Number of fade snubs.
+    reaccel_s : float
+        Time to return to speed after each snub. [s]
+
+    Returns
+    -------
+    BrakeTestReport
+        Every measurement; ``passed`` says whether the cold stop met Table II
+        and every snub was made within the full application pressure.
+
+    Examples
+    --------
+    >>> rep = run_brake_test("tractor_semitrailer_5axle")  # doctest: +SKIP
+    >>> rep.limit_ft, round(rep.cold.distance_ft), rep.passed  # doctest: +SKIP
+    (250.0, 214, True)
+    >>> print(rep.summary_text())  # doctest: +SKIP
+    FMVSS 121-style brake test: tractor_semitrailer_5axle (tractor-semitrailer; ...)
+    ...
 
     References
     ----------
@@ -231,7 +390,26 @@ def run_brake_test(
 
 
 def report_figure(rep: BrakeTestReport) -> Figure:
-    """Stops (speed vs distance), the fade sequence, and the force breakdown, stamped."""
+    """Stops (speed vs distance), the fade sequence, and the force breakdown, stamped.
+
+    Parameters
+    ----------
+    rep : BrakeTestReport
+        From :func:`run_brake_test`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Three panels: the cold and hot stops against the Table II limit, drum
+        temperature and line pressure per snub, and each group's force at
+        full application (left when hot, lost to fade, lost to stroke run-out);
+        stamped with the version and the scenario hash.
+
+    Examples
+    --------
+    >>> fig = report_figure(run_brake_test("tractor_semitrailer_5axle"))  # doctest: +SKIP
+    >>> fig.savefig("brake_test.png")  # doctest: +SKIP
+    """
     import matplotlib.pyplot as plt
 
     from gradesim.output.figures import GROUP_COLORS, stamp
@@ -282,5 +460,3 @@ def report_figure(rep: BrakeTestReport) -> Figure:
     stamp(fig, rep.cold.result, extra="FMVSS 121-style brake test")
     return fig
 
-
-# ============================================================ CLI

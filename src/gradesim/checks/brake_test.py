@@ -52,17 +52,36 @@ PFC = 0.9  # peak friction coefficient of the FMVSS 121 test surface (S6.1.7)
 
 
 def _f(t_K: float) -> float:
+    """K -> degF."""
     return (t_K - 273.15) * 1.8 + 32.0
 
 
 # ============================================================ vehicle class and scenarios
 def fmvss121_limit(truck: dict[str, Any]) -> tuple[float, str]:
-    """Stopping-distance limit from 60 mph, loaded, of 49 CFR 571.121 Table II for this truck. [ft]
+    """Stopping-distance limit from 60 mph, loaded, of 49 CFR 571.121 Table II for this truck.
 
-    ``truck`` is a resolved truck table (:attr:`Scenario.truck`).  No trailer
-    brakes: single-unit truck, 310 ft.  Otherwise a truck tractor whose axle
-    count and loaded weight come from its steer and drive groups: 250 ft for 3
-    axles <= 70,000 lb or 4+ axles <= 85,000 lb, else 310 ft.
+    No trailer brakes: single-unit truck, 310 ft.  Otherwise a truck tractor
+    whose axle count (wheel ends / 2) and loaded weight (gross weight x the
+    steer and drive load shares) come from its steer and drive groups: 250 ft
+    for 3 axles <= 70,000 lb or 4+ axles <= 85,000 lb, else 310 ft.
+
+    Parameters
+    ----------
+    truck : dict
+        A resolved truck table, preset merged (:attr:`Scenario.truck`).
+
+    Returns
+    -------
+    limit_ft : float
+        The Table II stopping distance. [ft]
+    vehicle_class : str
+        The class it was read for, in words.
+
+    Examples
+    --------
+    >>> sc = level_stop_scenario(truck_table("tractor_semitrailer_5axle"))
+    >>> fmvss121_limit(sc.truck)
+    (250.0, 'tractor-semitrailer; Table II class: 3-axle tractor, 46,000 lb')
 
     References
     ----------
@@ -84,7 +103,26 @@ def fmvss121_limit(truck: dict[str, Any]) -> tuple[float, str]:
 
 
 def truck_table(preset: str | None = None, scenario: Scenario | None = None) -> dict[str, Any]:
-    """The ``[truck]`` table to test: a scenario's (preset + overrides) or a bare preset."""
+    """The ``[truck]`` table to test: a scenario's (preset + overrides) or a bare preset.
+
+    Parameters
+    ----------
+    preset : str, optional
+        Truck preset name (default ``"tractor_semitrailer_5axle"``); used when
+        no ``scenario`` is given.
+    scenario : Scenario, optional
+        Take its ``[truck]`` table as written (a deep copy).
+
+    Returns
+    -------
+    dict
+        A ``[truck]`` table for :func:`level_stop_scenario`.
+
+    Examples
+    --------
+    >>> truck_table("straight_truck_3axle")
+    {'preset': 'straight_truck_3axle'}
+    """
     if scenario is not None:
         return copy.deepcopy(scenario.data.get("truck", {}) or {})
     return {"preset": preset or "tractor_semitrailer_5axle"}
@@ -98,19 +136,43 @@ def level_stop_scenario(
     friction: float = PFC,
     changes: dict[str, Any] | None = None,
 ) -> Scenario:
-    """A straight application on a level road from ``speed_mph`` [mph] to rest.
+    """A straight application on a level road from ``speed_mph`` to rest, as a scenario.
 
-    ``truck``: a ``[truck]`` table.  ``temps_K``: drum temperatures per group
-    [K] (or one for all; default 150 degF, FMVSS 121's 150-200 degF initial
-    brake temperature).  ``pressure_psi``: application pressure [psi]
-    (default: the truck's full application).  ``friction``: peak tyre-road
-    friction (FMVSS 121 test surface: 0.9).  ``changes``: extra dotted-key
-    changes as for :meth:`Scenario.replace` (counterfactuals).  Neutral, ABS, no
-    reaction time, trace every 0.05 s.
+    2 mi of level road, neutral (clutch out), engine brake off, ABS, no
+    reaction time, a steady application from the first instant, trace every
+    0.05 s.
+
+    Parameters
+    ----------
+    truck : dict
+        A ``[truck]`` table (see :func:`truck_table`).
+    speed_mph : float
+        Speed at the start of the application. [mph]
+    temps_K : dict of str to float, or float, optional
+        Drum temperature per group, or one for all. [K]  Default 150 degF,
+        the low end of FMVSS 121's 150-200 degF initial brake temperature.
+    pressure_psi : float, optional
+        Application pressure. [psi]  Default: the truck's full application.
+    friction : float
+        Peak tyre-road friction. [-]  The FMVSS 121 test surface has 0.9.
+    changes : dict, optional
+        Extra dotted-key changes as for :meth:`Scenario.replace` (counterfactuals).
+
+    Returns
+    -------
+    Scenario
+        The stop, ready for :func:`gradesim.simulate`.
+
+    Examples
+    --------
+    >>> sc = level_stop_scenario({"preset": "tractor_semitrailer_5axle"}, 60.0, pressure_psi=80.0)
+    >>> sc.model.driver.brake_pressure, sc.model.driver.gear
+    ('80.0 psi', 'neutral')
 
     References
     ----------
-    49 CFR 571.121 S5.3.1 (stops from 60 mph, PFC 0.9, full treadle).
+    49 CFR 571.121 S5.3.1 (stops from 60 mph, PFC 0.9, full treadle), S6.1.7
+    (test surface), S6.1.8 (initial brake temperature).
     """
     from gradesim.scenario import Scenario
 
@@ -143,7 +205,45 @@ def level_stop_scenario(
 
 @dataclass(frozen=True)
 class StopResult:
-    """One straight-line stop: distance, time and what the brakes did (per group)."""
+    """One straight-line stop: distance, time and what the brakes did (per axle group).
+
+    What :func:`stop` returns.  The per-group dictionaries are keyed by the
+    braked groups (``steer``, ``drive``, ``trailer``).
+
+    Attributes
+    ----------
+    label : str
+        Name of the stop (``"cold stop"``, ``"hot stop"``).
+    speed_mph : float
+        Speed at the start of the application. [mph]
+    pressure_psi : float
+        Application pressure. [psi]
+    distance_ft : float
+        Stopping distance from the start of the application (air lag included). [ft]
+    time_s : float
+        Stopping time. [s]
+    mean_decel_fps2 : float
+        Mean deceleration ``v0^2 / (2 d)``. [ft/s^2]
+    start_temp_F, end_temp_F : dict of str to float
+        Drum temperatures at the start and at the end. [degF]
+    peak_stroke_in : dict of str to float
+        Largest pushrod stroke. [in]
+    min_stroke_factor : dict of str to float
+        Lowest pushrod force / chamber force (1: the pushrod has stroke to
+        spare; 0: it bottomed out). [-]
+    start_mu : dict of str to float
+        Lining friction at the start. [-]
+    past_readjustment_limit : dict of str to bool
+        Whether the stroke passed the 49 CFR 393.47(e) readjustment limit.
+    result : Result
+        The simulation.
+
+    Examples
+    --------
+    >>> s = stop({"preset": "tractor_semitrailer_5axle"}, 60.0, label="cold stop")  # doctest: +SKIP
+    >>> round(s.distance_ft), round(s.mean_decel_fps2, 1)  # doctest: +SKIP
+    (214, 18.1)
+    """
 
     label: str
     speed_mph: float
@@ -160,25 +260,82 @@ class StopResult:
     result: Result = field(repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
+        """The measured values as plain data for JSON (the simulation left out).
+
+        Returns
+        -------
+        dict
+            Every attribute except ``result``.
+        """
         return {k: v for k, v in asdict(self).items() if k != "result"}
 
 
 def _groups(res: Result) -> list[str]:
+    """The axle groups with a drum temperature in the trace (the braked ones)."""
     return [g for g in GROUPS if f"brake_temp_{g}_K" in res.trace]
 
 
 def drum_temperatures(res: Result, row: int = -1) -> dict[str, float]:
-    """Drum temperature per group at trace row ``row`` (default: the end). [K]"""
+    """Drum temperature per braked axle group at one trace row.
+
+    Parameters
+    ----------
+    res : Result
+        A simulation.
+    row : int
+        Trace row (positional; default the last).
+
+    Returns
+    -------
+    dict of str to float
+        ``{group: temperature}``. [K]
+
+    Examples
+    --------
+    >>> from gradesim import simulate
+    >>> res = simulate(level_stop_scenario({"preset": "tractor_semitrailer_5axle"}))  # doctest: +SKIP
+    >>> {g: round(t) for g, t in drum_temperatures(res).items()}  # doctest: +SKIP
+    {'steer': 384, 'drive': 377, 'trailer': 377}
+    """
     return {g: float(res.trace[f"brake_temp_{g}_K"].iloc[row]) for g in _groups(res)}
 
 
 def stop(truck: dict[str, Any], speed_mph: float = 60.0, temps_K=None, label: str = "stop", **kw: Any) -> StopResult:
     """Simulate :func:`level_stop_scenario` and measure the stop.
 
-    Distance [ft] from the start of the application (the air lag included),
-    mean deceleration ``v0^2 / (2 d)`` [ft/s^2], drum temperatures [degF],
-    peak pushrod stroke [in], lowest stroke factor (pushrod / chamber force)
-    and lining friction per group.
+    Distance from the start of the application (the air lag included), mean
+    deceleration ``v0^2 / (2 d)``, drum temperatures, peak pushrod stroke,
+    lowest stroke factor (pushrod / chamber force) and lining friction per
+    group.
+
+    Parameters
+    ----------
+    truck : dict
+        A ``[truck]`` table (see :func:`truck_table`).
+    speed_mph : float
+        Speed at the start of the application. [mph]
+    temps_K : dict of str to float, or float, optional
+        Drum temperature per group, or one for all. [K]  Default 150 degF.
+    label : str
+        Name of the stop, kept in the result and in errors.
+    **kw
+        ``pressure_psi``, ``friction`` or ``changes`` of :func:`level_stop_scenario`.
+
+    Returns
+    -------
+    StopResult
+        The measured stop and its simulation.
+
+    Raises
+    ------
+    RuntimeError
+        The truck did not stop on the 2 mi of road.
+
+    Examples
+    --------
+    >>> cold = stop({"preset": "tractor_semitrailer_5axle"}, 60.0, label="cold stop")  # doctest: +SKIP
+    >>> round(cold.distance_ft), fmvss121_limit(cold.result.scenario.truck)[0]  # doctest: +SKIP
+    (214, 250.0)
 
     References
     ----------
@@ -212,7 +369,25 @@ def stop(truck: dict[str, Any], speed_mph: float = 60.0, temps_K=None, label: st
 # ============================================================ fade sequence
 @dataclass(frozen=True)
 class Snub:
-    """One fade snub: the steady line pressure that gives the target mean deceleration."""
+    """One fade snub: the steady line pressure that gives the target mean deceleration.
+
+    Attributes
+    ----------
+    number : int
+        Snub number, from 1.
+    pressure_psi : float
+        Steady line pressure of the snub. [psi]
+    decel_fps2 : float
+        Mean deceleration reached over the snub. [ft/s^2]
+    duration_s : float
+        Duration of the snub. [s]
+    start_temp_F, end_temp_F : dict of str to float
+        Drum temperature per axle group at the start and the end. [degF]
+    peak_stroke_in : dict of str to float
+        Largest pushrod stroke per axle group. [in]
+    met : bool
+        The target deceleration was reached within the full application pressure.
+    """
 
     number: int
     pressure_psi: float
@@ -225,7 +400,7 @@ class Snub:
 
 
 def _decel_run(truck, temps_K, v_hi, v_lo, p_psi):
-    """Mean deceleration [ft/s^2] from v_hi to v_lo [mph] at p_psi, and the trace row state at v_lo."""
+    """Mean deceleration [ft/s^2] from v_hi to v_lo [mph] at p_psi; time [s], drum temperatures [K] at v_lo, peak strokes [in]."""
     from gradesim.simulation.run import simulate
 
     res = simulate(level_stop_scenario(truck, v_hi, temps_K, pressure_psi=p_psi))
@@ -243,10 +418,44 @@ def _decel_run(truck, temps_K, v_hi, v_lo, p_psi):
 
 
 def pressure_for_decel(truck, temps_K, v_hi, v_lo, decel_fps2, p_full_psi) -> tuple[float, tuple]:
-    """Steady line pressure [psi] whose mean deceleration from v_hi to v_lo [mph] is ``decel_fps2``.
+    """Steady line pressure whose mean deceleration from ``v_hi`` to ``v_lo`` is ``decel_fps2``.
 
-    Capped at ``p_full_psi`` (then the target is not met).  Returns the
-    pressure and :func:`_decel_run`'s result at that pressure.
+    The mean deceleration ``(v_hi - v_lo) / t`` rises with the pressure; the
+    root is found by Brent's method to 0.02 psi between 6 psi and
+    ``p_full_psi``.  If full application cannot reach the target, the
+    pressure is ``p_full_psi`` (and the target is not met).
+
+    Parameters
+    ----------
+    truck : dict
+        A ``[truck]`` table (see :func:`truck_table`).
+    temps_K : dict of str to float, or float
+        Drum temperature per group at the start, or one for all. [K]
+    v_hi, v_lo : float
+        Speeds at the start and the end of the snub. [mph]
+    decel_fps2 : float
+        Target mean deceleration. [ft/s^2]
+    p_full_psi : float
+        Full application pressure, the cap. [psi]
+
+    Returns
+    -------
+    pressure_psi : float
+        The pressure found. [psi]
+    run : tuple
+        At that pressure: mean deceleration [ft/s^2], duration [s], drum
+        temperatures per group at ``v_lo`` [K], peak pushrod stroke per group [in].
+
+    Examples
+    --------
+    >>> p, (decel, t, temps, strokes) = pressure_for_decel(  # doctest: +SKIP
+    ...     {"preset": "tractor_semitrailer_5axle"}, 366.0, 50.0, 15.0, 9.0, 100.0)
+    >>> round(p, 1), round(decel, 2), round(t, 2)  # doctest: +SKIP
+    (49.4, 9.0, 5.7)
+
+    References
+    ----------
+    49 CFR 571.121 S5.4.2 (snubs at 9 ft/s^2), S5.4.2.2 (pressure to stop at 14 ft/s^2).
     """
     from scipy.optimize import brentq
 
@@ -258,14 +467,45 @@ def pressure_for_decel(truck, temps_K, v_hi, v_lo, decel_fps2, p_full_psi) -> tu
 
 
 def cool(sc: Scenario, temps_K: dict[str, float], v_from_mph, v_to_mph, duration_s, reaccel_s) -> dict[str, float]:
-    """Drum temperatures [K] after ``duration_s`` released, the speed ramping linearly to ``v_to_mph``.
+    """Drum temperatures after ``duration_s`` with the brakes released, the speed prescribed.
 
     ``C dT/dt = -(h(v) A (T - T_amb) + eps sigma A (T^4 - T_amb^4))`` per drum,
-    the core's own cooling law and parameters, v(t) prescribed.
+    ``h = h0 + h1 v^0.8``: the core's own cooling law
+    (:func:`gradesim.core.brakes.drum_cooling`) and the scenario's parameters,
+    integrated with SciPy's ``solve_ivp`` (rtol 1e-7).  The speed ramps
+    linearly from ``v_from_mph`` to ``v_to_mph`` over ``reaccel_s``, then holds.
+
+    Parameters
+    ----------
+    sc : Scenario
+        Gives the drums, their cooling and the ambient temperature.
+    temps_K : dict of str to float
+        Drum temperature per axle group at the start. [K]
+    v_from_mph, v_to_mph : float
+        Speed at the start and after ``reaccel_s``. [mph]
+    duration_s : float
+        How long the drums cool. [s]
+    reaccel_s : float
+        Duration of the speed ramp. [s]
+
+    Returns
+    -------
+    dict of str to float
+        Drum temperature per group at the end. [K]
+
+    Examples
+    --------
+    >>> sc = level_stop_scenario({"preset": "tractor_semitrailer_5axle"})
+    >>> after = cool(sc, {"drive": 600.0}, 15.0, 50.0, 60.0, 30.0)  # doctest: +SKIP
+    >>> round(after["drive"], 1)  # doctest: +SKIP
+    567.3
 
     References
     ----------
-    :func:`gradesim.core.brakes.drum_cooling` (PHYSICS.md sec. 3); it takes ``v**0.8``.
+    F.P. Incropera, D.P. DeWitt, Fundamentals of Heat and Mass Transfer, Wiley
+    (forced convection Nu ~ Re^0.8; radiation); J.C. Johnson, P.J. DiMarco,
+    R.W. Allen, FHWA/RD-81/185 (1982) (the drum cooling constant the presets
+    are calibrated to).
     """
     from scipy.integrate import solve_ivp
 
@@ -296,9 +536,43 @@ def fade_sequence(
     start_temp_F: float = 150.0,
     reaccel_s: float = 30.0,
 ) -> tuple[list[Snub], dict[str, float]]:
-    """S5.4.2-style snubs by the whole vehicle; returns the snubs and the drum temperatures at the end [K].
+    """FMVSS 121 S5.4.2-style fade snubs made by the whole vehicle on a level road.
 
-    See the module notes for how the dynamometer procedure is adapted.
+    Each snub is one simulation at the steady pressure that gives a mean of
+    ``decel_fps2`` from ``v_hi`` to ``v_lo`` (:func:`pressure_for_decel`);
+    between snubs the drums cool (:func:`cool`) while the truck is taken back
+    to ``v_hi`` in ``reaccel_s`` and held, for the rest of ``period_s``.  See
+    the module notes for how the dynamometer procedure is adapted.
+
+    Parameters
+    ----------
+    truck : dict
+        A ``[truck]`` table (see :func:`truck_table`).
+    n : int
+        Number of snubs.
+    v_hi, v_lo : float
+        Speeds at the start and the end of each snub. [mph]
+    decel_fps2 : float
+        Target mean deceleration. [ft/s^2]
+    period_s : float
+        Time from the start of one snub to the start of the next. [s]
+    start_temp_F : float
+        Drum temperature before the first snub. [degF]
+    reaccel_s : float
+        Time to return to ``v_hi`` after a snub. [s]
+
+    Returns
+    -------
+    snubs : list of Snub
+        One per snub.
+    temps_K : dict of str to float
+        Drum temperature per group at the end of the last snub. [K]
+
+    Examples
+    --------
+    >>> snubs, temps = fade_sequence({"preset": "tractor_semitrailer_5axle"}, n=3)  # doctest: +SKIP
+    >>> [round(s.pressure_psi) for s in snubs], {g: round(t) for g, t in temps.items()}  # doctest: +SKIP
+    ([49, 49, 49], {'steer': 399, 'drive': 391, 'trailer': 391})
 
     References
     ----------
@@ -327,5 +601,3 @@ def fade_sequence(
         temps = end if k == n else cool(sc, end, v_lo, v_hi, period_s - dur, reaccel_s)
     return snubs, temps
 
-
-# ============================================================ why: force breakdown and counterfactuals
