@@ -459,4 +459,3 @@ def report_figure(rep: BrakeTestReport) -> Figure:
     ax.grid(True, axis="y", alpha=0.3)
     stamp(fig, rep.cold.result, extra="FMVSS 121-style brake test")
     return fig
-

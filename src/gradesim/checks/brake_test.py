@@ -400,7 +400,11 @@ class Snub:
 
 
 def _decel_run(truck, temps_K, v_hi, v_lo, p_psi):
-    """Mean deceleration [ft/s^2] from v_hi to v_lo [mph] at p_psi; time [s], drum temperatures [K] at v_lo, peak strokes [in]."""
+    """One steady application from v_hi to v_lo [mph] at p_psi.
+
+    Returns the mean deceleration [ft/s^2], the time to v_lo [s], drum
+    temperatures per group at v_lo [K] and peak pushrod strokes per group [in].
+    """
     from gradesim.simulation.run import simulate
 
     res = simulate(level_stop_scenario(truck, v_hi, temps_K, pressure_psi=p_psi))
@@ -600,4 +604,3 @@ def fade_sequence(
         )
         temps = end if k == n else cool(sc, end, v_lo, v_hi, period_s - dur, reaccel_s)
     return snubs, temps
-
