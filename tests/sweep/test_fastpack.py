@@ -7,7 +7,8 @@ import pytest
 
 from gradesim.scenario import ScenarioError
 from gradesim.sweeps.design import build_design, normalise_spec
-from gradesim.sweeps.fastpack import AffinePlan, TablePlan, build_packer, same_bits
+from gradesim.sweeps.fastpack import AffinePlan, TablePlan, build_packer
+from gradesim.sweeps.fastpack import _same_bits as same_bits
 
 GRID_KEYS = {
     "truck.gross_weight": ["60000 lb", "27 t", "80000 lb"],

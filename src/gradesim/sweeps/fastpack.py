@@ -102,7 +102,7 @@ class Layout:
         return out[0], out[1], out[2], out[3]
 
 
-def same_bits(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _same_bits(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Elementwise bit equality (so NaN == NaN and -0.0 != 0.0)."""
     return a.view(np.uint64) == b.view(np.uint64)
 
@@ -223,15 +223,15 @@ class Packer:
 
     def pack_one(self, inputs: list[np.ndarray], j: int) -> KernelInput:
         """Slow path: ``replace`` + ``pack`` of scenario ``j`` of the batch."""
-        return packed(self.scenario, self.changes(inputs, j))
+        return _packed(self.scenario, self.changes(inputs, j))
 
 
-def spec_key(f: Factor) -> str:
+def _spec_key(f: Factor) -> str:
     """Where a factor sits in the ``[sweep]`` table (``sweep.grid.<key>`` or ``sweep.random.<key>``)."""
     return f"sweep.{'random' if f.dim == SAMPLE_DIM else 'grid'}.{f.key}"
 
 
-def packed(sc: Scenario, changes: dict[str, Any], f: Factor | None = None) -> KernelInput:
+def _packed(sc: Scenario, changes: dict[str, Any], f: Factor | None = None) -> KernelInput:
     """``sc.replace(changes).to_kernel()``; a ScenarioError names the swept key."""
     try:
         return sc.replace(changes).to_kernel()
@@ -243,11 +243,11 @@ def packed(sc: Scenario, changes: dict[str, Any], f: Factor | None = None) -> Ke
             msg = f"at {value!r}, {exc.key}: {exc.message}"
         else:
             msg = exc.message if repr(value) in exc.message else f"{value!r}: {exc.message}"
-        raise ScenarioError(msg, file=sc.source, key=spec_key(f)) from None
+        raise ScenarioError(msg, file=sc.source, key=_spec_key(f)) from None
 
 
 # ------------------------------------------------------------------ building
-def resolve_words(sc: Scenario, f: Factor) -> None:
+def _resolve_words(sc: Scenario, f: Factor) -> None:
     """A grid word ``"none"`` the schema does not know means: remove the key."""
     if f.values is None:
         return
@@ -263,11 +263,11 @@ def resolve_words(sc: Scenario, f: Factor) -> None:
                 f.values[j] = None
 
 
-def probe_points(f: Factor) -> list[float]:
+def _probe_points(f: Factor) -> list[float]:
     """Smallest, largest and two interior values of a continuous factor (all from the design)."""
     x = np.unique(f.user[np.isfinite(f.user)])
     if x.size <= 4:
-        return list(x)
+        return [float(v) for v in x]
     return [float(x[0]), float(x[-1]), float(x[x.size // 3]), float(x[(2 * x.size) // 3])]
 
 
@@ -283,19 +283,19 @@ def build_packer(sc: Scenario, design: Design, *, force_slow: bool = False) -> P
     base_ki = sc.to_kernel()
     factors = design.factors
     for f in factors:
-        resolve_words(sc, f)
+        _resolve_words(sc, f)
     # discrete factors with many numeric values are treated as continuous
     continuous = [f.continuous or (len(f.values) > TABLE_MAX and bool(np.all(np.isfinite(f.user)))) for f in factors]
     probes: list[list[tuple[Any, KernelInput]]] = []
     for f, cont in zip(factors, continuous, strict=True):
         if cont:
-            pts = probe_points(f)
-            probes.append([(x, packed(sc, {f.key: format_value(x, f.unit)}, f)) for x in pts])
+            pts = _probe_points(f)
+            probes.append([(x, _packed(sc, {f.key: format_value(x, f.unit)}, f)) for x in pts])
             if f.values is not None:  # the other values of a long grid: validated, not packed
                 for v in f.values:
                     _validate(sc, f, v)
         else:
-            probes.append([(j, packed(sc, {f.key: v}, f)) for j, v in enumerate(f.values)])
+            probes.append([(j, _packed(sc, {f.key: v}, f)) for j, v in enumerate(f.values)])
     layout = Layout.covering([base_ki] + [ki for pr in probes for _, ki in pr])
     base = layout.flat(base_ki)
     packer = Packer(sc, factors, layout, base)
@@ -307,7 +307,7 @@ def build_packer(sc: Scenario, design: Design, *, force_slow: bool = False) -> P
     touched = []
     for pr in probes:
         flats = np.stack([layout.flat(ki) for _, ki in pr])
-        touched.append(np.flatnonzero(np.any(~same_bits(flats, base[None, :]), axis=0)))
+        touched.append(np.flatnonzero(np.any(~_same_bits(flats, base[None, :]), axis=0)))
     groups = _coupled_groups(touched)
     plans = []
     for group in groups:
@@ -328,7 +328,7 @@ def _validate(sc: Scenario, f: Factor, value: Any) -> None:
     try:
         sc.replace({f.key: value})
     except ScenarioError as exc:
-        raise ScenarioError(exc.message, file=sc.source, key=spec_key(f)) from None
+        raise ScenarioError(exc.message, file=sc.source, key=_spec_key(f)) from None
 
 
 def _path_length(ki: KernelInput) -> float:
@@ -379,7 +379,7 @@ def _plan_group(sc, factors, continuous, probes, group, touched, layout, base):
     rows = []
     for combo in np.ndindex(*shape):
         ch = {factors[i].key: factors[i].values[j] for i, j in zip(group, combo, strict=True)}
-        ki = packed(sc, ch)
+        ki = _packed(sc, ch)
         if not layout.fits(ki):
             return None, f"coupled keys ({', '.join(ch)}) change the size of the packed tables"
         rows.append(layout.flat(ki)[entries])
@@ -396,7 +396,7 @@ def _affine_plan(factors, probes, i, entries, layout):
         return None, f"{f.key} changes the size of the packed tables"
     Y = np.stack([layout.flat(ki)[entries] for ki in kis])
     X = to_si(np.array(pts), f.unit)
-    identity = np.all(same_bits(Y, np.broadcast_to(X[:, None], Y.shape).copy()), axis=0)
+    identity = np.all(_same_bits(Y, np.broadcast_to(X[:, None], Y.shape).copy()), axis=0)
     lookup = f.user if f.values is not None else None
     if len(pts) == 1:
         return AffinePlan(i, f.unit, entries, float(X[0]), Y[0], np.zeros(entries.size), identity, lookup), ""
@@ -409,7 +409,7 @@ def _affine_plan(factors, probes, i, entries, layout):
     return AffinePlan(i, f.unit, entries, float(X[0]), Y[0], slope, identity, lookup), ""
 
 
-def check_points(design: Design) -> np.ndarray:
+def _check_points(design: Design) -> np.ndarray:
     """Scenarios on which fast packing is checked against the slow path.
 
     Small designs: all.  Otherwise the corners of the grid (smallest and
@@ -444,7 +444,7 @@ def check_points(design: Design) -> np.ndarray:
 
 def _check_whole_scenarios(packer: Packer, design: Design) -> str:
     """Compare fast and slow packing on a few whole scenarios; '' if they agree."""
-    flat = check_points(design)
+    flat = _check_points(design)
     inputs = design.inputs(flat)
     fast = packer.flats(inputs)
     loose = np.zeros(packer.layout.size, bool)
@@ -460,7 +460,7 @@ def _check_whole_scenarios(packer: Packer, design: Design) -> str:
         if not packer.layout.fits(ki):
             return "a combination of keys changes the size of the packed tables"
         slow = packer.layout.flat(ki)
-        exact = same_bits(fast[j], slow)
+        exact = _same_bits(fast[j], slow)
         with np.errstate(invalid="ignore"):
             close = np.abs(fast[j] - slow) <= AFFINE_RTOL * np.maximum(np.abs(slow), 1e-300)
         if not np.all(exact | (loose & close)):
