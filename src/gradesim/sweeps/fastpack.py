@@ -47,7 +47,28 @@ MAX_CHECKS = 48  # whole scenarios packed both ways before the fast path is trus
 # ------------------------------------------------------------------ flat layout
 @dataclass(frozen=True)
 class Layout:
-    """All four kernel arrays of one scenario in one flat float64 vector (tables zero-padded)."""
+    """All four kernel arrays of one scenario in one flat float64 vector (tables zero-padded).
+
+    The vector is ``P``, then the road, ramp and action tables row by row,
+    each table padded with zero rows to this layout's row count, so
+    scenarios whose tables differ in length stack into one 2-D array.
+
+    Attributes
+    ----------
+    n_road : int
+        Rows of the road table.
+    n_ramps : int
+        Rows of the ramp table.
+    n_actions : int
+        Rows of the action table.
+
+    Examples
+    --------
+    >>> from gradesim.core import layout as L
+    >>> lay = Layout(n_road=2, n_ramps=1, n_actions=0)
+    >>> lay.sizes == (L.NP, 2 * L.ROAD_COLS, L.RAMP_COLS, 0)
+    True
+    """
 
     n_road: int
     n_ramps: int
@@ -55,7 +76,18 @@ class Layout:
 
     @classmethod
     def covering(cls, kis: list[KernelInput]) -> Layout:
-        """The smallest layout that holds every one of ``kis``."""
+        """The smallest layout that holds every one of ``kis``.
+
+        Parameters
+        ----------
+        kis : list of KernelInput
+            Packed scenarios.
+
+        Returns
+        -------
+        Layout
+            The longest road, ramp and action tables among them.
+        """
         return cls(
             max(k.road.shape[0] for k in kis),
             max(k.ramps.shape[0] for k in kis),
@@ -73,7 +105,17 @@ class Layout:
         return sum(self.sizes)
 
     def fits(self, ki: KernelInput) -> bool:
-        """True if ``ki``'s tables have no more rows than this layout."""
+        """True if ``ki``'s tables have no more rows than this layout.
+
+        Parameters
+        ----------
+        ki : KernelInput
+            A packed scenario.
+
+        Returns
+        -------
+        bool
+        """
         return (
             ki.road.shape[0] <= self.n_road
             and ki.ramps.shape[0] <= self.n_ramps
@@ -81,7 +123,18 @@ class Layout:
         )
 
     def flat(self, ki: KernelInput) -> np.ndarray:
-        """``ki`` as one flat vector (tables zero-padded)."""
+        """``ki`` as one flat vector (tables zero-padded).
+
+        Parameters
+        ----------
+        ki : KernelInput
+            A packed scenario that :meth:`fits` this layout.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(size,)``, SI units as in ``ki``.
+        """
         out = np.zeros(self.size)
         o = 0
         for arr, n in zip((ki.P, ki.road, ki.ramps, ki.actions), self.sizes, strict=True):
@@ -90,7 +143,21 @@ class Layout:
         return out
 
     def split(self, F: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """C-contiguous ``(P, road, ramps, actions)`` stacks from ``F`` (n, size)."""
+        """The kernel arrays of ``n`` scenarios from their flat vectors.
+
+        Parameters
+        ----------
+        F : numpy.ndarray
+            Flat vectors, shape ``(n, size)``.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            C-contiguous ``P`` ``(n, NP)``, ``road`` ``(n, n_road, ROAD_COLS)``,
+            ``ramps`` ``(n, n_ramps, RAMP_COLS)`` and ``actions``
+            ``(n, n_actions, ACT_COLS)``, as :func:`gradesim.core.ensemble`
+            kernels take them.
+        """
         n = F.shape[0]
         out = []
         o = 0
@@ -110,7 +177,20 @@ def _same_bits(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 # ------------------------------------------------------------------ plans
 @dataclass
 class TablePlan:
-    """Discrete factors (one, or several coupled): entries copied from packed values."""
+    """Discrete factors (one, or several coupled): entries copied from packed values.
+
+    Attributes
+    ----------
+    factors : list of int
+        Indices of the factors (into the design's factor list).
+    shape : tuple of int
+        Number of values of each factor.
+    entries : numpy.ndarray
+        Indices into the flat vector that these factors change.
+    table : numpy.ndarray
+        Shape ``(prod(shape), len(entries))``: the entries for each
+        combination of value indices (C order), packed by ``pack``.
+    """
 
     factors: list[int]
     shape: tuple[int, ...]
@@ -118,14 +198,42 @@ class TablePlan:
     table: np.ndarray  # (prod(shape), len(entries))
 
     def fill(self, F: np.ndarray, inputs: list[np.ndarray]) -> None:
-        """Write this plan's entries into the flat vectors ``F`` (one row per scenario)."""
+        """Write this plan's entries into the flat vectors ``F`` (one row per scenario).
+
+        Parameters
+        ----------
+        F : numpy.ndarray
+            Flat vectors, shape ``(n, layout.size)``, changed in place.
+        inputs : list of numpy.ndarray
+            Per-factor inputs as for :meth:`Packer.flats`.
+        """
         combo = np.ravel_multi_index([inputs[f].astype(np.int64) for f in self.factors], self.shape)
         F[:, self.entries] = self.table[combo]
 
 
 @dataclass
 class AffinePlan:
-    """A continuous factor: ``y = y_a + slope (x - x_a)`` on its entries (x in SI)."""
+    """A continuous factor: ``y = y_a + slope (x - x_a)`` on its entries (x in SI).
+
+    Attributes
+    ----------
+    factor : int
+        Index of the factor (into the design's factor list).
+    unit : str
+        The user's unit of the factor's values (``""`` for numbers).
+    entries : numpy.ndarray
+        Indices into the flat vector that the factor changes.
+    x_a : float
+        SI value at which ``y_a`` was packed.
+    y_a : numpy.ndarray
+        The entries packed at ``x_a``.
+    slope : numpy.ndarray
+        d(entry)/dx, fitted between the smallest and largest probe value.
+    identity : numpy.ndarray
+        Bool per entry: the entry is ``x`` itself (copied exactly).
+    lookup : numpy.ndarray or None
+        For a long numeric grid: the user value of each value index.
+    """
 
     factor: int
     unit: str
@@ -137,7 +245,15 @@ class AffinePlan:
     lookup: np.ndarray | None = None  # a long numeric grid: user value of each value index
 
     def fill(self, F: np.ndarray, inputs: list[np.ndarray]) -> None:
-        """Write this plan's entries into the flat vectors ``F`` (one row per scenario)."""
+        """Write this plan's entries into the flat vectors ``F`` (one row per scenario).
+
+        Parameters
+        ----------
+        F : numpy.ndarray
+            Flat vectors, shape ``(n, layout.size)``, changed in place.
+        inputs : list of numpy.ndarray
+            Per-factor inputs as for :meth:`Packer.flats`.
+        """
         x = inputs[self.factor]
         if self.lookup is not None:
             x = self.lookup[x.astype(np.int64)]
@@ -147,7 +263,47 @@ class AffinePlan:
 
 @dataclass
 class Packer:
-    """Packs batches of a design's scenarios into stacked kernel arrays."""
+    """Packs batches of a design's scenarios into stacked kernel arrays.
+
+    Built by :func:`build_packer`.  On the fast path the base scenario's flat
+    vector is copied and every plan writes the entries its factors change;
+    otherwise (``slow_reason`` set) each scenario is ``replace`` + ``pack``-ed.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The base scenario.
+    factors : list of Factor
+        The design's factors, in its order.
+    layout : Layout
+        Flat layout covering every probed scenario.
+    base : numpy.ndarray
+        The base scenario's flat vector.
+    plans : list of TablePlan or AffinePlan
+        How each group of coupled factors fills its entries.
+    slow_reason : str
+        Why the fast path cannot be used, or ``""``.
+    max_path_m : float
+        Longest distance a truck of the probed scenarios can travel (end of
+        road or of a ramp). [m]
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradesim.scenario import Scenario
+    >>> from gradesim.sweeps.design import build_design, normalise_spec
+    >>> sc = Scenario.from_dict({"truck": {"preset": "tractor_semitrailer_5axle"},
+    ...     "road": {"start_elevation": "7500 ft", "segments": [{"length": "5 mi", "grade": "-6 %"}],
+    ...              "ramps": [{"position": "2 mi", "length": "1500 ft", "grade": "5 %", "bed": "pea_gravel"}]},
+    ...     "driver": {"initial_speed": "30 mph", "gear": "neutral"}})
+    >>> design = build_design(normalise_spec({"grid": {"road.ramps.0.position": ["1 mi", "2 mi", "3 mi"]}}))
+    >>> packer = build_packer(sc, design)
+    >>> packer.fast
+    True
+    >>> P, road, ramps, actions = packer.arrays(design.inputs(np.arange(design.size)))
+    >>> ramps[:, 0, 0].round(1).tolist()  # entrance positions [m]
+    [1609.3, 3218.7, 4828.0]
+    """
 
     scenario: Scenario
     factors: list[Factor]
@@ -163,10 +319,19 @@ class Packer:
         return not self.slow_reason
 
     def flats(self, inputs: list[np.ndarray]) -> np.ndarray:
-        """``(n, layout.size)`` flat vectors (fast path) for per-factor inputs.
+        """Flat vectors of a batch of scenarios (fast path).
 
-        ``inputs[f]`` holds, per scenario, the value index of a discrete factor
-        or the value (user's unit) of a continuous one.
+        Parameters
+        ----------
+        inputs : list of numpy.ndarray
+            One array per factor, one element per scenario: the value index
+            of a discrete factor, or the value (user's unit) of a continuous
+            one (:meth:`Design.inputs`).
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(n, layout.size)``.
         """
         n = len(inputs[0]) if inputs else 1
         F = np.repeat(self.base[None, :], n, axis=0)
@@ -175,7 +340,26 @@ class Packer:
         return F
 
     def arrays(self, inputs: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Stacked C-contiguous ``(P, road, ramps, actions)`` for the kernel."""
+        """Stacked C-contiguous ``(P, road, ramps, actions)`` of a batch, for the ensemble kernel.
+
+        The fast path also checks the constraints that involve several keys
+        (ramp order, load shares, finite values) on every scenario.
+
+        Parameters
+        ----------
+        inputs : list of numpy.ndarray
+            Per-factor inputs as for :meth:`flats`.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            As :meth:`Layout.split`; SI units.
+
+        Raises
+        ------
+        ScenarioError
+            A combination of values that ``pack`` would refuse, naming it.
+        """
         if self.fast:
             out = self.layout.split(self.flats(inputs))
             self._check_batch(*out, inputs)
@@ -215,14 +399,40 @@ class Packer:
             raise ScenarioError(f"{msg} (in the combination {combo})", file=self.scenario.source, key="sweep")
 
     def changes(self, inputs: list[np.ndarray], j: int) -> dict[str, Any]:
-        """``Scenario.replace`` changes of scenario ``j`` of a batch."""
+        """``Scenario.replace`` changes of scenario ``j`` of a batch.
+
+        Parameters
+        ----------
+        inputs : list of numpy.ndarray
+            Per-factor inputs as for :meth:`flats`.
+        j : int
+            Scenario of the batch.
+
+        Returns
+        -------
+        dict
+            ``{dotted key: value}``; continuous values as exact unit strings.
+        """
         out = {}
         for f, x in zip(self.factors, inputs, strict=True):
             out[f.key] = f.values[int(x[j])] if not f.continuous else format_value(float(x[j]), f.unit)
         return out
 
     def pack_one(self, inputs: list[np.ndarray], j: int) -> KernelInput:
-        """Slow path: ``replace`` + ``pack`` of scenario ``j`` of the batch."""
+        """Slow path: ``replace`` + ``pack`` of scenario ``j`` of the batch.
+
+        Parameters
+        ----------
+        inputs : list of numpy.ndarray
+            Per-factor inputs as for :meth:`flats`.
+        j : int
+            Scenario of the batch.
+
+        Returns
+        -------
+        KernelInput
+            The scenario's arrays.
+        """
         return _packed(self.scenario, self.changes(inputs, j))
 
 
@@ -277,8 +487,41 @@ def build_packer(sc: Scenario, design: Design, *, force_slow: bool = False) -> P
     Every grid value, and each distribution's sampled extremes, go through
     ``Scenario.replace`` and ``pack`` once, so bad input raises a
     :class:`ScenarioError` naming the key (``sweep.grid.<key>`` /
-    ``sweep.random.<key>``) before anything runs.  ``force_slow`` skips the
-    fast path (for tests and comparisons).
+    ``sweep.random.<key>``) before anything runs.  A fast plan is then
+    compared with ``replace`` + ``pack`` on a few whole scenarios (all of a
+    small design; corners, extremes and random ones of a large one) and
+    dropped for the slow path if any entry differs.
+
+    Parameters
+    ----------
+    sc : Scenario
+        The base scenario.
+    design : Design
+        The sweep design (:func:`gradesim.sweeps.design.build_design`).
+    force_slow : bool
+        Skip the fast path (for tests and comparisons).
+
+    Returns
+    -------
+    Packer
+        Fast (``plans`` set) or slow (``slow_reason`` says why).
+
+    Raises
+    ------
+    ScenarioError
+        A swept value that the scenario refuses, naming the ``sweep`` key.
+
+    Examples
+    --------
+    >>> from gradesim.scenario import Scenario
+    >>> from gradesim.sweeps.design import build_design, normalise_spec
+    >>> sc = Scenario.from_dict({"truck": {"preset": "tractor_semitrailer_5axle"},
+    ...     "road": {"start_elevation": "7500 ft", "segments": [{"length": "5 mi", "grade": "-6 %"}],
+    ...              "ramps": [{"position": "2 mi", "length": "1500 ft", "grade": "5 %", "bed": "pea_gravel"}]},
+    ...     "driver": {"initial_speed": "30 mph", "gear": "neutral"}})
+    >>> spec = {"random": {"samples": 8, "seed": 1, "road.ramps.0.grade": {"uniform": ["3 %", "8 %"]}}}
+    >>> build_packer(sc, build_design(normalise_spec(spec))).slow_reason  # grade enters as sin(theta)
+    'road.ramps.0.grade does not enter the packed arrays linearly'
     """
     base_ki = sc.to_kernel()
     factors = design.factors
@@ -325,6 +568,7 @@ def build_packer(sc: Scenario, design: Design, *, force_slow: bool = False) -> P
 
 
 def _validate(sc: Scenario, f: Factor, value: Any) -> None:
+    """Refuse a value of a long grid that the scenario refuses, naming the ``sweep`` key."""
     try:
         sc.replace({f.key: value})
     except ScenarioError as exc:
@@ -362,6 +606,7 @@ def _coupled_groups(touched: list[np.ndarray]) -> list[list[int]]:
 
 
 def _plan_group(sc, factors, continuous, probes, group, touched, layout, base):
+    """A plan for one group of coupled factors, or ``(None, why the fast path cannot be used)``."""
     entries = np.unique(np.concatenate([touched[i] for i in group])) if group else np.array([], int)
     if len(group) == 1 and continuous[group[0]]:
         return _affine_plan(factors, probes, group[0], entries, layout)
@@ -387,6 +632,7 @@ def _plan_group(sc, factors, continuous, probes, group, touched, layout, base):
 
 
 def _affine_plan(factors, probes, i, entries, layout):
+    """An :class:`AffinePlan` for continuous factor ``i``, or ``(None, reason)`` if it is not affine."""
     f = factors[i]
     pts = [x for x, _ in probes[i]]
     kis = [ki for _, ki in probes[i]]
