@@ -40,13 +40,29 @@ STOP_KINDS = ("stopped", "ramp_stop")
 
 
 def _scenario(scenario: Scenario | str) -> Scenario:
+    """A scenario, loaded from its TOML file if given a path."""
     return scenario if isinstance(scenario, Scenario) else Scenario.from_toml(scenario)
 
 
 # ------------------------------------------------------------------ Sobol'
 @dataclass
 class SobolResult:
-    """First-order (S1) and total (ST) Sobol' indices with 95 % bootstrap half-widths."""
+    """First-order (S1) and total (ST) Sobol' indices with 95 % bootstrap half-widths.
+
+    What :func:`sobol_indices` returns.
+
+    Attributes
+    ----------
+    indices : pandas.DataFrame
+        One row per random input (and ``dummy``); columns ``S1``,
+        ``S1_conf``, ``ST``, ``ST_conf`` [-].
+    outcome : str
+        The outcome variable analysed.
+    sweep : SweepResult
+        The Saltelli-design sweep the indices were estimated from.
+    constant : bool
+        The outcome did not vary over the samples (then every index is 0).
+    """
 
     indices: pd.DataFrame
     outcome: str
@@ -74,9 +90,18 @@ def sobol_indices(
 ) -> SobolResult:
     """Sobol' indices of ``outcome`` over the random inputs.
 
+    ``S1_i = V[E(Y | X_i)] / V(Y)`` (the share of the variance of ``outcome``
+    that input i explains alone) and ``ST_i = E[V(Y | X_~i)] / V(Y)`` (its
+    share including all its interactions), estimated by SALib from
+    ``N (D + 2)`` simulations on a Saltelli design built from a Sobol'
+    sequence, with the Saltelli (2010) estimator for S1 and the Jansen
+    estimator for ST; ``*_conf`` are 95 % bootstrap half-widths (200
+    resamples).
+
     Parameters
     ----------
-    scenario : Scenario or path
+    scenario : Scenario or str
+        The scenario, or the path of its TOML file.
     random : dict, optional
         ``{dotted key: distribution}`` as in a sweep's ``random`` table
         (``samples``/``seed``/``method`` there are ignored); default: the
@@ -87,13 +112,51 @@ def sobol_indices(
     samples : int
         Base samples N; the design has ``N (D + 2)`` scenarios (D inputs, +1
         with ``dummy``).  A power of two keeps the Sobol' sequence balanced.
+    seed : int
+        Seed of the scrambled Sobol' sequence and of the bootstrap.
     dummy : bool
         Add an input that enters nothing; its indices show the estimator noise.
+    store : str, optional
+        Zarr store for the sweep (resumable), as for :func:`gradesim.sweep`.
+    client : dask.distributed.Client, optional
+        Run the sweep on a Dask cluster.
+    progress : bool
+        Show a progress bar.
 
     Returns
     -------
     SobolResult
         ``indices``: rows per input (and ``dummy``), columns S1, S1_conf, ST, ST_conf.
+
+    Raises
+    ------
+    ScenarioError
+        No random inputs, an unknown outcome, or an outcome undefined (NaN)
+        in some samples (e.g. the impact speed where the truck never reaches
+        the traffic).
+
+    Examples
+    --------
+    >>> res = sobol_indices("scenarios/instructor_6pct_5mi.toml", samples=256, seed=1)  # doctest: +SKIP
+    >>> res.indices["ST"].round(2)  # doctest: +SKIP
+    input
+    truck.gross_weight                   0.64
+    truck.brakes.initial_temperature     0.52
+    truck.brakes.drive.stroke_at_rest    0.80
+    driver.brake_pressure                0.33
+    driver.initial_speed                 0.13
+    dummy                                0.00
+    Name: ST, dtype: float64
+
+    References
+    ----------
+    A. Saltelli, P. Annoni, I. Azzini, F. Campolongo, M. Ratto, S. Tarantola,
+    "Variance based sensitivity analysis of model output. Design and estimator
+    for the total sensitivity index", Comput. Phys. Commun. 181 (2010)
+    259-270.  I.M. Sobol', "Global sensitivity indices for nonlinear
+    mathematical models and their Monte Carlo estimates", Math. Comput.
+    Simul. 55 (2001) 271-280.  J. Herman, W. Usher, "SALib: An open-source
+    Python library for sensitivity analysis", JOSS 2(9) (2017) 97.
     """
     from SALib.analyze import sobol
 
@@ -133,6 +196,7 @@ def sobol_indices(
 
 
 def _outcome_vars() -> list[str]:
+    """The numeric outcome variables a sensitivity analysis can take."""
     from gradesim.sweeps.store import OUTCOMES
 
     return [k for k in OUTCOMES if k not in ("kind", "ramp", "n_steps")]
@@ -143,9 +207,27 @@ def _outcome_vars() -> list[str]:
 class CriticalResult:
     """Largest value of ``key`` (in ``unit``) at which the outcome is still a success.
 
-    ``value`` is the last value found to succeed, ``bracket`` the interval
-    (success, failure) it was narrowed to; ``monotone`` is False if a success
-    was seen beyond a failure (then ``value`` is the last such success found).
+    What :func:`critical_value` and :func:`latest_ramp_position` return.
+
+    Attributes
+    ----------
+    key : str
+        The dotted scenario key searched.
+    unit : str
+        Unit of ``value`` and ``bracket`` (that of the search's ``lo``).
+    value : float
+        The last value found to succeed (NaN if none did). [unit]
+    bracket : tuple of float
+        ``(success, failure)`` interval it was narrowed to. [unit]
+    success : tuple of str
+        Outcome kinds that counted as success.
+    evaluations : int
+        Number of simulations.
+    monotone : bool
+        False if a success was seen beyond a failure (then ``value`` is the
+        last such success found, and there may be more than one boundary).
+    kinds : dict of float to str
+        Outcome kind at every value simulated.
     """
 
     key: str
@@ -192,6 +274,8 @@ def critical_value(
 
     Parameters
     ----------
+    scenario : Scenario or str
+        The scenario, or the path of its TOML file.
     key : str
         Dotted scenario key, e.g. ``road.ramps.0.position`` or ``driver.actions.1.at``.
     lo, hi : str or float
@@ -207,6 +291,22 @@ def critical_value(
     -------
     CriticalResult
         ``value`` (last success), ``bracket`` (success, failure), ``monotone``, ``evaluations``.
+
+    Raises
+    ------
+    ScenarioError
+        ``lo >= hi``, a bound or ``tol`` that is not a quantity in the unit of
+        ``lo``, or a value the scenario refuses.
+
+    Examples
+    --------
+    The longest 5 % pea-gravel ramp that the demo truck still overruns:
+
+    >>> import gradesim as gs
+    >>> sc = gs.Scenario.from_toml("scenarios/instructor_6pct_5mi_ramp.toml")  # doctest: +SKIP
+    >>> critical_value(sc, "road.ramps.0.length", "100 ft", "3000 ft", tol="5 ft",  # doctest: +SKIP
+    ...                success=("ramp_overrun", "impact"))
+    road.ramps.0.length: latest success at 454.047 ft (fails by 458.025 ft; 26 simulations)
     """
     import numba
 
@@ -256,6 +356,7 @@ def critical_value(
 
 
 def _magnitude(v: Any, unit: str, key: str, sc: Scenario) -> float:
+    """A number or unit string as a magnitude in ``unit``; errors name ``key``."""
     parsed = parse_number(v)
     if parsed is None:
         raise ScenarioError(f"{v!r} is not a number or a quantity", sc.source, key)
@@ -284,12 +385,33 @@ def latest_ramp_position(
 
     Parameters
     ----------
+    scenario : Scenario or str
+        The scenario, or the path of its TOML file.
     ramp : int
         Index into ``road.ramps``.
     lo, hi : str, optional
         Search interval, e.g. ``"1 mi"``, ``"4.9 mi"``; the result is in the unit of ``lo``.
     tol : str
         Width of the final bracket, e.g. ``"10 ft"``.
+
+    Returns
+    -------
+    CriticalResult
+        As :func:`critical_value` for ``road.ramps.<ramp>.position``.
+
+    Raises
+    ------
+    ScenarioError
+        There is no ramp ``ramp``, or as for :func:`critical_value`.
+
+    Examples
+    --------
+    The demo with a short (400 ft) ramp: placed past ~4.0 mi, the runaway is too fast for it.
+
+    >>> import gradesim as gs
+    >>> sc = gs.Scenario.from_toml("scenarios/instructor_6pct_5mi_ramp.toml")  # doctest: +SKIP
+    >>> latest_ramp_position(sc.replace({"road.ramps.0.length": "400 ft"}), 0, "1 mi", "5 mi")  # doctest: +SKIP
+    road.ramps.0.position: latest success at 3.99954 mi (fails by 4.00015 mi; 34 simulations)
     """
     sc = _scenario(scenario)
     ramps = sc.model.road.ramps
@@ -314,7 +436,24 @@ def latest_ramp_position(
 # ------------------------------------------------------------------ ramp length
 @dataclass
 class RampLengthResult:
-    """Shortest bed that stops ``probability`` of the trucks, and the underlying numbers."""
+    """Shortest bed that stops ``probability`` of the trucks, and the underlying numbers.
+
+    What :func:`min_ramp_length` returns.
+
+    Attributes
+    ----------
+    length_m : float
+        The ``probability`` quantile of the stopping lengths. [m]
+    probability : float
+        Fraction of trucks that stop within ``length_m``. [-]
+    entry_speed_mps : numpy.ndarray
+        Entry speed of each truck. [m/s]
+    stop_length_m : numpy.ndarray
+        Stopping length of each truck on the bed. [m]
+    aashto_length_m : float
+        AASHTO's ``L = V^2 / (30 (R + G))`` (L [ft], V [mph]) at the same
+        quantile of the entry speed. [m]
+    """
 
     length_m: float
     probability: float
@@ -352,12 +491,48 @@ def min_ramp_length(
 
     Parameters
     ----------
+    scenario : Scenario or str
+        The scenario whose truck is tested, or the path of its TOML file.
     entry_speed : dict or list
         A distribution (``{"normal": ["70 mph", "8 mph"]}``, see sweeps) or a list of speeds.
     grade : str
-        Ramp grade (uphill positive). [-]
+        Ramp grade, uphill positive, e.g. ``"5 %"``. [-]
+    bed : str, optional
+        Arrester bed material (``pea_gravel``, ``sand``, ``gravel_loose``, ...);
+        ignored if ``rolling_resistance`` is given.
+    rolling_resistance : float, optional
+        Bed rolling resistance R instead of a named bed. [-]
     probability : float
         Fraction of trucks that must stop in the bed. [-]
+    samples : int
+        Number of trucks drawn from ``entry_speed``.
+    seed : int
+        Seed of the draw.
+    resistances : bool
+        Include the truck's own rolling resistance, aerodynamic drag and
+        rotating inertia (False: the bed and the grade alone, as AASHTO's formula).
+
+    Returns
+    -------
+    RampLengthResult
+        The length, each truck's entry speed and stopping length, and AASHTO's formula.
+
+    Raises
+    ------
+    ScenarioError
+        ``probability`` not in (0, 1], or trucks that do not stop within 100 km.
+
+    Examples
+    --------
+    >>> min_ramp_length("scenarios/instructor_6pct_5mi.toml",  # doctest: +SKIP
+    ...                 {"normal": ["70 mph", "8 mph"]}, samples=500, seed=1)
+    minimum ramp length 239.5 m (786 ft) stops 95.0% of 500 trucks; AASHTO formula at the same speed quantile: 236.1 m
+
+    References
+    ----------
+    AASHTO, A Policy on Geometric Design of Highways and Streets ("Green
+    Book"), 7th ed. (2018), sec. 3.4.5, emergency escape ramps (ramp length
+    ``L = V^2 / (30 (R + G))`` and the rolling resistance of bed materials).
     """
     sc = _scenario(scenario)
     if not 0.0 < probability <= 1.0:
@@ -395,6 +570,7 @@ def min_ramp_length(
 
 
 def _ramp_test_scenario(sc: Scenario, ramp: dict[str, Any], resistances: bool) -> Scenario:
+    """``sc``'s truck on 100 m of level road into one ramp, in neutral, brakes off."""
     changes: dict[str, Any] = {
         "road.segments": [{"length": "100 m", "grade": "0 %"}],
         "road.profile": None,
