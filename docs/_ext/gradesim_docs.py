@@ -40,15 +40,43 @@ class _Generated(SphinxDirective):
         return node.children
 
 
+def _targets(implemented_in: str) -> list[str]:
+    """Full dotted names of ``"core.forces.aero_drag, air_density_isa"``: a bare name shares the module before it."""
+    out: list[str] = []
+    for part in (p.strip() for p in implemented_in.split(",")):
+        if "." not in part and out:
+            part = f"{out[-1].rpartition('.')[0]}.{part}"
+        out.append(part if part.startswith("gradesim.") else f"gradesim.{part}")
+    return out
+
+
 class ModelsDirective(_Generated):
     """The citation registry's models, with their references in full."""
+
+    def link(self, target: str) -> str:
+        """A cross-reference to ``target``; a warning (an error under ``-W``) if it does not exist."""
+        import importlib
+
+        module, _, name = target.rpartition(".")
+        try:
+            importlib.import_module(target)
+            return f":mod:`~{target}`"
+        except ImportError:
+            pass
+        try:
+            if hasattr(importlib.import_module(module), name):
+                return f":func:`~{target}`"
+        except ImportError:
+            pass
+        self.state.document.reporter.warning(f"gradesim.references.MODELS names {target}, which does not exist")
+        return f"``{target}``"
 
     def lines(self) -> list[str]:
         from gradesim.references import MODELS, REFERENCES, cited
 
         rows = []
         for m in MODELS:
-            impl = ", ".join(f"``{part.strip()}``" for part in m.implemented_in.split(","))
+            impl = ", ".join(self.link(target) for target in _targets(m.implemented_in))
             refs = ", ".join(f"[{k}]_" for k in m.refs)
             note = f" {m.note}" if m.note else ""
             rows.append([m.name, f"``{m.equation}``{note}", impl, refs])

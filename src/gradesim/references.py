@@ -1,7 +1,16 @@
 """Citation registry: every model names its source; the report prints exactly these.
 
-``MODELS`` lists the equations the simulator uses, each with the references
-behind it (keys of ``REFERENCES``) and the core function that implements it.
+:data:`MODELS` lists the equations the simulator uses, each with the references
+behind it (keys of :data:`REFERENCES`) and the core function that implements
+it.  The HTML report and the physics page of these docs are generated from it.
+
+Examples
+--------
+>>> from gradesim.references import MODELS, REFERENCES
+>>> [m.name for m in MODELS][:2]
+['Longitudinal motion', 'Rolling resistance']
+>>> REFERENCES["fmvss121"].split(",")[0]
+'49 CFR 571.121'
 """
 
 from __future__ import annotations
@@ -35,6 +44,28 @@ REFERENCES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Model:
+    """One model of the simulator: its equation, where it is implemented, its sources.
+
+    Attributes
+    ----------
+    name : str
+        Short name, e.g. ``"Rolling resistance"``.
+    equation : str
+        The equation in one line of plain text.
+    implemented_in : str
+        Dotted path(s) below ``gradesim`` of the implementing function(s).
+    refs : tuple of str
+        Keys of :data:`REFERENCES`.
+    note : str
+        Anything a reader needs besides the equation.
+
+    Examples
+    --------
+    >>> from gradesim.references import Model
+    >>> Model("Aero", "F = 0.5 rho CdA v^2", "core.forces.aero_drag", ("wong2008",)).refs
+    ('wong2008',)
+    """
+
     name: str
     equation: str
     implemented_in: str
@@ -67,7 +98,7 @@ MODELS: tuple[Model, ...] = (
     ),
     Model(
         "Brake chamber and stroke",
-        "Q = (p - p_th)+ A;  s_c = s_rest + k_s alpha D (T - T_ref);  F = Q while s_c + Q/k <= s_max - w, "
+        "Q = (p - p_th)+ A;  s_c = s_rest + k_s alpha (D/2) (T - T_ref);  F = Q while s_c + Q/k <= s_max - w, "
         "else F = k (s - s_c) with s = (k s_c + (Q/w) s_max)/(k + Q/w)",
         "core.brakes.pushrod_force, contact_stroke",
         ("fmvss121", "cfr393", "bendix"),
@@ -101,7 +132,7 @@ MODELS: tuple[Model, ...] = (
     Model(
         "Impact with stopped traffic",
         "dv_car = (1 + e) m_t / (m_t + m_c) v",
-        "result.impact_delta_v",
+        "simulation.result.impact_delta_v",
         ("brach1991",),
     ),
     Model(
@@ -114,7 +145,19 @@ MODELS: tuple[Model, ...] = (
 
 
 def cited() -> list[tuple[str, str]]:
-    """(key, citation) of every reference a model uses, in first-use order."""
+    """Every reference that a model of :data:`MODELS` uses, in order of first use.
+
+    Returns
+    -------
+    list of (str, str)
+        ``(key, citation)`` pairs, each reference once.
+
+    Examples
+    --------
+    >>> from gradesim.references import cited
+    >>> cited()[0]
+    ('wong2008', 'J.Y. Wong, Theory of Ground Vehicles, 4th ed., Wiley, 2008, sec. 1.2 (rolling resistance of tyres).')
+    """
     keys: list[str] = []
     for m in MODELS:
         for k in m.refs:

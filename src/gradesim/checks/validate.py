@@ -2,7 +2,22 @@
 
 Each check runs the real simulator (same kernel as every other run) on a case
 whose answer is known independently, and reports expected, computed, the
-relative error and the tolerance.  The report embeds these results.
+relative error and the tolerance: AASHTO's ramp length [1]_, the FMVSS 121
+stopping distance [2]_ and the GSRS thermal model [3]_ besides closed forms.
+The HTML report embeds these results.
+
+References
+----------
+.. [1] AASHTO, A Policy on Geometric Design of Highways and Streets, 7th ed.,
+   2018, sec. 3.4.5 (emergency escape ramps).
+.. [2] 49 CFR 571.121 (FMVSS 121), air brake systems, S5.3.1 and Table II.
+.. [3] J.C. Johnson, P.J. DiMarco, R.W. Allen, Development of a Grade Severity
+   Rating System, FHWA/RD-81/185, 1982; GSRS Users Manual, FHWA-IP-88-015.
+
+Examples
+--------
+>>> from gradesim.checks.validate import format_checks, run_checks
+>>> print(format_checks(run_checks()))  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -21,6 +36,36 @@ FT = 0.3048
 
 @dataclass(frozen=True)
 class Check:
+    """One validation case: what the simulator computed beside what is known.
+
+    Attributes
+    ----------
+    name : str
+        What was checked, one line.
+    reference : str
+        Where the expected value comes from.
+    expected : float
+        The independent value, in ``unit``.
+    computed : float
+        The simulator's value, in ``unit``.
+    unit : str
+        Unit of both values.
+    tolerance : float
+        Largest relative error that passes. [-]
+    kind : str
+        ``"closed form"`` (passes within the tolerance), ``"limit"`` (passes
+        when computed <= expected) or ``"info"`` (always passes; reported only).
+
+    Examples
+    --------
+    >>> from gradesim.checks.validate import Check
+    >>> c = Check("free fall", "closed form", 10.0, 10.001, "m/s", 1e-3)
+    >>> round(c.error, 6), c.passed
+    (0.0001, True)
+    >>> Check("stop", "FMVSS 121", 250.0, 260.0, "ft", 0.0, kind="limit").passed
+    False
+    """
+
     name: str
     reference: str
     expected: float
@@ -31,10 +76,12 @@ class Check:
 
     @property
     def error(self) -> float:
+        """Relative error ``|computed - expected| / |expected|`` (absolute when expected is 0). [-]"""
         return abs(self.computed - self.expected) / abs(self.expected) if self.expected else abs(self.computed)
 
     @property
     def passed(self) -> bool:
+        """Whether the check passes, by its ``kind``."""
         if self.kind == "limit":
             return self.computed <= self.expected
         if self.kind == "info":
@@ -42,6 +89,19 @@ class Check:
         return self.error <= self.tolerance
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields plus ``error`` and ``passed``, for JSON.
+
+        Returns
+        -------
+        dict
+            Field name to value.
+
+        Examples
+        --------
+        >>> from gradesim.checks.validate import Check
+        >>> Check("x", "closed form", 2.0, 2.0, "m", 1e-9).to_dict()["passed"]
+        True
+        """
         return {**asdict(self), "error": self.error, "passed": self.passed}
 
 
@@ -68,7 +128,21 @@ BARE = {
 
 
 def check_constant_force() -> Check:
-    """Gravity only: v^2 = v0^2 + 2 g sin(theta) s."""
+    """Gravity only: ``v^2 = v0^2 + 2 g sin(theta) s`` after 3 km of -6 % in neutral.
+
+    Drag, rolling resistance, engine drag and rotating mass are switched off,
+    so the simulator must reproduce the closed form to its tolerance (1e-7).
+
+    Returns
+    -------
+    Check
+        Expected and computed final speed. [m/s]
+
+    Examples
+    --------
+    >>> check_constant_force().passed  # doctest: +SKIP
+    True
+    """
     sc = Scenario.from_dict(_base()).replace(BARE)
     res = simulate(sc)
     s = res.outcome.position_m
@@ -78,9 +152,25 @@ def check_constant_force() -> Check:
 
 
 def check_terminal_speed() -> Check:
-    """Aero + constant rolling resistance, no brakes, entering at the closed-form terminal speed.
+    """Terminal speed with drag and constant rolling resistance, no brakes.
 
-    ``m g sin(theta) = Crr m g cos(theta) + 0.5 rho CdA v_t^2``: the speed must not move.
+    Entering at the closed-form terminal speed of a -5 % grade,
+    ``m g sin(theta) = Crr m g cos(theta) + 0.5 rho CdA v_t^2``, the speed must
+    not move.
+
+    Returns
+    -------
+    Check
+        Expected and computed final speed. [m/s]
+
+    References
+    ----------
+    .. [1] J.Y. Wong, Theory of Ground Vehicles, 4th ed., Wiley, 2008, ch. 3.
+
+    Examples
+    --------
+    >>> check_terminal_speed().passed  # doctest: +SKIP
+    True
     """
     sc0 = Scenario.from_dict(_base())
     m = sc0.to_kernel().P[0]
@@ -99,7 +189,41 @@ def check_terminal_speed() -> Check:
 
 
 def check_aashto(bed: str = "pea_gravel", r: float = 0.25, grade: float = 0.05, v_mph: float = 60.0) -> Check:
-    """AASHTO escape-ramp stopping length ``L = V^2 / (30 (R + G))`` [ft, mph]."""
+    """AASHTO escape-ramp stopping length ``L = V^2 / (30 (R + G))`` [ft, mph].
+
+    The truck enters the ramp at ``v_mph`` with everything but gravity and the
+    bed switched off; the distance it runs on the ramp must match AASHTO's
+    formula within 1 %.
+
+    Parameters
+    ----------
+    bed : str
+        Arrester bed material, a key of the ramp schema (``"pea_gravel"``,
+        ``"sand"``, ``"gravel_loose"``, ...).
+    r : float
+        The bed's rolling resistance R in AASHTO Table 3-5 (must match ``bed``). [-]
+    grade : float
+        Ramp grade G, positive uphill. [-]
+    v_mph : float
+        Entry speed. [mph]
+
+    Returns
+    -------
+    Check
+        Expected and computed stopping length on the ramp. [ft]
+
+    References
+    ----------
+    .. [1] AASHTO, A Policy on Geometric Design of Highways and Streets, 7th ed.,
+       2018, sec. 3.4.5 and Table 3-5.
+
+    Examples
+    --------
+    >>> from gradesim.checks.validate import check_aashto
+    >>> c = check_aashto("pea_gravel", 0.25, 0.05, 60.0)  # doctest: +SKIP
+    >>> round(c.expected)  # 60^2 / (30 * 0.30) ft  # doctest: +SKIP
+    400
+    """
     ch = {
         **BARE,
         "road.segments": [{"length": "3 km", "grade": "0 %"}],
@@ -121,7 +245,27 @@ def check_aashto(bed: str = "pea_gravel", r: float = 0.25, grade: float = 0.05, 
 
 
 def check_friction_limited_stop(mu: float = 0.25) -> Check:
-    """Full application on packed snow, ABS: stopping distance v^2 / (2 mu g)."""
+    """Full brake application on a slippery level road with ABS: stopping distance ``v^2 / (2 mu g)``.
+
+    The brakes can lock the wheels at any friction below theirs, so ABS holds
+    the tyre-road peak and the deceleration is ``mu g`` from 20 m/s.
+
+    Parameters
+    ----------
+    mu : float
+        Tyre-road friction (0.25: packed snow). [-]
+
+    Returns
+    -------
+    Check
+        Expected and computed stopping distance. [m]
+
+    Examples
+    --------
+    >>> from gradesim.checks.validate import check_friction_limited_stop
+    >>> round(check_friction_limited_stop(0.25).expected, 2)  # doctest: +SKIP
+    81.58
+    """
     ch = {
         **BARE,
         "road.segments": [{"length": "3 km", "grade": "0 %"}],
@@ -143,10 +287,34 @@ def check_friction_limited_stop(mu: float = 0.25) -> Check:
 
 
 def check_fmvss_stop(scenario: Scenario | None = None) -> Check:
-    """Cold full-treadle stop from 60 mph on a level dry road; FMVSS 121 Table II limit (loaded tractor).
+    """Cold full-treadle stop from 60 mph on a level dry road against the FMVSS 121 limit.
 
-    With a scenario, its truck (as adjusted there) is tested: a truck out of
-    adjustment may fail, which says something about the truck, not the simulator.
+    Without a scenario the preset tractor-semitrailer, brakes adjusted, must
+    stop within the Table II distance for its vehicle class (a ``"limit"``
+    check).  With a scenario, its truck as adjusted there is tested and the
+    result is reported as ``"info"``: a truck out of adjustment may fail, which
+    says something about the truck, not the simulator.
+
+    Parameters
+    ----------
+    scenario : Scenario, optional
+        Whose truck to test; the preset truck when None.
+
+    Returns
+    -------
+    Check
+        The limit and the computed stopping distance. [ft]
+
+    References
+    ----------
+    .. [1] 49 CFR 571.121 (FMVSS 121), S5.3.1 and Table II, stopping distance.
+
+    Examples
+    --------
+    >>> from gradesim.checks.validate import check_fmvss_stop
+    >>> c = check_fmvss_stop()  # doctest: +SKIP
+    >>> c.computed <= c.expected  # doctest: +SKIP
+    True
     """
     truck = scenario.data.get("truck") if scenario is not None else None
     data = _base(truck)
@@ -177,7 +345,26 @@ def check_fmvss_stop(scenario: Scenario | None = None) -> Check:
 
 
 def check_energy(scenario: Scenario) -> Check:
-    """Energy budget of the scenario itself: potential = kinetic + losses."""
+    """Energy budget of the scenario itself: potential released = kinetic gained + losses.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario to simulate.
+
+    Returns
+    -------
+    Check
+        The larger of potential and kinetic energy, and that plus the residual
+        [J]; the tolerance is 10 rtol (at least 1e-6).
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> from gradesim.checks.validate import check_energy
+    >>> check_energy(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml")).passed  # doctest: +SKIP
+    True
+    """
     res = simulate(scenario)
     e = res.energy
     scale = max(abs(e["potential"]), abs(e["kinetic"]))
@@ -192,7 +379,25 @@ def check_energy(scenario: Scenario) -> Check:
 
 
 def run_checks(scenario: Scenario | None = None) -> list[Check]:
-    """All checks (and the scenario-specific ones when a scenario is given)."""
+    """Run every check, and the scenario-specific ones when a scenario is given.
+
+    Parameters
+    ----------
+    scenario : Scenario, optional
+        Adds its truck's FMVSS 121 stop (info) and its energy budget.
+
+    Returns
+    -------
+    list of Check
+        In a fixed order: closed forms, AASHTO ramps, friction-limited stop,
+        FMVSS 121, the scenario's own checks, GSRS steady state.
+
+    Examples
+    --------
+    >>> from gradesim.checks.validate import run_checks
+    >>> all(c.passed for c in run_checks())  # doctest: +SKIP
+    True
+    """
     checks = [
         check_constant_force(),
         check_terminal_speed(),
@@ -216,6 +421,35 @@ def check_gsrs_steady_state(grade: float = 0.05, length_mi: float = 40.0, speed_
     absorbed, so the two thermal models are compared; on a grade this long
     both sit at their steady state, where the drum's heat capacity no longer
     matters and the convection calibrated to GSRS's K2 must agree (band 10 %).
+    This is a consistency check, not an independent one.
+
+    Parameters
+    ----------
+    grade : float
+        Downhill grade as a positive fraction. [-]
+    length_mi : float
+        Length of the descent. [mi]
+    speed_mph : float
+        Constant descent speed. [mph]
+
+    Returns
+    -------
+    Check
+        Expected (GSRS) and computed (simulator, mean over the axle groups) drum
+        temperature rise above 150 degF. [degF]
+
+    References
+    ----------
+    .. [1] J.C. Johnson, P.J. DiMarco, R.W. Allen, Development of a Grade
+       Severity Rating System, FHWA/RD-81/185, 1982.
+    .. [2] K. Ampadu, K. Ksaibati, Grade Severity Rating System update,
+       Wyoming DOT, WY-1901F.
+
+    Examples
+    --------
+    >>> from gradesim.checks.validate import check_gsrs_steady_state
+    >>> check_gsrs_steady_state().passed  # doctest: +SKIP
+    True
     """
     from gradesim.checks.gsrs_compare import compare_with_simulator
 
@@ -233,6 +467,25 @@ def check_gsrs_steady_state(grade: float = 0.05, length_mi: float = 40.0, speed_
 
 
 def format_checks(checks: list[Check]) -> str:
+    """The checks as a text table (what ``gradesim validate`` prints), with a pass/fail count.
+
+    Parameters
+    ----------
+    checks : list of Check
+        Checks to print.
+
+    Returns
+    -------
+    str
+        One line per check: name, expected, computed, unit, relative error and
+        the result; the reference for limits and info; then ``N passed, M failed``.
+
+    Examples
+    --------
+    >>> from gradesim.checks.validate import Check, format_checks
+    >>> print(format_checks([Check("free fall", "closed form", 10.0, 10.0, "m/s", 1e-9)]).splitlines()[-1])
+    1 passed, 0 failed
+    """
     lines = [f"{'check':62s} {'expected':>12s} {'computed':>12s} {'unit':>5s} {'rel. error':>10s}  result"]
     for c in checks:
         res = "info" if c.kind == "info" else ("ok" if c.passed else "FAIL")

@@ -9,7 +9,9 @@ chamber's rated stroke.  Drum temperature: lumped capacity heated by friction
 power, cooled by forced convection and radiation.
 
 All values per wheel end unless said; parameters live in ``P`` at the group's
-block ``base = P_BRK + g * NB`` (see :mod:`gradesim.core.layout`).
+block ``base = P_BRK + g * NB`` (see :mod:`gradesim.core.layout`).  Drum brake
+mechanics and fade after Limpert [1]_; chambers, strokes and adjustment limits
+after the federal standards [2]_; cooling after Incropera and DeWitt [3]_.
 
 References
 ----------

@@ -3,7 +3,8 @@
 All functions take and return SI floats.  Sign convention: gravity is signed
 along the direction of travel (positive pushes the truck on); the resistances
 are magnitudes that the caller subtracts (the truck never reverses: a stop ends
-the simulation).
+the simulation).  Grade and rolling resistance follow Wong [1]_, the arrester
+bed AASHTO [2]_, air density the ICAO standard atmosphere [3]_.
 
 References
 ----------

@@ -1,7 +1,8 @@
 """Gears, engine speed, engine (compression-release) brake and engine drag.
 
 Scalar helpers (``*_scalar``) take plain floats, as the right-hand side calls
-them; the others read the packed parameter vector ``P``.
+them; the others read the packed parameter vector ``P``.  Driveline after
+Wong [1]_; engine braking as CDL manuals teach it [2]_.
 
 References
 ----------

@@ -1,7 +1,8 @@
 """Figures for people: speed vs distance with the road, ramps and traffic marked.
 
 Every ``plot_*`` function takes a matplotlib ``Axes`` and returns it; the
-``*_figure`` functions compose them and stamp version + scenario hash.
+``*_figure`` functions compose them and stamp version + scenario hash.  Units:
+``"us"`` (mi, mph, ft, degF, in) or ``"si"`` (km, km/h, m, degC, mm).
 """
 
 from __future__ import annotations
@@ -39,19 +40,69 @@ KIND_MARK = {
 
 
 def _check_units(units: str) -> dict[str, tuple[str, float]]:
+    """Labels and factors from SI of ``units`` ("us" or "si"); ValueError otherwise."""
     if units not in UNITS:
         raise ValueError(f"units must be 'us' or 'si', not {units!r}")
     return UNITS[units]
 
 
 def temp_convert(t_K: np.ndarray, units: str) -> np.ndarray:
+    """Temperatures from kelvin to degF (``"us"``) or degC (``"si"``).
+
+    Parameters
+    ----------
+    t_K : numpy.ndarray
+        Temperatures. [K]
+    units : {"us", "si"}
+        Target scale.
+
+    Returns
+    -------
+    numpy.ndarray
+        Temperatures. [degF] or [degC]
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradesim.output.figures import temp_convert
+    >>> temp_convert(np.array([273.15, 533.15]), "us").round(6).tolist()
+    [32.0, 500.0]
+    """
     return (t_K - 273.15) * 1.8 + 32.0 if units == "us" else t_K - 273.15
 
 
 def mark_positions(
     ax: Axes, ramps_x: Sequence[float], ramp_names: Sequence[str], queue_x: float | None, labels: bool = True
 ) -> Axes:
-    """Ramp entrances (dashed, blue) and the stopped traffic (red) at positions in axis units."""
+    """Mark ramp entrances (dashed, blue) and the stopped traffic (red) on a distance axis.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Axes whose x axis is distance, in the units of the positions.
+    ramps_x : sequence of float
+        Ramp entrance positions, in axis units.
+    ramp_names : sequence of str
+        One label per ramp.
+    queue_x : float or None
+        Position of the stopped traffic in axis units; None or negative for none.
+    labels : bool
+        Write the names beside the lines.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from gradesim.output.figures import mark_positions
+    >>> fig, ax = plt.subplots()
+    >>> ax = mark_positions(ax, [3.0], ["ramp at MP 3"], 5.5)
+    >>> len(ax.lines)
+    2
+    """
 
     def label(x: float, text: str, color: str, dx: float, ha: str) -> None:
         ax.annotate(
@@ -79,7 +130,32 @@ def mark_positions(
 
 
 def mark_road_features(ax: Axes, res: Result, units: str = "us", labels: bool = True) -> Axes:
-    """Mark the ramps and the stopped-traffic queue of ``res`` on a distance axis."""
+    """Mark the ramps and the stopped-traffic queue of ``res`` on a distance axis.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Axes whose x axis is distance along the road.
+    res : Result
+        The simulation whose road features to mark.
+    units : {"us", "si"}
+        Display units: mi, mph, ft, degF; or km, km/h, m, degC.
+    labels : bool
+        Write the ramp names and "stopped traffic" beside the lines.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> res = gs.simulate(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))  # doctest: +SKIP
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()  # doctest: +SKIP
+    >>> mark_road_features(ax, res, "si")  # doctest: +SKIP
+    """
     fx = _check_units(units)["dist"][1]
     ki = res.kernel_input
     ramps = res.scenario.model.road.ramps
@@ -102,7 +178,38 @@ def plot_speed_distance(
     mark: bool = True,
     speed_limit: bool = True,
 ) -> Axes:
-    """Speed vs distance, with the outcome marked; ramp runs drawn dashed."""
+    """Speed vs distance, with the outcome marked; the part run on a ramp is dashed.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    res : Result
+        The simulation.
+    units : {"us", "si"}
+        Display units: mi, mph, ft, degF; or km, km/h, m, degC.
+    label : str, optional
+        Legend label of the line.
+    color : str, optional
+        Line colour; the next of the colour cycle by default.
+    mark : bool
+        Mark the end with a symbol for the outcome kind (:data:`KIND_MARK`).
+    speed_limit : bool
+        Draw the road's ``speed_limit`` when the scenario gives one.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> res = gs.simulate(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))  # doctest: +SKIP
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()  # doctest: +SKIP
+    >>> plot_speed_distance(ax, res, "us", label="as driven")  # doctest: +SKIP
+    """
     u = _check_units(units)
     tr = res.trace
     x = tr["position_m"].to_numpy() * u["dist"][1]
@@ -130,7 +237,38 @@ def plot_speed_distance(
 
 
 def plot_brake_temperature(ax: Axes, res: Result, units: str = "us") -> Axes:
-    """Drum temperature per axle group vs distance, with the GSRS 500 degF limit."""
+    """Drum temperature per axle group vs distance, with the brake temperature limit.
+
+    The limit line is the scenario's brake temperature limit (500 degF by
+    default, the FHWA Grade Severity Rating System's).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    res : Result
+        The simulation.
+    units : {"us", "si"}
+        Display units: mi, mph, ft, degF; or km, km/h, m, degC.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+
+    References
+    ----------
+    .. [1] J.C. Johnson, P.J. DiMarco, R.W. Allen, Development of a Grade Severity
+       Rating System, FHWA/RD-81/185, 1982.
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> res = gs.simulate(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))  # doctest: +SKIP
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()  # doctest: +SKIP
+    >>> plot_brake_temperature(ax, res, "si")  # doctest: +SKIP
+    """
     u = _check_units(units)
     tr = res.trace
     x = tr["position_m"].to_numpy() * u["dist"][1]
@@ -158,7 +296,35 @@ def plot_stroke(ax: Axes, res: Result, units: str = "us") -> Axes:
     """Pushrod stroke per axle group vs distance, with the readjustment limit and rated stroke.
 
     While a brake is released the curve shows the stroke needed to reach the
-    drum (free stroke + thermal growth of the drum).
+    drum (free stroke plus the drum's thermal growth).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    res : Result
+        The simulation.
+    units : {"us", "si"}
+        Display units: mi, mph, ft, degF; or km, km/h, m, degC.
+        Strokes are in inches or millimetres.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+
+    References
+    ----------
+    .. [1] 49 CFR 393.47(e), brake adjustment limits (readjustment limits and
+       rated strokes of brake chambers).
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> res = gs.simulate(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))  # doctest: +SKIP
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()  # doctest: +SKIP
+    >>> plot_stroke(ax, res)  # doctest: +SKIP
     """
     u = _check_units(units)
     tr = res.trace
@@ -197,7 +363,30 @@ def plot_stroke(ax: Axes, res: Result, units: str = "us") -> Axes:
 
 
 def plot_elevation(ax: Axes, res: Result, units: str = "us") -> Axes:
-    """Road elevation profile, with the path actually taken (a ramp) overlaid."""
+    """Road elevation profile vs distance, with the ramp run (if any) overlaid.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    res : Result
+        The simulation.
+    units : {"us", "si"}
+        Display units: mi, mph, ft, degF; or km, km/h, m, degC.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> res = gs.simulate(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))  # doctest: +SKIP
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()  # doctest: +SKIP
+    >>> plot_elevation(ax, res, "us")  # doctest: +SKIP
+    """
     u = _check_units(units)
     road = res.kernel_input.road
     fx, fz = u["dist"][1], u["elev"][1]
@@ -214,7 +403,34 @@ def plot_elevation(ax: Axes, res: Result, units: str = "us") -> Axes:
 
 
 def stamp(fig: Figure, res_or_hash: Any, extra: str = "") -> None:
-    """Provenance stamp: gradesim version, scenario hash and name."""
+    """Stamp a figure with its provenance: gradesim version, scenario hash and name.
+
+    Written small at the bottom left, inside the figure (a constrained layout
+    keeps a strip free for it); cut to 170 characters.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure to stamp.
+    res_or_hash : Result or str
+        A result (its scenario's hash and name are used) or the text to stamp
+        after the version.
+    extra : str
+        Appended after a middle dot.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from gradesim.output.figures import stamp
+    >>> fig = plt.figure()
+    >>> stamp(fig, "scenario 0123abcd", extra="sweep of 400")
+    >>> fig.texts[0].get_text().split(" · ")[1:]
+    ['scenario 0123abcd', 'sweep of 400']
+    """
     from gradesim._version import __version__
 
     if hasattr(res_or_hash, "scenario"):
@@ -236,7 +452,31 @@ def stamp(fig: Figure, res_or_hash: Any, extra: str = "") -> None:
 
 
 def speed_distance_figure(res: Result, units: str = "us", title: str | None = None) -> Figure:
-    """The core product: speed vs distance over elevation and brake temperatures."""
+    """The core product: speed vs distance over drum temperatures, strokes and elevation.
+
+    Four panels sharing the distance axis, ramps and stopped traffic marked,
+    the outcome in the title, stamped with version and scenario hash.
+
+    Parameters
+    ----------
+    res : Result
+        The simulation.
+    units : {"us", "si"}
+        Display units: mi, mph, ft, degF; or km, km/h, m, degC.
+    title : str, optional
+        Title; the scenario's name and the outcome by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, 10 x 10 in.
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> res = gs.simulate(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))  # doctest: +SKIP
+    >>> speed_distance_figure(res, units="si").savefig("speed_distance.png")  # doctest: +SKIP
+    """
     from gradesim.output.text import KIND_TEXT, fmt_speed
 
     fig, (ax_v, ax_t, ax_s, ax_z) = plt.subplots(
@@ -265,7 +505,31 @@ def speed_distance_figure(res: Result, units: str = "us", title: str | None = No
 def compare_figure(
     results: Sequence[Result], labels: Sequence[str], units: str = "us", title: str | None = None
 ) -> Figure:
-    """Several runs overlaid on one speed-vs-distance plot (counterfactuals)."""
+    """Several runs overlaid on one speed-vs-distance plot, the hottest drum below (counterfactuals).
+
+    Parameters
+    ----------
+    results : sequence of Result
+        The runs; the first one's scenario names the figure and its stamp.
+    labels : sequence of str
+        One legend label per run.
+    units : {"us", "si"}
+        Display units: mi, mph, ft, degF; or km, km/h, m, degC.
+    title : str, optional
+        Title; the first scenario's name by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, stamped with the first run's scenario and the run count.
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> sc = gs.Scenario.from_toml("scenarios/missed_ramp_lumber_truck.toml")  # doctest: +SKIP
+    >>> runs = [gs.simulate(sc), gs.simulate(sc.replace({"driver.take_ramp": 0}))]  # doctest: +SKIP
+    >>> compare_figure(runs, ["as driven", "took the ramp"])  # doctest: +SKIP
+    """
     fig, (ax_v, ax_t) = plt.subplots(
         2, 1, figsize=(10, 7), sharex=True, gridspec_kw={"height_ratios": [3, 2]}, layout="constrained"
     )
@@ -307,7 +571,34 @@ FORCE_COLUMNS = (
 
 
 def plot_forces(ax: Axes, res: Result, units: str = "us") -> Axes:
-    """What pushed and what held the truck: each force along the road vs distance."""
+    """What pushed and what held the truck: each force along the road vs distance.
+
+    Gravity along the road, service and spring brakes, engine brake and drag,
+    aerodynamic drag, rolling resistance and the arrester bed (forces that never
+    exceed 1 N are left out).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    res : Result
+        The simulation.
+    units : {"us", "si"}
+        Display units; forces in kip (1,000 lbf) or kN.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> res = gs.simulate(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))  # doctest: +SKIP
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()  # doctest: +SKIP
+    >>> plot_forces(ax, res, "si")  # doctest: +SKIP
+    """
     u = _check_units(units)
     tr = res.trace
     x = tr["position_m"].to_numpy() * u["dist"][1]
@@ -324,7 +615,28 @@ def plot_forces(ax: Axes, res: Result, units: str = "us") -> Axes:
 
 
 def plot_energy(ax: Axes, res: Result) -> Axes:
-    """Where the potential energy released went [MJ], with the residual of the budget."""
+    """Where the potential energy released went, as bars [MJ], with the budget's residual.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    res : Result
+        The simulation (its :attr:`~gradesim.simulation.result.Result.energy`).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> res = gs.simulate(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))  # doctest: +SKIP
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()  # doctest: +SKIP
+    >>> plot_energy(ax, res)  # doctest: +SKIP
+    """
     e = res.energy
     keys = ["kinetic", "service_brakes", "engine_brake", "rolling", "aero", "arrester_bed", "driveline_shifts"]
     vals = np.array([e[k] for k in keys]) / 1e6
@@ -341,7 +653,26 @@ def plot_energy(ax: Axes, res: Result) -> Axes:
 
 
 def forces_figure(res: Result, units: str = "us") -> Figure:
-    """Forces along the road and the energy budget: why the truck ended where it did."""
+    """Forces along the road and the energy budget: why the truck ended where it did.
+
+    Parameters
+    ----------
+    res : Result
+        The simulation.
+    units : {"us", "si"}
+        Display units: mi, mph, ft, degF; or km, km/h, m, degC.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two panels, stamped (what ``gradesim plot`` writes).
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> res = gs.simulate(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))  # doctest: +SKIP
+    >>> forces_figure(res).savefig("forces.png")  # doctest: +SKIP
+    """
     fig, (ax_f, ax_e) = plt.subplots(2, 1, figsize=(10, 8), gridspec_kw={"height_ratios": [3, 2]}, layout="constrained")
     plot_forces(ax_f, res, units)
     mark_road_features(ax_f, res, units)

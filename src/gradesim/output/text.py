@@ -1,4 +1,4 @@
-"""One-screen text summary of a result (CLI and notebooks)."""
+"""One-screen text summary of a result (CLI and notebooks), and the unit formatting it uses."""
 
 from __future__ import annotations
 
@@ -21,24 +21,107 @@ KIND_TEXT = {
 
 
 def fmt_speed(v_mps: float, units: str) -> str:
+    """A speed for people, in mph or km/h.
+
+    Parameters
+    ----------
+    v_mps : float
+        Speed. [m/s]
+    units : {"us", "si"}
+        ``"us"`` for mph, ``"si"`` for km/h.
+
+    Returns
+    -------
+    str
+        One decimal and the unit.
+
+    Examples
+    --------
+    >>> from gradesim.output.text import fmt_speed
+    >>> fmt_speed(26.8224, "us"), fmt_speed(26.8224, "si")
+    ('60.0 mph', '96.6 km/h')
+    """
     if units == "si":
         return f"{v_mps * 3.6:.1f} km/h"
     return f"{from_si(v_mps, 'mph', 'speed'):.1f} mph"
 
 
 def fmt_dist(x_m: float, units: str) -> str:
+    """A distance for people, in miles or kilometres.
+
+    Parameters
+    ----------
+    x_m : float
+        Distance. [m]
+    units : {"us", "si"}
+        ``"us"`` for mi, ``"si"`` for km.
+
+    Returns
+    -------
+    str
+        Three decimals and the unit.
+
+    Examples
+    --------
+    >>> from gradesim.output.text import fmt_dist
+    >>> fmt_dist(8046.72, "us"), fmt_dist(8046.72, "si")
+    ('5.000 mi', '8.047 km')
+    """
     if units == "si":
         return f"{x_m / 1000:.3f} km"
     return f"{from_si(x_m, 'mi', 'length'):.3f} mi"
 
 
 def fmt_temp(t_K: float, units: str) -> str:
+    """A temperature for people, in degF or degC.
+
+    Parameters
+    ----------
+    t_K : float
+        Temperature. [K]
+    units : {"us", "si"}
+        ``"us"`` for degF, ``"si"`` for degC.
+
+    Returns
+    -------
+    str
+        Whole degrees and the unit.
+
+    Examples
+    --------
+    >>> from gradesim.output.text import fmt_temp
+    >>> fmt_temp(533.15, "us"), fmt_temp(533.15, "si")
+    ('500 degF', '260 degC')
+    """
     if units == "si":
         return f"{t_K - 273.15:.0f} degC"
     return f"{from_si(t_K, 'degF', 'temperature'):.0f} degF"
 
 
 def summary_text(res: Result, units: str = "us") -> str:
+    """A one-screen summary of a result: outcome, ramp, impact, maxima, warnings, energy, solver.
+
+    Parameters
+    ----------
+    res : Result
+        A finished simulation.
+    units : {"us", "si"}
+        Display units.
+
+    Returns
+    -------
+    str
+        The summary, one fact per line, headed by the gradesim version and the
+        scenario hash.
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> from gradesim.output.text import summary_text
+    >>> res = gs.simulate(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))  # doctest: +SKIP
+    >>> print(summary_text(res).splitlines()[1])  # doctest: +SKIP
+    outcome:   struck the stopped traffic
+    """
     from gradesim._version import __version__
 
     o = res.outcome

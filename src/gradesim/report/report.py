@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 
 def _png(fig) -> str:
+    """The figure as a base64 PNG (110 dpi), for embedding; the figure is closed."""
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
@@ -35,6 +36,7 @@ def _png(fig) -> str:
 
 
 def _env() -> dict[str, str]:
+    """Versions of Python, NumPy, SciPy and numba, for the provenance table."""
     import numba
     import numpy
     import scipy
@@ -48,6 +50,7 @@ def _env() -> dict[str, str]:
 
 
 def _parameters(sc: Scenario) -> list[tuple[str, str, str]]:
+    """(dotted key, value, source) of every truck parameter, preset values merged."""
     rows = []
     for key in _flatten(sc.truck):
         node: Any = sc.truck
@@ -64,7 +67,42 @@ def build_report(
     units: str = "us",
     result: Result | None = None,
 ) -> str:
-    """The report as one HTML string (figures embedded)."""
+    """The HTML report of one scenario, as one self-contained string (figures embedded).
+
+    Contents: the outcome and speed-vs-distance figure, counterfactual runs,
+    the energy budget, every equation the simulator uses with its source
+    (:data:`gradesim.references.MODELS`), every truck parameter with its
+    source, the scenario file verbatim, the validation checks
+    (:func:`gradesim.checks.validate.run_checks`, with the scenario's own), the
+    numerics and the references; stamped with gradesim version, scenario hash,
+    environment and time of generation.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario to report on.
+    variants : dict of str to dict, optional
+        Counterfactuals: name to dotted-key changes, as for
+        :func:`gradesim.compare`; drawn on one figure and tabled.
+    units : {"us", "si"}
+        Display units of figures and tables.
+    result : Result, optional
+        A simulation of ``scenario`` already run; simulated here when None.
+
+    Returns
+    -------
+    str
+        The HTML document.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> import gradesim as gs
+    >>> from gradesim.report import build_report
+    >>> sc = gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml")  # doctest: +SKIP
+    >>> html = build_report(sc, {"adjusted": {"truck.brakes.drive.stroke_at_rest": "0.66 in"}})  # doctest: +SKIP
+    >>> Path("report.html").write_text(html, encoding="utf-8")  # doctest: +SKIP
+    """
     from gradesim._version import __version__
     from gradesim.checks.validate import run_checks
     from gradesim.output.text import fmt_speed, fmt_temp

@@ -43,7 +43,34 @@ KIND_TEXT = {
 
 
 def display(da: xr.DataArray, units: str = "us") -> tuple[np.ndarray, str]:
-    """Values of ``da`` in display units and the axis label ``long name [unit]``."""
+    """Values of ``da`` in display units, and its axis label ``long name [unit]``.
+
+    The SI unit is read from ``da.attrs["units"]`` (m/s, m, K are converted;
+    others are shown as they are).
+
+    Parameters
+    ----------
+    da : xarray.DataArray
+        Values in SI with ``units`` (and optionally ``long_name``) attributes.
+    units : {"us", "si"}
+        Display units: mph, mi, degF; or km/h, km, degC.
+
+    Returns
+    -------
+    values : numpy.ndarray
+        Values in display units (float).
+    label : str
+        Axis label.
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> from gradesim.sweeps.plots import display
+    >>> da = xr.DataArray([26.8224], attrs={"units": "m/s", "long_name": "impact speed"})
+    >>> v, label = display(da, "us")
+    >>> v.round(6).tolist(), label
+    ([60.0], 'impact speed [mph]')
+    """
     if units not in _DISPLAY:
         raise ValueError(f"units must be 'us' or 'si', not {units!r}")
     si = da.attrs.get("units", "")
@@ -103,7 +130,46 @@ def plot_heatmap(
     """Heatmap of ``var`` over two swept keys, each cell marked with its outcome kind.
 
     With a ``sample`` dimension the colour is the mean over samples and the
-    mark the most frequent kind.  Other grid dimensions need ``sel``.
+    mark the most frequent kind.  Keys swept over a single value are held
+    fixed; other grid dimensions need ``sel``.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw (a colour bar is added beside it).
+    ds : xarray.Dataset
+        Sweep outcomes (:attr:`~gradesim.sweeps.result.SweepResult.outcomes`).
+    var : str
+        Outcome variable to colour by.
+    x, y : str, optional
+        Swept keys on the axes; the first two grid dimensions by default.
+    units : {"us", "si"}
+        Display units: mph, mi, degF; or km/h, km, degC.
+    sel : dict, optional
+        Values (or integer positions) of the other grid dimensions.
+    mark_kind : bool
+        Mark each cell's outcome kind (on large grids only the cells that
+        differ from the commonest kind).
+    cmap : str
+        Matplotlib colour map.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+
+    Raises
+    ------
+    ValueError
+        With fewer than two swept keys, or other grid dimensions not selected.
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> sw = gs.sweep(gs.Scenario.from_toml("scenarios/missed_ramp_lumber_truck.toml"))  # doctest: +SKIP
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()  # doctest: +SKIP
+    >>> plot_heatmap(ax, sw.outcomes, "impact_speed_mps", units="si")  # doctest: +SKIP
     """
     # single-valued keys are held fixed, not plotted (e.g. driver.take_ramp = [0])
     fixed = {d: 0 for d in ds["kind"].dims if d != SAMPLE_DIM and ds.sizes[d] == 1 and d not in (x, y)}
@@ -161,7 +227,30 @@ def _mark_kinds(ax: Axes, xv: np.ndarray, yv: np.ndarray, kinds: np.ndarray) -> 
 def plot_outcome_line(
     ax: Axes, ds: xr.Dataset, var: str = "impact_speed_mps", x: str | None = None, *, units: str = "us"
 ) -> Axes:
-    """``var`` against one swept key, points marked by outcome kind."""
+    """``var`` against one swept key, each point marked by its outcome kind.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    ds : xarray.Dataset
+        Sweep outcomes with one grid dimension (and possibly ``sample``).
+    var : str
+        Outcome variable.
+    x : str, optional
+        The swept key; the first grid dimension by default.
+    units : {"us", "si"}
+        Display units: mph, mi, degF; or km/h, km, degC.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+
+    Examples
+    --------
+    >>> plot_outcome_line(ax, sw.outcomes, "max_speed_mps")  # doctest: +SKIP
+    """
     x = x or next(d for d in ds["kind"].dims if d != SAMPLE_DIM)
     ds, _ = _reduce(ds, [x], None)
     vals, label = display(ds[var], units)
@@ -192,6 +281,32 @@ def plot_fan(
 
     At each distance the percentiles are over the trucks that got that far; the
     grey dashed line (right axis) is that fraction.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw (a twin axis is added for the fraction).
+    ds : xarray.Dataset
+        Sweep outcomes with ``trace_speed_mps`` (a sweep run with ``traces=N``).
+    units : {"us", "si"}
+        Display units: mph, mi, degF; or km/h, km, degC.
+    percentiles : tuple of float
+        Percentiles [%], paired outside-in into bands; an odd middle one is
+        drawn as a line.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+
+    Raises
+    ------
+    ValueError
+        If the sweep kept no traces.
+
+    Examples
+    --------
+    >>> plot_fan(ax, sw.outcomes, units="si", percentiles=(10, 50, 90))  # doctest: +SKIP
     """
     if "trace_speed_mps" not in ds:
         raise ValueError("no traces in this sweep (run it with traces=N)")
@@ -244,7 +359,41 @@ def _mark_base_road(ax: Axes, ds: xr.Dataset, units: str) -> None:
 
 
 def plot_sobol(ax: Axes, indices: pd.DataFrame, outcome: str = "") -> Axes:
-    """Horizontal bars of first-order (S1) and total (ST) Sobol' indices with 95 % intervals."""
+    """Horizontal bars of first-order (S1) and total (ST) Sobol' indices with 95 % intervals.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    indices : pandas.DataFrame
+        One row per input (index: the dotted key), columns ``S1``,
+        ``S1_conf``, ``ST``, ``ST_conf`` (half-widths of the 95 % intervals).
+    outcome : str
+        Name of the output analysed, for the axis label.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+
+    References
+    ----------
+    .. [1] A. Saltelli et al., Variance based sensitivity analysis of model
+       output: design and estimator for the total sensitivity index, Computer
+       Physics Communications 181 (2010) 259-270.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> from gradesim.sweeps.plots import plot_sobol
+    >>> idx = pd.DataFrame({"S1": [0.6, 0.2], "S1_conf": [0.05, 0.04], "ST": [0.7, 0.3], "ST_conf": [0.06, 0.05]},
+    ...                    index=["truck.gross_weight", "driver.initial_speed"])
+    >>> fig, ax = plt.subplots()
+    >>> ax = plot_sobol(ax, idx, "impact_speed_mps")
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['driver.initial_speed', 'truck.gross_weight']
+    """
     df = indices.sort_values("ST")
     y = np.arange(len(df))
     h = 0.38
@@ -269,7 +418,28 @@ def _stamp(fig: Figure, ds: xr.Dataset) -> None:
 
 
 def heatmap_figure(ds: xr.Dataset, var: str = "impact_speed_mps", units: str = "us", **kw: Any) -> Figure:
-    """Heatmap (two grid keys) or line (one) of ``var`` with outcome kinds; stamped."""
+    """Heatmap (two swept keys) or line (one) of ``var`` with outcome kinds; stamped.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Sweep outcomes.
+    var : str
+        Outcome variable.
+    units : {"us", "si"}
+        Display units: mph, mi, degF; or km/h, km, degC.
+    **kw
+        Passed to :func:`plot_heatmap` (``x``, ``y``, ``sel``, ...).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Stamped with version, scenario hash and design.
+
+    Examples
+    --------
+    >>> heatmap_figure(sw.outcomes).savefig("heatmap.png")  # doctest: +SKIP
+    """
     grid_dims = [d for d in ds["kind"].dims if d != SAMPLE_DIM]
     fig, ax = plt.subplots(figsize=(9, 6.2), layout="constrained")
     if len(grid_dims) >= 2:
@@ -282,7 +452,24 @@ def heatmap_figure(ds: xr.Dataset, var: str = "impact_speed_mps", units: str = "
 
 
 def fan_figure(ds: xr.Dataset, units: str = "us") -> Figure:
-    """Fan chart of the kept traces; stamped."""
+    """Fan chart of the kept traces (:func:`plot_fan`); stamped.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Sweep outcomes with traces.
+    units : {"us", "si"}
+        Display units: mph, mi, degF; or km/h, km, degC.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Stamped with version, scenario hash and design.
+
+    Examples
+    --------
+    >>> fan_figure(sw.outcomes, "si").savefig("fan.png")  # doctest: +SKIP
+    """
     fig, ax = plt.subplots(figsize=(9, 5.5), layout="constrained")
     plot_fan(ax, ds, units=units)
     fig.suptitle(ds.attrs.get("scenario_name", ""), fontsize=10, x=0.01, ha="left")
@@ -291,7 +478,33 @@ def fan_figure(ds: xr.Dataset, units: str = "us") -> Figure:
 
 
 def sobol_figure(indices: pd.DataFrame, ds: xr.Dataset, outcome: str) -> Figure:
-    """Bar chart of Sobol' indices; stamped."""
+    """Bar chart of Sobol' indices (:func:`plot_sobol`); stamped.
+
+    Parameters
+    ----------
+    indices : pandas.DataFrame
+        ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` per input.
+    ds : xarray.Dataset
+        The sweep outcomes behind them (for the scenario name and the stamp).
+    outcome : str
+        Name of the output analysed.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Stamped with version, scenario hash and design.
+
+    References
+    ----------
+    .. [1] A. Saltelli et al., Computer Physics Communications 181 (2010) 259-270.
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> from gradesim.sweeps.analysis import sobol_indices
+    >>> sob = sobol_indices(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"), samples=256)  # doctest: +SKIP
+    >>> sobol_figure(sob.indices, sob.sweep.outcomes, "impact_speed_mps")  # doctest: +SKIP
+    """
     fig, ax = plt.subplots(figsize=(8, 1.6 + 0.55 * len(indices)), layout="constrained")
     plot_sobol(ax, indices, outcome)
     fig.suptitle(f"Sensitivity of {outcome}: {ds.attrs.get('scenario_name', '')}", fontsize=10, x=0.01, ha="left")

@@ -17,11 +17,35 @@ if TYPE_CHECKING:
 
 
 def exceedance(ds: xr.Dataset, thresholds: Any, var: str = "impact_speed_mps") -> xr.DataArray:
-    """P(``var`` > x) for each threshold x [SI units of ``var``].
+    """Exceedance probability ``P(var > x)`` for each threshold x.
 
-    Taken over the ``sample`` dimension of a Monte Carlo (one value per grid
+    Taken over the ``sample`` dimension of a Monte Carlo (one curve per grid
     point left), or over every scenario of a pure grid.  The coordinate ``n``
     is the number of scenarios behind each probability.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Sweep outcomes (:attr:`SweepResult.outcomes`).
+    thresholds : float or array_like
+        Thresholds x, in the SI unit of ``var`` (m/s for speeds).
+    var : str
+        Outcome variable, e.g. ``"impact_speed_mps"`` or ``"max_brake_temp_K"``.
+
+    Returns
+    -------
+    xarray.DataArray
+        Probabilities [-] along a ``threshold`` dimension, named
+        ``P(<var> > x)``.
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> from gradesim.sweeps.result import exceedance
+    >>> ds = xr.Dataset({"impact_speed_mps": ("sample", [0.0, 5.0, 10.0, 20.0])})
+    >>> p = exceedance(ds, [1.0, 15.0])
+    >>> p.values.tolist(), int(p.n)
+    ([0.75, 0.25], 4)
     """
     x = np.atleast_1d(np.asarray(thresholds, dtype=float))
     da = ds[var]
@@ -50,7 +74,31 @@ class SweepResult:
     n_simulated : int
         Scenarios simulated in this call.
     seconds : float
-        Wall time of the simulation part [s].
+        Wall time of the simulation part. [s]
+
+    Parameters
+    ----------
+    outcomes : xarray.Dataset
+        The outcome Dataset, kept as :attr:`outcomes`.
+    computed : list of int
+        Chunks simulated in this call.
+    skipped : list of int
+        Chunks found finished in the store.
+    n_simulated : int
+        Scenarios simulated in this call.
+    seconds : float
+        Wall time of the simulation part. [s]
+
+    See Also
+    --------
+    gradesim.sweep : the usual way to get one.
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> sw = gs.sweep(gs.Scenario.from_toml("scenarios/missed_ramp_lumber_truck.toml"))  # doctest: +SKIP
+    >>> sw.to_dataframe().head()  # doctest: +SKIP
+    >>> sw.plot_heatmap(var="impact_speed_mps")  # doctest: +SKIP
     """
 
     def __init__(self, outcomes: xr.Dataset, computed: list[int], skipped: list[int], n_simulated: int, seconds: float):
@@ -67,34 +115,100 @@ class SweepResult:
 
     @property
     def kind_names(self) -> xr.DataArray:
-        """Outcome kinds as strings."""
+        """Outcome kinds as strings (``"not computed"`` where a chunk is missing)."""
         names = np.array((*L.KIND_NAMES, "not computed"), dtype=object)
         return xr.apply_ufunc(lambda k: names[k], self.outcomes["kind"].astype(int))
 
     def to_dataframe(self) -> pd.DataFrame:
-        """One row per scenario: swept values (as given), sampled inputs and outcomes (kind as text)."""
+        """One row per scenario: swept values (as given), sampled inputs and outcomes, kind as text.
+
+        Returns
+        -------
+        pandas.DataFrame
+            SI outcome columns, as in :attr:`outcomes`, without the traces.
+
+        Examples
+        --------
+        >>> sw.to_dataframe()["kind"].value_counts()  # doctest: +SKIP
+        """
         ds = self.outcomes.drop_vars([TRACE_VAR, "trace_scenario", "trace_distance"], errors="ignore")
         df = ds.to_dataframe().reset_index()
         df["kind"] = np.array((*L.KIND_NAMES, "not computed"))[df["kind"].to_numpy().astype(int)]
         return df
 
     def exceedance(self, thresholds: Any, var: str = "impact_speed_mps") -> xr.DataArray:
-        """P(``var`` > x) over the samples (or all scenarios) for each threshold x (SI)."""
+        """Exceedance probability ``P(var > x)`` over the samples (or all scenarios); see :func:`exceedance`.
+
+        Parameters
+        ----------
+        thresholds : float or array_like
+            Thresholds x, in the SI unit of ``var``.
+        var : str
+            Outcome variable.
+
+        Returns
+        -------
+        xarray.DataArray
+            Probabilities along a ``threshold`` dimension.
+
+        Examples
+        --------
+        >>> sw.exceedance([0.0, 10.0, 20.0])  # doctest: +SKIP
+        """
         return exceedance(self.outcomes, thresholds, var=var)
 
     def plot_heatmap(self, ax: Axes | None = None, var: str = "impact_speed_mps", **kw: Any) -> Axes:
-        """Heatmap of ``var`` over two swept keys (see :func:`gradesim.sweeps.plots.plot_heatmap`)."""
+        """Heatmap of ``var`` over two swept keys (see :func:`gradesim.sweeps.plots.plot_heatmap`).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Where to draw; a new figure when None.
+        var : str
+            Outcome variable.
+        **kw
+            Passed to :func:`~gradesim.sweeps.plots.plot_heatmap` (``x``,
+            ``y``, ``units``, ``sel``, ``mark_kind``, ``cmap``).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on.
+
+        Examples
+        --------
+        >>> sw.plot_heatmap(var="max_speed_mps", units="si")  # doctest: +SKIP
+        """
         from gradesim.sweeps.plots import plot_heatmap
 
         return plot_heatmap(_axes(ax), self.outcomes, var=var, **kw)
 
     def plot_fan(self, ax: Axes | None = None, **kw: Any) -> Axes:
-        """Fan chart of the kept traces (see :func:`gradesim.sweeps.plots.plot_fan`)."""
+        """Fan chart of the kept traces (see :func:`gradesim.sweeps.plots.plot_fan`).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Where to draw; a new figure when None.
+        **kw
+            Passed to :func:`~gradesim.sweeps.plots.plot_fan` (``units``,
+            ``percentiles``).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axes drawn on.
+
+        Examples
+        --------
+        >>> sw.plot_fan(units="us")  # doctest: +SKIP
+        """
         from gradesim.sweeps.plots import plot_fan
 
         return plot_fan(_axes(ax), self.outcomes, **kw)
 
     def __repr__(self) -> str:
+        """``SweepResult(design: counts of each outcome kind)``."""
         ds = self.outcomes
         kinds = np.bincount(ds["kind"].values.ravel().astype(int) + 1, minlength=len(L.KIND_NAMES) + 1)[1:]
         parts = ", ".join(f"{n} {k}" for k, n in zip(L.KIND_NAMES, kinds, strict=True) if n)
@@ -102,6 +216,7 @@ class SweepResult:
 
 
 def _axes(ax):
+    """``ax``, or the axes of a new 8 x 5 in figure."""
     if ax is None:
         import matplotlib.pyplot as plt
 
