@@ -40,17 +40,17 @@ from .layout import (
 )
 
 # columns of the outcome table written by :func:`run_ensemble`
-O_KIND = 0  # outcome kind code (layout.KIND_*)
-O_S = 1  # final position along the path [m]
-O_V = 2  # final speed [m/s]
-O_T = 3  # final time [s]
-O_VMAX = 4  # highest speed [m/s]
-O_TMAX = 5  # hottest drum [K]
-O_IMPACT_V = 6  # impact speed [m/s]; 0 unless the outcome is an impact
-O_RAMP = 7  # ramp used, -1 none
-O_NSTEP = 8  # accepted integrator steps
-O_NRHS = 9  # right-hand-side evaluations
-O_RAMP_V = 10  # speed at the entrance of the ramp taken [m/s]; NaN if none
+O_KIND = 0  #: outcome kind code (layout.KIND_*)
+O_S = 1  #: final position along the path [m]
+O_V = 2  #: final speed [m/s]
+O_T = 3  #: final time [s]
+O_VMAX = 4  #: highest speed [m/s]
+O_TMAX = 5  #: hottest drum [K]
+O_IMPACT_V = 6  #: impact speed [m/s]; 0 unless the outcome is an impact
+O_RAMP = 7  #: ramp used, -1 none
+O_NSTEP = 8  #: accepted integrator steps
+O_NRHS = 9  #: right-hand-side evaluations
+O_RAMP_V = 10  #: speed at the entrance of the ramp taken [m/s]; NaN if none
 NOUT = 11
 OUTCOME_COLUMNS = (
     "kind",
