@@ -30,3 +30,4 @@ def test_few_samples_pack_as_replace_does(ramp_demo, samples, key, dist):
         np.testing.assert_array_equal(P[i], ki.P)
         np.testing.assert_array_equal(ramps[i, : ki.ramps.shape[0]], ki.ramps)
         np.testing.assert_array_equal(road[i, : ki.road.shape[0]], ki.road)
+        np.testing.assert_array_equal(actions[i, : ki.actions.shape[0]], ki.actions)

@@ -245,6 +245,14 @@ class BrakeTestReport:
         :func:`force_breakdown`, cold vs hot drums, at full application.
     counterfactual_ft : dict of str to float
         :func:`counterfactual_stops` from the hot drums. [ft]
+
+    Examples
+    --------
+    >>> import json
+    >>> rep = run_brake_test("tractor_semitrailer_5axle")  # doctest: +SKIP
+    >>> rep.passed, rep.vehicle_class  # doctest: +SKIP
+    (True, 'tractor-semitrailer; Table II class: 3-axle tractor, 46,000 lb')
+    >>> text = json.dumps(rep.to_dict(), default=float)  # doctest: +SKIP
     """
 
     truck: dict[str, Any]

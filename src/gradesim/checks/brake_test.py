@@ -387,6 +387,13 @@ class Snub:
         Largest pushrod stroke per axle group. [in]
     met : bool
         The target deceleration was reached within the full application pressure.
+
+    Examples
+    --------
+    >>> snubs, temps = fade_sequence({"preset": "tractor_semitrailer_5axle"}, n=1)  # doctest: +SKIP
+    >>> s = snubs[0]  # doctest: +SKIP
+    >>> round(s.pressure_psi), round(s.decel_fps2, 1), bool(s.met)  # doctest: +SKIP
+    (49, 9.0, True)
     """
 
     number: int

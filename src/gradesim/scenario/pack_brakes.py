@@ -59,7 +59,7 @@ def pack_brakes(pk: Packer, P: np.ndarray, tr: dict[str, Any], v_res: float) -> 
     >>> drive = L.P_BRK + 1 * L.NB
     >>> int(P[drive + L.B_N_ENDS]), round(float(P[drive + L.B_STROKE_REST]) / 0.0254, 2)  # wheel ends, [in]
     (4, 0.66)
-    >>> round(float(P[L.P_AIR_DRAW]), 3)  # one full application draws 8.2 % of the reservoir's volume
+    >>> round(float(P[L.P_AIR_DRAW]), 3)  # the chambers of a full application hold 8.2 % of the reservoir's volume
     0.082
 
     References

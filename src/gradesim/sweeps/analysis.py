@@ -62,6 +62,12 @@ class SobolResult:
         The Saltelli-design sweep the indices were estimated from.
     constant : bool
         The outcome did not vary over the samples (then every index is 0).
+
+    Examples
+    --------
+    >>> res = sobol_indices("scenarios/instructor_6pct_5mi.toml", samples=256, seed=1)  # doctest: +SKIP
+    >>> res.indices.loc["truck.brakes.drive.stroke_at_rest", ["S1", "ST"]].round(2).tolist()  # doctest: +SKIP
+    [0.43, 0.8]
     """
 
     indices: pd.DataFrame
@@ -228,6 +234,14 @@ class CriticalResult:
         last such success found, and there may be more than one boundary).
     kinds : dict of float to str
         Outcome kind at every value simulated.
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> sc = gs.Scenario.from_toml("scenarios/instructor_6pct_5mi_ramp.toml")  # doctest: +SKIP
+    >>> r = latest_ramp_position(sc.replace({"road.ramps.0.length": "400 ft"}), 0, "1 mi", "5 mi")  # doctest: +SKIP
+    >>> r.unit, round(r.value, 3), round(r.value_si)  # doctest: +SKIP
+    ('mi', 4.0, 6437)
     """
 
     key: str
@@ -453,6 +467,13 @@ class RampLengthResult:
     aashto_length_m : float
         AASHTO's ``L = V^2 / (30 (R + G))`` (L [ft], V [mph]) at the same
         quantile of the entry speed. [m]
+
+    Examples
+    --------
+    >>> res = min_ramp_length("scenarios/instructor_6pct_5mi.toml",  # doctest: +SKIP
+    ...                       {"normal": ["70 mph", "8 mph"]}, samples=500, seed=1)
+    >>> round(res.length_m / 0.3048), round(res.aashto_length_m / 0.3048)  # [ft]  # doctest: +SKIP
+    (786, 775)
     """
 
     length_m: float

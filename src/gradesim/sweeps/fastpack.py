@@ -190,6 +190,19 @@ class TablePlan:
     table : numpy.ndarray
         Shape ``(prod(shape), len(entries))``: the entries for each
         combination of value indices (C order), packed by ``pack``.
+
+    Examples
+    --------
+    >>> from gradesim.scenario import Scenario
+    >>> from gradesim.sweeps.design import build_design, normalise_spec
+    >>> sc = Scenario.from_dict({"truck": {"preset": "tractor_semitrailer_5axle"},
+    ...     "road": {"start_elevation": "7500 ft", "segments": [{"length": "5 mi", "grade": "-6 %"}],
+    ...              "ramps": [{"position": "2 mi", "length": "1500 ft", "grade": "5 %", "bed": "pea_gravel"}]},
+    ...     "driver": {"initial_speed": "30 mph", "gear": "neutral"}})
+    >>> design = build_design(normalise_spec({"grid": {"road.ramps.0.bed": ["pea_gravel", "sand"]}}))
+    >>> plan = build_packer(sc, design).plans[0]
+    >>> plan.table.ravel().tolist()  # the bed's rolling resistance R, one row per value
+    [0.25, 0.15]
     """
 
     factors: list[int]
@@ -233,6 +246,20 @@ class AffinePlan:
         Bool per entry: the entry is ``x`` itself (copied exactly).
     lookup : numpy.ndarray or None
         For a long numeric grid: the user value of each value index.
+
+    Examples
+    --------
+    >>> from gradesim.core import layout as L
+    >>> from gradesim.scenario import Scenario
+    >>> from gradesim.sweeps.design import build_design, normalise_spec
+    >>> sc = Scenario.from_dict({"truck": {"preset": "tractor_semitrailer_5axle"},
+    ...     "road": {"start_elevation": "7500 ft", "segments": [{"length": "5 mi", "grade": "-6 %"}],
+    ...              "ramps": [{"position": "2 mi", "length": "1500 ft", "grade": "5 %", "bed": "pea_gravel"}]},
+    ...     "driver": {"initial_speed": "30 mph", "gear": "neutral"}})
+    >>> spec = {"random": {"samples": 8, "seed": 1, "truck.gross_weight": {"uniform": ["60000 lb", "80000 lb"]}}}
+    >>> plan = build_packer(sc, build_design(normalise_spec(spec))).plans[0]
+    >>> plan.entries.tolist() == [L.P_MASS], plan.identity.tolist()  # the mass is the value itself, in kg
+    (True, [True])
     """
 
     factor: int
