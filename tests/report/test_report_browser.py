@@ -32,7 +32,10 @@ pytestmark = [
 def test_report_loads_offline_without_errors_or_requests(tmp_path):
     from playwright.sync_api import sync_playwright
 
-    assert main(["report", DEMO, "--out", str(tmp_path), "--variant", "adjusted:driver.gear=8"]) == 0
+    assert (
+        main(["report", DEMO, "--out", str(tmp_path), "--variant", 'hot:truck.brakes.initial_temperature="300 degF"'])
+        == 0
+    )
     page_url = (tmp_path / "report.html").resolve().as_uri()
     console, requests = [], []
     with sync_playwright() as p:
