@@ -267,13 +267,15 @@ def check_dotted_key(key: str) -> str | None:
     return f"unknown key {key!r}{hint}"
 
 
-def format_schema(fmt: str = "text") -> str:
+def format_schema(fmt: str = "text", rows: list[KeyInfo] | None = None) -> str:
     """The schema as a text table or a Markdown table.
 
     Parameters
     ----------
     fmt : {"text", "markdown"}
         Output format.
+    rows : list of KeyInfo, optional
+        The keys to show (default: all of :func:`schema_rows`).
 
     Returns
     -------
@@ -284,7 +286,7 @@ def format_schema(fmt: str = "text") -> str:
     >>> "truck.gross_weight" in format_schema("markdown")
     True
     """
-    rows = schema_rows()
+    rows = schema_rows() if rows is None else rows
     if fmt == "markdown":
         lines = ["| key | type | unit and bounds | default | meaning |", "|---|---|---|---|---|"]
         esc = str.maketrans({"|": "\\|"})

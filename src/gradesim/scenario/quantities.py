@@ -35,6 +35,8 @@ class QtyInfo:
         The bound itself is excluded (``> lo`` rather than ``>= lo``).
     unit : str
         For ``kind="per"``: the compound unit the value must convert to (``"in/psi"``).
+    sample : str
+        A typical value shown by ``gradesim schema`` (default: one for the kind).
 
     Examples
     --------
@@ -48,9 +50,12 @@ class QtyInfo:
     lo_open: bool = False
     hi_open: bool = False
     unit: str = ""
+    sample: str = ""
 
     def example(self) -> str:
-        """A typical value of this kind (any unit of the kind is accepted)."""
+        """A typical value of this field (any unit of its kind is accepted)."""
+        if self.sample:
+            return self.sample
         return f"1 {self.unit}" if self.kind == "per" else EXAMPLES.get(self.kind, "")
 
     def bounds_text(self) -> str:
@@ -108,6 +113,7 @@ def qty(
     *,
     lo_open: bool = False,
     hi_open: bool = False,
+    sample: str = "",
 ) -> Any:
     """A pydantic type for a quantity of ``kind`` between ``lo`` and ``hi``.
 
@@ -119,6 +125,8 @@ def qty(
         Plausibility bounds as unit strings; ``None`` for no bound.
     lo_open, hi_open : bool
         Exclude the bound itself.
+    sample : str
+        A typical value for ``gradesim schema``.
 
     Returns
     -------
@@ -131,7 +139,7 @@ def qty(
     >>> TypeAdapter(qty("mass", "0 lb", "300000 lb", lo_open=True)).validate_python("80000 lb")
     '80000 lb'
     """
-    info = QtyInfo(kind, lo, hi, lo_open, hi_open)
+    info = QtyInfo(kind, lo, hi, lo_open, hi_open, "", sample)
     return Annotated[str | float | int, AfterValidator(info.check), info]
 
 
@@ -169,7 +177,7 @@ Mass = qty("mass", "0 lb", "300000 lb", lo_open=True)
 CarMass = qty("mass", "0 kg", "100000 lb", lo_open=True)
 RoadLength = qty("length", "0 m", MAX_ROAD)
 PosRoadLength = qty("length", "0 m", MAX_ROAD, lo_open=True)
-Elevation = qty("length", "-500 m", "6000 m")
+Elevation = qty("length", "-500 m", "6000 m", sample="7500 ft")
 Speed = qty("speed", "0 mph", "200 mph")
 PosSpeed = qty("speed", "0 mph", "200 mph", lo_open=True)
 ShortTime = qty("time", "0 s", "10 min")
@@ -180,7 +188,7 @@ Pressure = qty("pressure", "0 psi", "200 psi")
 BrakeTemp = qty("temperature", "-60 degF", "2000 degF")
 AmbientTemp = qty("temperature", "-60 degF", "130 degF")
 Grade = qty("dimensionless", "-50 %", "50 %", lo_open=True, hi_open=True)
-SmallLength = qty("length", "0 in", "2 ft")
-PosSmallLength = qty("length", "0 in", "2 ft", lo_open=True)
+SmallLength = qty("length", "0 in", "2 ft", sample="1.75 in")
+PosSmallLength = qty("length", "0 in", "2 ft", lo_open=True, sample="0.35 in")
 Rpm = qty("angular_speed", "0 rpm", "10000 rpm", lo_open=True)
 Torque = qty("torque", "0 N*m", "10000 N*m")

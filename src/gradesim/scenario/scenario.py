@@ -239,11 +239,11 @@ class Scenario:
         Examples
         --------
         >>> sc = Scenario.from_toml("scenarios/instructor_6pct_5mi.toml")
-        >>> sc.replace({"driver.take_rmap": 0})
-        Traceback (most recent call last):
-        ...
-        gradesim.scenario.schema.ScenarioError: scenarios/instructor_6pct_5mi.toml: driver.take_rmap: \
-unknown key 'driver.take_rmap' (did you mean 'driver.take_ramp'?)
+        >>> try:
+        ...     sc.replace({"driver.take_rmap": 0})
+        ... except ScenarioError as exc:
+        ...     print(exc.key, "|", exc.message)
+        driver.take_rmap | unknown key 'driver.take_rmap' (did you mean 'driver.take_ramp'?)
         """
         data = copy.deepcopy(self.data)
         for key, value in changes.items():

@@ -119,15 +119,21 @@ class BrakeGroup(_Strict):
 
     wheel_ends: WheelEnds | None = F(None, "number of braked wheel ends in the group")
     chamber: ChamberType | None = F(None, "brake chamber type (effective area in in^2; L = long stroke)")
-    slack_length: qty("length", "0 in", "12 in", lo_open=True) | None = F(None, "slack adjuster arm length")  # type: ignore[valid-type]
+    slack_length: qty("length", "0 in", "12 in", lo_open=True, sample="5.5 in") | None = F(
+        None, "slack adjuster arm length"
+    )  # type: ignore[valid-type]
     torque_ratio: _num(0, 50, lo_open=True) | None = F(None, "drum torque per pushrod force x slack length [-]")  # type: ignore[valid-type]
-    drum_diameter: qty("length", "0 in", "30 in", lo_open=True) | None = F(None, "brake drum inner diameter")  # type: ignore[valid-type]
+    drum_diameter: qty("length", "0 in", "30 in", lo_open=True, sample="16.5 in") | None = F(
+        None, "brake drum inner diameter"
+    )  # type: ignore[valid-type]
     load_share: Fraction | None = F(None, "share of the gross weight on this group [-]")
     spring_brakes: StrictBool | None = F(None, "the group has spring (parking/emergency) brakes")
     heat_capacity: qty("heat_capacity", "0 J/K", "1000 kJ/K", lo_open=True) | None = F(
         None, "thermal mass of one wheel end's drum"
     )  # type: ignore[valid-type]
-    cooling_area: qty("area", "0 m^2", "5 m^2", lo_open=True) | None = F(None, "cooled surface of one drum")  # type: ignore[valid-type]
+    cooling_area: qty("area", "0 m^2", "5 m^2", lo_open=True, sample="0.35 m^2") | None = F(
+        None, "cooled surface of one drum"
+    )  # type: ignore[valid-type]
     pushout_pressure: Pressure | None = F(None, "chamber pressure at which the pushrod starts to move")
     stroke_at_rest: SmallLength | list[SmallLength] | None = F(
         None, "free stroke (adjustment); a list gives one per wheel end"
@@ -199,13 +205,13 @@ class Truck(_Strict):
         "tractor_semitrailer_5axle", "truck preset (gradesim presets)"
     )
     gross_weight: Mass | None = F(None, "gross vehicle weight")
-    drag_area: qty("area", "0 m^2", "30 m^2") | None = F(None, "aerodynamic drag area Cd*A")  # type: ignore[valid-type]
+    drag_area: qty("area", "0 m^2", "30 m^2", sample="6 m^2") | None = F(None, "aerodynamic drag area Cd*A")  # type: ignore[valid-type]
     rolling_resistance: _num(0, 0.1) | None = F(None, "tyre rolling resistance coefficient at low speed [-]")  # type: ignore[valid-type]
     rolling_resistance_v2: per("s^2/m^2", "0 s^2/m^2", "0.001 s^2/m^2") | None = F(
         None, "rolling resistance added per speed squared"
     )  # type: ignore[valid-type]
     rotating_mass_factor: _num(0, 1) | None = F(None, "rotating inertia of wheels as a share of the mass [-]")  # type: ignore[valid-type]
-    wheel_radius: qty("length", "0 m", "1.5 m", lo_open=True) | None = F(None, "tyre rolling radius")  # type: ignore[valid-type]
+    wheel_radius: qty("length", "0 m", "1.5 m", lo_open=True, sample="0.5 m") | None = F(None, "tyre rolling radius")  # type: ignore[valid-type]
     axle_ratio: _num(0, 20, lo_open=True) | None = F(None, "drive axle ratio [-]")  # type: ignore[valid-type]
     transmission: (
         Annotated[StrictStr, Field(max_length=100)]
@@ -254,7 +260,7 @@ class Ramp(_Strict):
     """An escape ramp (arrester bed) beside the road."""
 
     position: RoadLength = F(description="distance along the road to the ramp entrance")
-    length: qty("length", "0 ft", "2 mi", lo_open=True) = F(description="arrester bed length")  # type: ignore[valid-type]
+    length: qty("length", "0 ft", "2 mi", lo_open=True, sample="1500 ft") = F(description="arrester bed length")  # type: ignore[valid-type]
     grade: Grade = F("0 %", "ramp grade, uphill positive ('+5 %')")
     bed: Bed | None = F(None, "bed material (AASHTO Green Book Table 3-5); or give rolling_resistance")
     rolling_resistance: _num(0, 2, lo_open=True, hi_open=True) | None = F(

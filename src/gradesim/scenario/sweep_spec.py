@@ -191,11 +191,12 @@ def check_spec(spec: Any, source: str | None = None) -> None:
 
     Examples
     --------
-    >>> check_spec({"random": {"samples": 10**12, "truck.gross_weight": {"uniform": ["65000 lb", "80000 lb"]}}})
-    Traceback (most recent call last):
-    ...
-    gradesim.scenario.schema.ScenarioError: sweep.random.samples: 1,000,000,000,000 scenarios \\
-(~2e+14 bytes of design and outcomes) exceed the budget of 20,000,000; lower samples or split the sweep
+    >>> spec = {"random": {"samples": 10**12, "truck.gross_weight": {"uniform": ["65000 lb", "80000 lb"]}}}
+    >>> try:
+    ...     check_spec(spec)
+    ... except ScenarioError as exc:
+    ...     print(exc)  # doctest: +ELLIPSIS
+    sweep.random.samples: 1,000,000,000,000 scenarios (~2e+14 bytes of design and outcomes) exceed the budget ...
     """
 
     def err(key: str, msg: str) -> ScenarioError:
