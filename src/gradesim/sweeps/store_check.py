@@ -228,7 +228,7 @@ def verify_store(path: str | Path) -> VerifyReport:
         rep.seconds = time.perf_counter() - t0
         return rep
     rep.n_chunks = chunking.n_chunks
-    has_trace = TRACE_VAR in set(group.array_keys())
+    has_trace = (Path(path) / TRACE_VAR).is_dir()
     rep.problems += array_problems(group, chunking, has_trace, attrs)
     if not rep.problems:
         trace_index = np.asarray(group["trace_scenario"][:], dtype=np.int64) if has_trace else np.zeros(0, np.int64)
