@@ -407,9 +407,7 @@ class RandomTable(_Strict):
     """Monte Carlo samples; every other key is a dotted scenario key = a distribution table."""
 
     model_config = ConfigDict(extra="allow", strict=True, allow_inf_nan=False)
-    samples: Annotated[StrictInt, Field(ge=1, le=MAX_SCENARIOS)] = F(
-        description="number of samples (saltelli: base points)"
-    )
+    samples: Annotated[StrictInt, Field(ge=1)] = F(description="number of samples (saltelli: base points)")
     seed: Annotated[StrictInt, Field(ge=0)] = F(0, "random seed")
     method: Literal["random", "lhs", "sobol", "saltelli"] = F("random", "sampler: random | lhs | sobol | saltelli")
     dummy: StrictBool = F(False, "saltelli: add an input that enters nothing (noise floor)")
