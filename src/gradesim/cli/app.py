@@ -257,7 +257,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     sc = _load(args.scenario)
-    sc.to_kernel()
+    sc.validate_all()  # packs for the core and checks [sweep] at every grid value and distribution extreme
     print(f"{args.scenario}: ok ({sc.name}, hash {sc.hash})")
     return 0
 
