@@ -41,3 +41,15 @@ def store_copy(finished_store, tmp_path):
     dst = tmp_path / "s.zarr"
     shutil.copytree(finished_store, dst)
     return dst
+
+
+@pytest.fixture
+def sweep_cli_toml(tmp_path):
+    """The small sweep as a scenario file with a [sweep] table (for the command line)."""
+    from tests.sweep.test_sweep_cli import _toml
+
+    d = copy.deepcopy(RAMP_DEMO)
+    d["sweep"] = {"random": copy.deepcopy(RANDOM), "traces": TRACES, "chunk_size": CHUNK}
+    p = tmp_path / "small_sweep.toml"
+    p.write_text(_toml(d))
+    return p

@@ -138,7 +138,11 @@ def _run(job, store: Path, args: argparse.Namespace):
     from gradesim.sweeps.store import StoreError
 
     if args.scheduler:  # the one-line message below replaces distributed's reconnect tracebacks
-        logging.getLogger("distributed").setLevel(logging.CRITICAL)
+        import distributed  # noqa: F401  (configures its loggers on import; quieten them after)
+
+        for name in ["distributed", *logging.root.manager.loggerDict]:
+            if name.startswith("distributed"):
+                logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
         return run_job(
             job,
