@@ -202,7 +202,17 @@ class ZarrStore(MemoryStore):
             self.group[name][reg] = np.full(tuple(s.stop - s.start for s in reg), fill, dtype=dtype)
 
     def write(self, res: ChunkResult) -> None:
-        """Write one chunk, then its checksum as the done-flag (a crash in between costs a recomputation)."""
+        """Write one chunk, then its checksum as the done-flag (a crash in between costs a recomputation).
+
+        Parameters
+        ----------
+        res : ChunkResult
+            The chunk's results.
+
+        Examples
+        --------
+        >>> st.write(compute_chunk(job, 0))  # doctest: +SKIP
+        """
         reg = self.chunking.region(res.chunk)
         shape = tuple(s.stop - s.start for s in reg)
         parts = []
