@@ -125,6 +125,7 @@ def test_cli_second_sweep_into_a_busy_store_exits_2_with_one_line(tmp_path, swee
         cmd = [sys.executable, "-m", "gradesim.cli", "sweep", str(sweep_cli_toml), "--out", str(tmp_path / "o")]
         proc = subprocess.run([*cmd, "--store", str(store), "--no-progress"], capture_output=True, text=True)
     finally:
+        first.kill()
         first.wait(timeout=120)
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "being written by another sweep" in proc.stderr
