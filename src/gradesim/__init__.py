@@ -31,13 +31,14 @@ from typing import TYPE_CHECKING, Any
 
 from gradesim._version import __version__
 from gradesim.scenario import Scenario, ScenarioError
-from gradesim.simulation import Comparison, Outcome, Result, compare, simulate
+from gradesim.simulation import Comparison, IntegrationWarning, Outcome, Result, compare, simulate
 
 if TYPE_CHECKING:
     from gradesim.sweeps import SweepResult, sweep
 
 __all__ = [
     "Comparison",
+    "IntegrationWarning",
     "Outcome",
     "Result",
     "Scenario",

@@ -348,7 +348,7 @@ MAX_TRACE_ROWS = 2_000_000
 class Simulation(_Strict):
     """Integrator tolerances and limits."""
 
-    rtol: _num(1e-14, 1, hi_open=True) = F(1e-6, "relative tolerance of the integrator [-]")  # type: ignore[valid-type]
+    rtol: _num(1e-14, 1, hi_open=True) = F(1e-7, "relative tolerance of the integrator [-] (energy closes to ~1e-6)")  # type: ignore[valid-type]
     atol: _num(1e-16, 1e4, lo_open=True) = F(1e-8, "absolute tolerance of the integrator (SI state units)")  # type: ignore[valid-type]
     max_distance: PosRoadLength | None = F(None, "stop the run at this distance along the road")
     max_time: PosLongTime = F("2 h", "stop the run after this time")

@@ -8,6 +8,6 @@ runs counterfactual variants side by side.
 
 from gradesim.simulation.compare import Comparison, compare
 from gradesim.simulation.result import Impact, Outcome, Result
-from gradesim.simulation.run import simulate
+from gradesim.simulation.run import IntegrationWarning, simulate
 
-__all__ = ["Comparison", "Impact", "Outcome", "Result", "compare", "simulate"]
+__all__ = ["Comparison", "Impact", "IntegrationWarning", "Outcome", "Result", "compare", "simulate"]
