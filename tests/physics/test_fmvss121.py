@@ -51,13 +51,14 @@ def test_single_unit_truck_class_and_stop():
 
 
 def test_stop_after_a_long_hot_descent_is_markedly_longer(cold):
-    """6 % for 5 mi held at 30 mph on the service brakes alone heats the drums past the 500 degF GSRS
-    limit; the same 60 mph stop then needs >= 20 % more road (mostly lining fade)."""
+    """6 % for 10 mi held at 30 mph on the service brakes alone heats the drums past the 500 degF GSRS
+    limit (GSRS: 572 degF with its own constants); the same 60 mph stop then needs >= 20 % more
+    road (mostly lining fade)."""
     descent = gs.Scenario.from_dict(
         {
             "name": "hot descent",
             "truck": ADJUSTED,
-            "road": {"segments": [{"length": "5 mi", "grade": "-6 %"}]},
+            "road": {"segments": [{"length": "10 mi", "grade": "-6 %"}]},
             "driver": {"initial_speed": "30 mph", "gear": "neutral", "strategy": "target", "target_speed": "30 mph"},
         }
     )
@@ -124,12 +125,15 @@ def test_fade_snubs_energy_and_s5_4_2_pressure():
     dKE = 0.5 * 36,287 * (22.352^2 - 6.706^2) * 1.03 = 8.50 MJ; minus rolling (0.006 m g + v^2 term)
     and aero over ~83 m (~0.28 MJ): 8.22 MJ into the brakes.  Force per wheel end ~ A TR (same slack,
     pressure, drum radius, mu): steer 20 in^2 x 6.4 = 128, drive 30 x 7.0 = 210, so the drive group
-    takes 4*210 / (2*128 + 8*210) = 0.434.  95 % into the drum, 4 drums of 35 kJ/K:
-    dT = 0.95 * 8.22e6 * 0.434 / (4 * 35e3) = 24.2 K = 43.6 degF.
+    takes 4*210 / (2*128 + 8*210) = 0.434.  95 % into the drum nodes, 4 of 27.4 kJ/K:
+    dT = 0.95 * 8.22e6 * 0.434 / (4 * 27.4e3) = 30.9 K = 55.7 degF if the drum kept it all.  During
+    the ~5.7 s snub (35 mph at 9 ft/s^2) the drum passes heat to the slow node with the exchange
+    time C_d / G = 27.4e3 / 550 = 49.8 s; with a linear rise that removes ~5.7 / (2 * 49.8) = 5.7 %:
+    55.7 * 0.943 = 52.5 degF.
     """
     snubs, _ = bt.fade_sequence(ADJUSTED, n=3)
     assert all(s.met and s.pressure_psi <= 100.0 for s in snubs)
     assert all(s.decel_fps2 == pytest.approx(9.0, abs=0.02) for s in snubs)
     first = snubs[0]
-    assert first.end_temp_F["drive"] - first.start_temp_F["drive"] == pytest.approx(43.6, rel=0.07)
+    assert first.end_temp_F["drive"] - first.start_temp_F["drive"] == pytest.approx(52.5, rel=0.05)
     assert snubs[0].start_temp_F["drive"] < snubs[1].start_temp_F["drive"] < snubs[2].start_temp_F["drive"]

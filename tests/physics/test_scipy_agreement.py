@@ -119,6 +119,9 @@ def test_states_agree_with_scipy(case, method):
         ("brake_temp_steer_K", L.Y_T0 + 0, "temperature_K"),
         ("brake_temp_drive_K", L.Y_T0 + 1, "temperature_K"),
         ("brake_temp_trailer_K", L.Y_T0 + 2, "temperature_K"),
+        ("hub_temp_steer_K", L.Y_TH0 + 0, "temperature_K"),
+        ("hub_temp_drive_K", L.Y_TH0 + 1, "temperature_K"),
+        ("hub_temp_trailer_K", L.Y_TH0 + 2, "temperature_K"),
         ("reservoir_pressure_Pa", L.Y_PRES, "reservoir_pressure_Pa"),
     ]
     worst = {col: rel(tr[col].to_numpy()[rows], ys[:, i], FLOORS[fl]).max() for col, i, fl in checks}
@@ -137,6 +140,7 @@ def test_outcome_and_energy_agree_with_scipy(case, method):
     assert out.speed_mps == pytest.approx(max(ref.y[L.Y_V], 0.0), rel=1e-5, abs=1e-6)
     y_end = res.summary[L.S_Y0 : L.S_Y0 + L.NY]
     np.testing.assert_allclose(y_end[L.Y_T0 : L.Y_T0 + 3], ref.y[L.Y_T0 : L.Y_T0 + 3], rtol=1e-5)
+    np.testing.assert_allclose(y_end[L.Y_TH0 : L.Y_TH0 + 3], ref.y[L.Y_TH0 : L.Y_TH0 + 3], rtol=1e-5)
     scale = res.energy["potential"]
     for idx in (L.Y_E_BRAKE, L.Y_E_ENGINE, L.Y_E_ROLL, L.Y_E_AERO, L.Y_E_BED):
         assert abs(y_end[idx] - ref.y[idx]) < 1e-5 * scale

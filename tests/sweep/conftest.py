@@ -13,8 +13,8 @@ RAMP_DEMO = {
         "gross_weight": "80000 lb",
         "brakes": {
             "initial_temperature": "500 degF",
-            "drive": {"stroke_at_rest": "1.85 in"},
-            "trailer": {"stroke_at_rest": "1.85 in"},
+            "drive": {"stroke_at_rest": "1.95 in"},
+            "trailer": {"stroke_at_rest": "1.95 in"},
         },
     },
     "road": {

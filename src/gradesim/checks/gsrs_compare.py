@@ -37,6 +37,7 @@ from gradesim.checks.gsrs import (
     max_safe_speed,
     temperature_profile,
 )
+from gradesim.core import layout as L
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -294,17 +295,24 @@ def _descent_scenario(weight_lb, speed_mph, segs, T0_F, Tinf_F, preset, changes)
 
 
 def _drum_temperatures_F(res: Result, x_mi: np.ndarray) -> pd.DataFrame:
-    """``distance_mi``, the wheel-end mean ``mean_F`` and ``<group>_F`` per braked group [degF]."""
+    """``distance_mi``, the heat-content mean ``mean_F`` and ``<group>_F`` per braked group [degF].
+
+    ``mean_F`` weights each wheel end's drum by its drum-node heat capacity,
+    ``sum(C_i T_i) / sum(C_i)``: the temperature of one lumped "brakes of the
+    truck", which is what the GSRS's single exponential describes.
+    """
     tr = res.trace
-    sim, n_total = pd.DataFrame({"distance_mi": x_mi}), 0
+    P = res.kernel_input.P
+    sim, c_total = pd.DataFrame({"distance_mi": x_mi}), 0.0
     sim["mean_F"] = 0.0
-    for grp in ("steer", "drive", "trailer"):
+    for gi, grp in enumerate(("steer", "drive", "trailer")):
         if f"brake_temp_{grp}_K" in tr:
-            n = int(res.scenario.truck["brakes"][grp]["wheel_ends"])
+            base = L.P_BRK + gi * L.NB
+            c = P[base + L.B_N_ENDS] * P[base + L.B_HEAT_CAP]
             sim[f"{grp}_F"] = k_to_f(tr[f"brake_temp_{grp}_K"].to_numpy())
-            sim["mean_F"] += n * sim[f"{grp}_F"]
-            n_total += n
-    sim["mean_F"] /= n_total
+            sim["mean_F"] += c * sim[f"{grp}_F"]
+            c_total += c
+    sim["mean_F"] /= c_total
     return sim
 
 

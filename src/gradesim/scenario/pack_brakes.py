@@ -19,8 +19,9 @@ def pack_brakes(pk: Packer, P: np.ndarray, tr: dict[str, Any], v_res: float) -> 
 
     Per axle group (steer, drive, trailer): chamber area and rated stroke,
     push-out pressure, free stroke at rest and linkage compliance, slack
-    length and torque ratio, drum diameter and thermal expansion, heat
-    capacity, cooling area and convection ``h(v) = h0 + h1 v^0.8``, load
+    length and torque ratio, drum diameter and thermal expansion, drum heat
+    capacity, cooling area and convection ``h(v) = h0 + h1 v^0.8``, the slow
+    thermal node (hub heat capacity, drum-hub conductance, hub cooling), load
     share, spring brakes, initial temperature and the lining friction curve
     mu(T).  Also the fraction of the reservoir one full application draws,
     ``sum(n_ends x area x rated stroke x 1.19) / V_res``, the brakes' heat
@@ -96,6 +97,7 @@ def _pack_group(pk: Packer, P: np.ndarray, gi: int, g: dict[str, Any], chambers:
         P[base + L.B_STROKE_MAX] = 1.0
         P[base + L.B_ROLLOFF] = 0.1
         P[base + L.B_T_INIT] = 300.0
+        P[base + L.B_T_HUB_INIT] = 300.0
         return 0.0
     ch = chambers[str(g["chamber"])]
     area = pk.si(ch["area"], "area", f"{key}.chamber")
@@ -117,6 +119,7 @@ def _pack_group(pk: Packer, P: np.ndarray, gi: int, g: dict[str, Any], chambers:
     P[base + L.B_T_REF] = pk.si(g["adjusted_at"], "temperature", f"{key}.adjusted_at")
     P[base + L.B_HEAT_CAP] = pk.si(g["heat_capacity"], "heat_capacity", f"{key}.heat_capacity")
     P[base + L.B_AREA_COOL] = pk.si(g["cooling_area"], "area", f"{key}.cooling_area")
+    _pack_slow_node(pk, P, base, g, key)
     conv = g["convection"]
     h0 = pk.compound(conv["still"], "W/m**2/K", f"{key}.convection.still")
     h_ref = pk.compound(conv["at_speed"], "W/m**2/K", f"{key}.convection.at_speed")
@@ -135,6 +138,21 @@ def _pack_group(pk: Packer, P: np.ndarray, gi: int, g: dict[str, Any], chambers:
     P[base + L.B_MU_REF] = float(g.get("friction_reference", 0.40))
     # rated chamber volume ~ area x rated stroke (FMVSS 121 Table V lists 89 in^3 for Type 30)
     return n_ends * area * P[base + L.B_STROKE_MAX] * 1.19
+
+
+def _pack_slow_node(pk: Packer, P: np.ndarray, base: int, g: dict[str, Any], key: str) -> None:
+    """The slow thermal node (hub, wheel, shoes): capacity, coupling to the drum, loss, start temperature."""
+    cap = g.get("hub_heat_capacity")
+    P[base + L.B_HUB_CAP] = 0.0 if cap is None else pk.si(cap, "heat_capacity", f"{key}.hub_heat_capacity")
+    if P[base + L.B_HUB_CAP] > 0.0:
+        for name, idx in (("hub_conductance", L.B_G_DH), ("hub_cooling", L.B_HUB_COOL)):
+            if name not in g:
+                raise pk.err(f"{key}.{name}", "is needed with a hub_heat_capacity above 0 [W/K]")
+            P[base + idx] = pk.compound(g[name], "W/K", f"{key}.{name}")
+            if P[base + idx] < 0.0:
+                raise pk.err(f"{key}.{name}", f"{g[name]!r} must not be negative")
+    t_hub = g.get("hub_initial_temperature", g["initial_temperature"])
+    P[base + L.B_T_HUB_INIT] = pk.si(t_hub, "temperature", f"{key}.hub_initial_temperature")
 
 
 def _friction_curve(pk: Packer, spec: Any, key: str) -> tuple[list[float], list[float]]:

@@ -59,6 +59,7 @@ Volume = _qty("volume", gt=0)
 Power = _qty("power", ge=0)
 Torque = _qty("torque", ge=0)
 HeatCapacity = _qty("heat_capacity", gt=0)
+HubHeatCapacity = _qty("heat_capacity", ge=0)
 Inertia = _qty("inertia", ge=0)
 Rpm = _qty("angular_speed", gt=0)
 Density = _qty("density", gt=0)
@@ -97,6 +98,10 @@ class BrakeGroup(_Strict):
     load_share: Annotated[float, Field(ge=0, le=1)] | None = None
     spring_brakes: bool | None = None
     heat_capacity: HeatCapacity | None = None
+    hub_heat_capacity: HubHeatCapacity | None = None
+    hub_conductance: str | None = None
+    hub_cooling: str | None = None
+    hub_initial_temperature: Temperature | None = None
     cooling_area: Area | None = None
     pushout_pressure: Pressure | None = None
     stroke_at_rest: Length | None = None
