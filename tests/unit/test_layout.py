@@ -23,17 +23,19 @@ MAX_FUNCTION_LINES = 80
 MAX_MODULE_LINES = 400
 
 # a module may import only from its own layer or the layers listed for it
+BASE = {"_version", "references", "provenance"}  # leaf modules every layer above core may use
 LAYERS = {
     "_version": set(),
     "references": set(),
+    "provenance": {"_version"},
     "core": set(),
     "scenario": {"core"},
-    "simulation": {"core", "scenario"},
-    "output": {"core", "scenario", "simulation", "_version"},
-    "checks": {"core", "scenario", "simulation", "output", "_version", "references"},
-    "sweeps": {"core", "scenario", "simulation", "output", "_version"},
-    "report": {"core", "scenario", "simulation", "output", "checks", "sweeps", "_version", "references"},
-    "cli": {"core", "scenario", "simulation", "output", "checks", "sweeps", "report", "_version", "references"},
+    "simulation": BASE | {"core", "scenario"},
+    "output": BASE | {"core", "scenario", "simulation"},
+    "checks": BASE | {"core", "scenario", "simulation", "output"},
+    "sweeps": BASE | {"core", "scenario", "simulation", "output"},
+    "report": BASE | {"core", "scenario", "simulation", "output", "checks", "sweeps"},
+    "cli": BASE | {"core", "scenario", "simulation", "output", "checks", "sweeps", "report"},
 }
 
 

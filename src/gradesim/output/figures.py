@@ -403,7 +403,7 @@ def plot_elevation(ax: Axes, res: Result, units: str = "us") -> Axes:
 
 
 def stamp(fig: Figure, res_or_hash: Any, extra: str = "") -> None:
-    """Stamp a figure with its provenance: gradesim version, scenario hash and name.
+    """Stamp a figure with its provenance: gradesim version and code identity, scenario hash and name.
 
     Written small at the bottom left, inside the figure (a constrained layout
     keeps a strip free for it); cut to 170 characters.
@@ -431,13 +431,14 @@ def stamp(fig: Figure, res_or_hash: Any, extra: str = "") -> None:
     >>> fig.texts[0].get_text().split(" · ")[1:]
     ['scenario 0123abcd', 'sweep of 400']
     """
-    from gradesim._version import __version__
+    from gradesim.provenance import short_code_id
 
+    code = short_code_id()  # version + commit (+ a source hash when modified or installed)
     if hasattr(res_or_hash, "scenario"):
         sc = res_or_hash.scenario
-        text = f"gradesim {__version__} · scenario {sc.hash} · {sc.name}"
+        text = f"{code} · scenario {sc.hash} · {sc.name}"
     else:
-        text = f"gradesim {__version__} · {res_or_hash}"
+        text = f"{code} · {res_or_hash}"
     if extra:
         text += f" · {extra}"
     if len(text) > 170:  # keep the stamp inside the figure

@@ -122,12 +122,12 @@ def summary_text(res: Result, units: str = "us") -> str:
     >>> print(summary_text(res).splitlines()[1])  # doctest: +SKIP
     outcome:   struck the stopped traffic
     """
-    from gradesim._version import __version__
+    from gradesim.provenance import short_code_id
 
     o = res.outcome
     sc = res.scenario
     lines = [
-        f"gradesim {__version__}  scenario {sc.hash}  {sc.name}",
+        f"{short_code_id()}  scenario {sc.hash}  {sc.name}",
         f"outcome:   {KIND_TEXT[o.kind]}",
         f"           at {fmt_dist(o.position_m, units)}, {fmt_speed(o.speed_mps, units)}, after {o.time_s:.1f} s",
     ]
