@@ -38,7 +38,13 @@ def cold():
 def test_cold_adjusted_tractor_semitrailer_stops_within_table_ii(cold):
     limit, vclass = bt.fmvss121_limit(cold.result.scenario.truck)
     assert limit == 250.0, vclass  # 3-axle tractor with 46,000 lb on its axles
-    assert 200.0 <= cold.distance_ft <= limit
+    # the floor: every tyre at the test surface's peak friction (PFC 0.9) from the first instant,
+    # (88 ft/s)^2 / (2 x 0.9 x 32.174 ft/s^2) = 133.7 ft.  The calibrated drive and trailer brakes
+    # (Dayton dynamometer, torque ratio 9.4) reach the tyres' peak at full application, so the
+    # combination stops ~25 ft past the floor (the air lag and the steer brakes).
+    assert bt.PFC == 0.9
+    assert 133.7 < cold.distance_ft <= limit
+    assert cold.distance_ft < 133.7 + 40.0
     assert cold.pressure_psi == pytest.approx(100.0)
     assert cold.start_temp_F["drive"] == pytest.approx(150.0)
 
@@ -47,7 +53,7 @@ def test_single_unit_truck_class_and_stop():
     s = bt.stop({"preset": "straight_truck_3axle"}, 60.0)
     limit, vclass = bt.fmvss121_limit(s.result.scenario.truck)
     assert (limit, vclass) == (310.0, "single-unit truck, loaded")
-    assert 180.0 <= s.distance_ft <= limit
+    assert 133.7 < s.distance_ft <= limit
 
 
 def test_stop_after_a_long_hot_descent_is_markedly_longer(cold):

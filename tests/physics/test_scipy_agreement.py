@@ -46,14 +46,14 @@ steady = demo_steady_brakes
 
 CASES = {
     # steady brakes fading past 400 degF until the truck stops; ISA density along the descent
-    "steady_brakes": lambda: steady(15.0),
+    "steady_brakes": lambda: steady(8.2),
     # engine brake (high) in 7th gear + a light steady application: speed held, drums cool
     "engine_brake_in_gear": lambda: steady(
-        8.0, **{"driver.gear": 7, "driver.engine_brake": "high", "driver.initial_speed": "30 mph"}
+        3.0, **{"driver.gear": 7, "driver.engine_brake": "high", "driver.initial_speed": "30 mph"}
     ),
     # brakes far out of adjustment at 40 psi: pushrods in the roll-off, stroke grows with drum heat
     "maladjusted_rolloff": lambda: steady(
-        40.0,
+        26.8,
         **{
             "truck.brakes.drive.stroke_at_rest": "1.6 in",
             "truck.brakes.trailer.stroke_at_rest": "1.6 in",
@@ -61,14 +61,14 @@ CASES = {
         },
     ),
     # a hard application on packed snow: each group's demand passes the tyre's peak, ABS holds the peak
-    "tyre_limit_abs": lambda: steady(60.0, **{"road.friction": "snow"}),
+    "tyre_limit_abs": lambda: steady(43.0, **{"road.friction": "snow"}),
     # the same without ABS: the wheels lock and slide at the sliding ratio of the peak
-    "locked_wheels_no_abs": lambda: steady(60.0, **{"road.friction": "snow", "road.abs": False}),
+    "locked_wheels_no_abs": lambda: steady(43.0, **{"road.friction": "snow", "road.abs": False}),
     # reservoir starts at 45 psi: spring brakes half on, application limited by the air, compressor fills
-    "low_air_spring_brakes": lambda: steady(10.0, **{"truck.air.initial_pressure": "45 psi"}),
+    "low_air_spring_brakes": lambda: steady(4.5, **{"truck.air.initial_pressure": "45 psi"}),
     # four grades: breakpoints with aero, rolling and brakes (no closed form)
     "multi_segment_road": lambda: steady(
-        12.0,
+        6.0,
         **{
             "road.segments": [
                 {"length": "1 mi", "grade": "-6 %"},
@@ -168,7 +168,7 @@ def test_cases_exercise_what_they_claim():
 def steps_scenario(rtol: float) -> gs.Scenario:
     # compressor idle (reservoir at cut-out) so that nothing switches for the first ~280 s
     return steady(
-        12.0,
+        6.0,
         **{
             "truck.air.initial_pressure": "125 psi",
             "simulation.rtol": rtol,

@@ -59,7 +59,7 @@ def pack_brakes(pk: Packer, P: np.ndarray, tr: dict[str, Any], v_res: float) -> 
     >>> pack_brakes(Packer(sc), P, sc.truck, 10_000 * 0.0254**3)  # a 10,000 in^3 reservoir
     >>> drive = L.P_BRK + 1 * L.NB
     >>> int(P[drive + L.B_N_ENDS]), round(float(P[drive + L.B_STROKE_REST]) / 0.0254, 2)  # wheel ends, [in]
-    (4, 0.66)
+    (4, 0.5)
     >>> round(float(P[L.P_AIR_DRAW]), 3)  # the chambers of a full application hold 8.2 % of the reservoir's volume
     0.082
 
