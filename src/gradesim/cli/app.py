@@ -264,7 +264,7 @@ def _load_plugins() -> None:
     """Import the modules that register subcommands (optional ones may be absent)."""
     import importlib
 
-    for mod in ("checks", "scenario", "sweep", "report"):
+    for mod in ("checks", "classroom", "scenario", "sweep", "report"):
         importlib.import_module(f"gradesim.cli.{mod}")
 
 
