@@ -23,7 +23,14 @@ def test_validation_checks_pass_with_stated_errors():
     aashto = [c for c in checks if c.name.startswith("AASHTO")]
     assert aashto and all(c.error < 0.01 for c in aashto)
     names = " ".join(c.name for c in checks if c.part == "model")
-    for needle in ("GSRS bottom", "Table III", "retardation/load", "engine brake", "drum diameter growth", "pea-gravel"):
+    for needle in (
+        "GSRS bottom",
+        "Table III",
+        "retardation/load",
+        "engine brake",
+        "drum diameter growth",
+        "pea-gravel",
+    ):
         assert needle in names, needle
 
 

@@ -143,3 +143,13 @@ def test_fade_snubs_energy_and_s5_4_2_pressure():
     first = snubs[0]
     assert first.end_temp_F["drive"] - first.start_temp_F["drive"] == pytest.approx(52.5, rel=0.05)
     assert snubs[0].start_temp_F["drive"] < snubs[1].start_temp_F["drive"] < snubs[2].start_temp_F["drive"]
+
+
+def test_post_2011_tractor_has_16_5x5_steer_brakes_that_stop_it_shorter(cold):
+    """74 FR 37122 (reduced stopping distance): 16.5x5 steer brakes replace 15x4; in adjustment at 90 psi."""
+    rsd = bt.stop({"preset": "tractor_semitrailer_5axle_rsd"}, 60.0, label="cold")
+    steer = rsd.result.scenario.truck["brakes"]["steer"]
+    assert (steer["drum_diameter"], steer["chamber"]) == ("16.5 in", "24")
+    assert rsd.distance_ft < cold.distance_ft
+    ins = br.inspection_strokes(bt.level_stop_scenario({"preset": "tractor_semitrailer_5axle_rsd"}))
+    assert not ins["out_of_adjustment"].any()
