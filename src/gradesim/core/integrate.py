@@ -34,6 +34,10 @@ from .events import (
     skip_passed,
 )
 from .layout import (
+    FAIL_NONE,
+    FAIL_NOT_FINITE,
+    FAIL_STEP_CAP,
+    FAIL_STEP_SIZE,
     KIND_FAILED,
     KIND_RAMP_STOP,
     KIND_STOPPED,
@@ -62,6 +66,7 @@ from .layout import (
     R_T,
     R_Y0,
     S_E_SHIFT,
+    S_FAIL,
     S_GEAR,
     S_KIND,
     S_N_APPLY,
@@ -119,7 +124,7 @@ SAFETY = 0.9
 MIN_FACTOR = 0.2
 MAX_FACTOR = 10.0
 ERR_EXP = -1.0 / 5.0
-MAX_STEPS = 2_000_000
+MAX_STEPS = 2_000_000  #: accepted steps before a run is given up as ``failed`` (``S_FAIL = FAIL_STEP_CAP``)
 EVENT_TOL_S = 1e-10  # event time tolerance [s]
 
 
@@ -292,7 +297,9 @@ def integrate(P, road, ramps, actions, out, summary):
     P : float64[NP]  packed parameters (see :mod:`layout`)
     road, ramps, actions : float64 2-D tables
     out : float64[n_rows, ROW_COLS]  trace buffer (0 rows: no trace)
-    summary : float64[NS]  filled with the outcome
+    summary : float64[NS]  filled with the outcome; a ``failed`` run says why in
+        ``summary[S_FAIL]`` (step cap of ``MAX_STEPS``, step size below round-off,
+        or a NaN/inf in the right-hand side)
 
     Returns the number of trace rows written.
     """
@@ -346,10 +353,12 @@ def integrate(P, road, ramps, actions, out, summary):
     nstep = 0
     nrej = 0
     step_rejected = False
+    fail = FAIL_NONE
 
     while kind < 0:
         if nstep >= MAX_STEPS:
             kind = KIND_FAILED
+            fail = FAIL_STEP_CAP
             break
         if t >= t_max:
             kind = KIND_TIME_LIMIT
@@ -365,6 +374,7 @@ def integrate(P, road, ramps, actions, out, summary):
         while True:
             if h_abs < min_step:
                 failed = True
+                fail = FAIL_STEP_SIZE
                 break
             h = h_abs
             t_new = t + h
@@ -377,6 +387,7 @@ def integrate(P, road, ramps, actions, out, summary):
             err = error_norm(K, h, y, y_new, rtol, atol)
             if not math.isfinite(err):  # NaN/inf in the RHS: give up rather than loop
                 failed = True
+                fail = FAIL_NOT_FINITE
                 break
             if err < 1.0:
                 if err == 0.0:
@@ -515,6 +526,7 @@ def integrate(P, road, ramps, actions, out, summary):
     summary[S_PRES_MIN] = pmin
     summary[S_GEAR] = mode[M_GEAR]
     summary[S_RAMP_V] = mode[M_RAMP_V0]
+    summary[S_FAIL] = fail
     for i in range(n):
         summary[S_Y0 + i] = y[i]
     return row

@@ -259,7 +259,11 @@ S_PRES_MIN = 17  #: lowest reservoir pressure [Pa]
 S_GEAR = 18  #: gear engaged at the end
 S_RAMP_V = 19  #: speed at the entrance of the ramp taken [m/s]
 S_Y0 = 20  #: final state copied at S_Y0 .. S_Y0 + NY - 1
-NS = S_Y0 + NY
+S_FAIL = S_Y0 + NY  #: why a ``failed`` run failed (FAIL_*), 0 otherwise
+NS = S_FAIL + 1
+
+#: reasons for ``KIND_FAILED``: step cap reached, step size below round-off, NaN/inf in the right-hand side
+FAIL_NONE, FAIL_STEP_CAP, FAIL_STEP_SIZE, FAIL_NOT_FINITE = 0, 1, 2, 3
 
 # trace row: t, y (NY), mode (NM)
 R_T = 0

@@ -61,6 +61,11 @@ def _parameters(sc: Scenario) -> list[tuple[str, str, str]]:
     return rows
 
 
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal (for page headers printed by the browser); ``<`` escaped too."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3C ") + '"'
+
+
 def build_report(
     scenario: Scenario,
     variants: dict[str, dict[str, Any]] | None = None,
@@ -131,9 +136,14 @@ def build_report(
     template = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(
         resources.files("gradesim.report").joinpath("templates/report.html.j2").read_text(encoding="utf-8")
     )
+    from gradesim.provenance import short_code_id
+
     return template.render(
         scenario=scenario,
         version=__version__,
+        page_header=_css_string(f"gradesim report · {scenario.name}"),
+        page_hash=_css_string(f"scenario {scenario.hash}"),
+        page_code=_css_string(short_code_id()),
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         env=_env(),
         summary=res.summary_text(units),

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numba
 import numpy as np
@@ -33,14 +34,11 @@ from gradesim.sweeps.result import SweepResult
 from gradesim.sweeps.store import (
     Chunking,
     MemoryStore,
-    ZarrStore,
     spec_json,
     stored_chunk_shape,
     template,
 )
-
-if TYPE_CHECKING:
-    pass
+from gradesim.sweeps.zarr_store import ZarrStore
 
 TRACE_POINTS = 401  # distances of the resampled traces
 DEFAULT_CHUNK = 8192
@@ -221,20 +219,59 @@ def run_job(
     try:
         tmpl = template(job.design, job.trace_index, job.trace_grid, job_attrs(job))
         st = ZarrStore(store, tmpl, job.chunking) if store is not None else MemoryStore(tmpl, job.chunking)
-        todo = st.missing()
-        skipped = sorted(set(range(job.chunking.n_chunks)) - set(todo))
-        n_done = sum(chunk_len(job, c) for c in skipped)
-        bar = progress_bar(job.design.size, n_done, progress)
-        t0 = time.perf_counter()
         try:
-            if client is not None:
-                run_dask(job, todo, st, bar, callback, client)
-            else:
-                run_local(job, todo, st, bar, callback)
+            todo = st.missing()
+            _warn_repaired(store, st.repaired, job)
+            skipped = sorted(set(range(job.chunking.n_chunks)) - set(todo))
+            n_done = sum(chunk_len(job, c) for c in skipped)
+            bar = progress_bar(job.design.size, n_done, progress)
+            t0 = time.perf_counter()
+            try:
+                if client is not None:
+                    run_dask(job, todo, st, bar, callback, client)
+                else:
+                    run_local(job, todo, st, bar, callback)
+            finally:
+                bar.close()
+            ds = st.dataset()
         finally:
-            bar.close()
+            st.close()
     finally:
         if own_client:
             client.close()
     n_new = job.design.size - n_done
-    return SweepResult(st.dataset(), todo, skipped, n_new, time.perf_counter() - t0)
+    _warn_failed(ds)
+    return SweepResult(ds, todo, skipped, n_new, time.perf_counter() - t0)
+
+
+class StoreRepairedWarning(UserWarning):
+    """Chunks of a sweep store failed their checksum and were recomputed."""
+
+
+class FailedRunsWarning(RuntimeWarning):
+    """Some scenarios of a sweep ended ``failed`` (the integrator gave up on them)."""
+
+
+def _warn_repaired(store: Any, repaired: list[tuple[int, str]], job: Job) -> None:
+    if not repaired:
+        return
+    first_c, first_why = repaired[0]
+    a, b = job.chunking.flat_range(first_c)
+    more = f" and {len(repaired) - 1} more" if len(repaired) > 1 else ""
+    warnings.warn(
+        f"{store}: recomputing {len(repaired)} damaged chunk(s): chunk {first_c} (scenarios {a}-{b - 1}) "
+        f"{first_why}{more}",
+        StoreRepairedWarning,
+        stacklevel=3,
+    )
+
+
+def _warn_failed(ds: Any) -> None:
+    n = int(np.count_nonzero(ds["kind"].values == L.KIND_FAILED))
+    if n:
+        warnings.warn(
+            f"{n:,} of {ds['kind'].size:,} scenarios failed (the integrator gave up: step cap, step size or NaN); "
+            "they are kind 'failed' in the outcomes; simulate one to see why",
+            FailedRunsWarning,
+            stacklevel=3,
+        )

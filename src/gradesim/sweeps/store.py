@@ -23,6 +23,21 @@ import xarray as xr
 from gradesim.core import layout as L
 from gradesim.core.ensemble import O_IMPACT_V, O_KIND, O_NSTEP, O_RAMP, O_RAMP_V, O_S, O_T, O_TMAX, O_V, O_VMAX
 from gradesim.sweeps.design import SAMPLE_DIM, Design, Factor
+from gradesim.sweeps.integrity import StoreBusyError, StoreDamagedError, StoreError, StoreMismatchError
+
+__all__ = [
+    "OUTCOMES",
+    "TRACE_VAR",
+    "ChunkResult",
+    "Chunking",
+    "MemoryStore",
+    "StoreBusyError",
+    "StoreDamagedError",
+    "StoreError",
+    "StoreMismatchError",
+    "open_sweep",
+    "template",
+]
 
 # outcome variable -> (column of the ensemble's outcome table, dtype, fill, attrs)
 OUTCOMES: dict[str, tuple[int, str, Any, dict[str, Any]]] = {
@@ -59,10 +74,12 @@ OUTCOMES: dict[str, tuple[int, str, Any, dict[str, Any]]] = {
 TRACE_VAR = "trace_speed_mps"
 DONE_VAR = "_done"
 IDENTITY_ATTRS = ("sweep_fingerprint", "scenario_hash", "core_fingerprint", "gradesim_version", "chunk_shape")
+STORE_FORMAT = 2  #: 2: int64 checksums as done-flags, template checksums, atomic creation
 
 
-class StoreMismatchError(ValueError):
-    """A Zarr store that belongs to another sweep (spec, scenario, code or chunking)."""
+def trace_chunk_rows(n_traces: int) -> int:
+    """Rows per zarr chunk of the trace variable."""
+    return max(1, min(64, n_traces))
 
 
 # ------------------------------------------------------------------ chunking
@@ -211,11 +228,29 @@ class ChunkResult:
 
 
 class MemoryStore:
-    """Results kept in the template's numpy arrays."""
+    """Results kept in the template's numpy arrays.
+
+    Parameters
+    ----------
+    tmpl : xarray.Dataset
+        The result template (:func:`template`); filled in place.
+    chunking : Chunking
+        How the design is cut into chunks.
+
+    Examples
+    --------
+    >>> st = MemoryStore(tmpl, chunking)  # doctest: +SKIP
+    >>> st.missing() == list(range(chunking.n_chunks))  # doctest: +SKIP
+    True
+    """
 
     def __init__(self, tmpl: xr.Dataset, chunking: Chunking):
         self.ds = tmpl
         self.chunking = chunking
+        self.repaired: list[tuple[int, str]] = []  # a memory store is never damaged
+
+    def close(self) -> None:
+        """Nothing to release."""
 
     def missing(self) -> list[int]:
         """Chunks still to compute."""
@@ -233,76 +268,6 @@ class MemoryStore:
     def dataset(self) -> xr.Dataset:
         """The result Dataset."""
         return self.ds
-
-
-class ZarrStore(MemoryStore):
-    """Results written to a Zarr (format 2) store, one chunk at a time; resumable."""
-
-    def __init__(self, path: str | Path, tmpl: xr.Dataset, chunking: Chunking):
-        super().__init__(tmpl, chunking)
-        self.path = str(path)
-        self._open_or_create()
-
-    def _open_or_create(self) -> None:
-        import zarr
-
-        p = Path(self.path)
-        if p.exists() and any(p.iterdir()):
-            try:
-                attrs = dict(zarr.open_group(self.path, mode="r").attrs)
-            except Exception:
-                raise StoreMismatchError(f"{self.path} exists and is not a gradesim sweep store") from None
-            want = self.ds.attrs
-            diff = [k for k in IDENTITY_ATTRS if attrs.get(k) != want.get(k)]
-            if diff:
-                what = ", ".join(f"{k} {attrs.get(k)!r} (this sweep: {want.get(k)!r})" for k in diff)
-                raise StoreMismatchError(
-                    f"{self.path} holds another sweep: {what}; use another --store or delete it to start over"
-                )
-        else:
-            self._create()
-        self.group = zarr.open_group(self.path, mode="r+", use_consolidated=False)
-
-    def _create(self) -> None:
-        import dask.array as da
-
-        lazy = self.ds.copy()
-        cs = self.chunking.chunk_shape
-        encoding: dict[str, Any] = {}
-        for name, (_, dtype, fill, _) in OUTCOMES.items():
-            lazy[name] = (self.ds[name].dims, da.full(self.chunking.shape, fill, dtype=dtype, chunks=cs))
-            lazy[name].attrs = self.ds[name].attrs
-            encoding[name] = {"chunks": cs, "_FillValue": fill}
-        if TRACE_VAR in self.ds:
-            tr = self.ds[TRACE_VAR]
-            lazy[TRACE_VAR] = (tr.dims, da.full(tr.shape, np.nan, chunks=(max(1, min(64, tr.shape[0])), tr.shape[1])))
-            lazy[TRACE_VAR].attrs = tr.attrs
-            encoding[TRACE_VAR] = {"chunks": (max(1, min(64, tr.shape[0])), tr.shape[1]), "_FillValue": np.nan}
-        lazy[DONE_VAR] = (("chunk",), da.zeros(self.chunking.n_chunks, dtype="uint8", chunks=1))
-        encoding[DONE_VAR] = {"chunks": (1,), "_FillValue": 0}
-        lazy.to_zarr(self.path, mode="w-", compute=False, zarr_format=2, encoding=encoding)
-
-    def missing(self) -> list[int]:
-        """Chunks not marked done in the store."""
-        done = self.group[DONE_VAR][:]
-        return [int(c) for c in np.flatnonzero(done == 0)]
-
-    def write(self, res: ChunkResult) -> None:
-        """Write one chunk, then mark it done (a crash in between only costs a recomputation)."""
-        reg = self.chunking.region(res.chunk)
-        shape = tuple(s.stop - s.start for s in reg)
-        for name, (col, dtype, _, _) in OUTCOMES.items():
-            self.group[name][reg] = res.outcomes[:, col].reshape(shape).astype(dtype)
-        if res.traces.size:
-            self.group[TRACE_VAR][slice(*res.trace_rows), :] = res.traces
-        self.group[DONE_VAR][res.chunk] = 1
-
-    def dataset(self) -> xr.Dataset:
-        """The template with every outcome read back from the store."""
-        ds = self.ds.copy(deep=True)
-        for name in [*OUTCOMES, *([TRACE_VAR] if TRACE_VAR in ds else [])]:
-            ds[name].values[...] = self.group[name][...]
-        return ds
 
 
 def stored_chunk_shape(path: str | Path) -> list[int] | None:
