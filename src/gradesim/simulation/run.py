@@ -186,7 +186,7 @@ def simulate(scenario: Scenario, *, trace: bool = True) -> Result:
     >>> import gradesim as gs
     >>> res = gs.simulate(gs.Scenario.from_toml("scenarios/missed_ramp_lumber_truck.toml"))
     >>> res.outcome.kind, round(res.outcome.speed_mps, 1)
-    ('impact', 35.6)
+    ('impact', 36.4)
 
     References
     ----------
