@@ -11,8 +11,8 @@ engine brake off or high.  On a uniform
 grade the state at distance x does not depend on the grade's length, so one run per
 cell gives the runaway distance x* (speed 10 mph above the target): a grade of length
 L runs away when L > x*.  Also shaded: where the hottest drum passes 800 degF, the end
-of the published lining-friction data (the friction curve beyond is an estimate).  Beside it: the GSRS length at which its limiting temperature
-``T_f + T_e`` reaches 500 degF (WYDOT constants, its own 63 hp of engine drag).
+of the published lining-friction data (the friction curve beyond is an estimate).
+Beside it: the GSRS length at which its limiting temperature ``T_f + T_e`` reaches 500 degF (WYDOT constants, its own 63 hp of engine drag).
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ import matplotlib
 import numpy as np
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-import gradesim as gs  # noqa: E402
-from gradesim.checks import gsrs  # noqa: E402
-from gradesim.core import layout as L  # noqa: E402
-from gradesim.core.powertrain import engine_rpm  # noqa: E402
+import gradesim as gs
+from gradesim.checks import gsrs
+from gradesim.core import layout as L
+from gradesim.core.powertrain import engine_rpm
 
 MILE, MPH = 1609.344, 0.44704
 ROAD_MI = 15.0
