@@ -112,7 +112,7 @@ def test_speed_table_reproduces_the_wydot_program(grades, lengths, t_max):
     assert dict(zip(table.weight_lb.astype(int), table.max_speed_mph, strict=True)) == expected
     assert (np.diff(table.max_speed_mph.to_numpy()) >= 0).all()  # lighter never slower (weights descending)
     row = table.iloc[0]
-    assert row.T_limit_F <= t_max
+    assert row.T_after_emergency_stop_F <= t_max
     assert gsrs.limiting_temperature(row.weight_lb, grades, lengths, row.max_speed_mph + 1) > t_max
 
 

@@ -7,7 +7,12 @@ a 6 % descent; a negative value is an upgrade), temperatures [degF]::
 
     T_f   = T0 + (T_inf - T0 + K2 HP_B) (1 - exp(-K1 L / V))
     HP_B  = (W theta - F_drag) V / 375 - HP_eng          (375 lb mph = 1 hp)
-    T_lim = T_f + T_e,   T_e = 3.11e-7 W V^2             (a final emergency stop)
+    T_f + T_e,   T_e = 3.11e-7 W V^2   (after a final emergency stop; GSRS's "limiting temperature")
+
+Sign convention: the functions here take GSRS's *downgrade positive*
+decimals, as the published model is written.  Everywhere else in gradesim
+(scenario files, ``gradesim gsrs --grade``) grades are rise/run with downhill
+*negative*; the command converts (``--grade -6%`` is the GSRS downgrade 0.06).
 
 :func:`compare_with_simulator` runs the full simulator at the same constant
 speed on the same descent (:func:`comparison_figure` plots both);
@@ -268,10 +273,40 @@ def speed_table(
 ) -> pd.DataFrame:
     """Weight-specific speed table, the content of a GSRS "weight specific speed" sign.
 
-    One row per weight (default 20,000-80,000 lb by 10,000): ``weight_lb``,
-    ``max_speed_mph``, ``sign_speed_mph`` (rounded down to 5 mph, as posted
-    speeds are, MUTCD sec. 2B.13), and at that speed ``T_descent_F`` (T_f),
-    ``T_emergency_F`` (T_e), ``T_limit_F`` (T_lim) [degF] and ``descent_time_min``.
+    Parameters
+    ----------
+    grade : float or sequence of float
+        Downgrade(s) as decimals, **positive downhill** (GSRS convention). [-]
+    length_mi : float or sequence of float
+        Segment length(s). [mi]
+    weights_lb : sequence of float, optional
+        Gross weights (default 20,000-80,000 lb by 10,000). [lb]
+    limit_F : float
+        Brake temperature limit that ``T_after_emergency_stop_F`` must not pass. [degF]
+    constants : {"wydot", "fhwa"} or GSRSConstants
+        Constant set.
+    T0_F, Tinf_F : float
+        Brake temperature at the top and ambient. [degF]
+    v_max : int
+        Highest speed scanned. [mph]
+    clamp : bool
+        Floor HP_B at 0 (the brakes never cool below ambient; see the module notes).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per weight: ``weight_lb``, ``max_speed_mph``, ``sign_speed_mph``
+        (rounded down to 5 mph, as posted speeds are, MUTCD sec. 2B.13), and at
+        that speed ``T_descent_F`` (T_f, brake temperature at the bottom of the
+        grade), ``T_emergency_rise_F`` (T_e, the rise of one emergency stop
+        there), ``T_after_emergency_stop_F`` (T_f + T_e, what GSRS compares with
+        the limit) [degF] and ``descent_time_min`` [min].
+
+    Examples
+    --------
+    >>> t = speed_table(0.06, 5.0, [80_000])
+    >>> int(t.max_speed_mph[0]), list(t.columns)[3:6]
+    (55, ['T_descent_F', 'T_emergency_rise_F', 'T_after_emergency_stop_F'])
 
     References
     ----------
@@ -286,8 +321,19 @@ def speed_table(
         tf = final_temperature(w, grade, length_mi, vv, constants, T0_F, Tinf_F, clamp)
         te = float(emergency_stop_rise(w, vv, constants))
         rows.append((float(w), v, 5 * (v // 5), tf, te, tf + te, 60.0 * total_mi / vv))
-    cols = ["weight_lb", "max_speed_mph", "sign_speed_mph", "T_descent_F", "T_emergency_F", "T_limit_F"]
-    return pd.DataFrame(rows, columns=[*cols, "descent_time_min"])
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+COLUMNS = {
+    "weight_lb": "gross weight [lb]",
+    "max_speed_mph": "highest whole mph whose T_after_emergency_stop_F stays at or below the limit",
+    "sign_speed_mph": "max_speed_mph rounded down to 5 mph, as a sign would post it",
+    "T_descent_F": "brake temperature at the bottom of the grade at max_speed_mph (T_f) [degF]",
+    "T_emergency_rise_F": "temperature rise of one emergency stop from max_speed_mph (T_e) [degF]",
+    "T_after_emergency_stop_F": "T_f + T_e: the brake temperature GSRS compares with the limit [degF]",
+    "descent_time_min": "time to descend at max_speed_mph [min]",
+}
+"""Columns of :func:`speed_table` and what each one holds."""
 
 
 def _profile(hp_per_segment, lengths, speed_mph, constants, T0_F, Tinf_F) -> pd.DataFrame:

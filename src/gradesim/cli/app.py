@@ -7,14 +7,18 @@ value, with no traceback and nothing written.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-EXIT_BAD_INPUT = 2
+from gradesim.cli.files import (  # re-exported: the helpers every subcommand uses
+    EXIT_BAD_INPUT,
+    UserError,
+    default_out,
+    prepare_out_dir,
+    write_atomically,
+)
 
 # subcommands registered by other modules: name -> (add_arguments, handler)
 _SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
@@ -36,24 +40,6 @@ def subcommand(
         return handler
 
     return deco
-
-
-class UserError(Exception):
-    """An error the user can fix; printed as one line, exit code 2."""
-
-
-def write_atomically(out_dir: Path, files: dict[str, Callable[[Path], None]]) -> None:
-    """Write every file into a temporary folder first, then move them into ``out_dir``.
-
-    A failure while writing leaves ``out_dir`` as it was.
-    """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".partial-") as tmp:
-        tmp_path = Path(tmp)
-        for name, writer in files.items():
-            writer(tmp_path / name)
-        for name in files:
-            os.replace(tmp_path / name, out_dir / name)
 
 
 def _load(path: str):
@@ -101,18 +87,62 @@ def _split_top_level(text: str) -> list[str]:
     return [p for p in parts if p.strip()]
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    import matplotlib.pyplot as plt
+RUN_FILES = ("speed_distance.png", "speed_distance.svg", "compare.png", "compare.svg")
+RUN_FILES += ("trace.csv", "outcome.json", "outcome_*.json")
+PLOT_FILES = ("forces_energy.png", "forces_energy.svg", "speed_distance.png", "speed_distance.svg")
 
-    from gradesim.simulation.run import simulate
+
+def _out_dir(args: argparse.Namespace) -> Path:
+    """The checked and created output folder of ``run``/``plot`` (default ``out/<scenario stem>``)."""
+    return prepare_out_dir(Path(args.out) if args.out else default_out(args.scenario))
+
+
+def _failures(results: dict[str, object]) -> list[str]:
+    """One line per run the integrator gave up on, naming the likely cause."""
+    from gradesim.simulation.run import failure_message
+
+    lines = []
+    for name, r in results.items():
+        msg = failure_message(r.summary, r.kernel_input.P)
+        if msg is not None:
+            lines.append(f"{r.scenario.source or name}{'' if name == 'base' else f' (variant {name})'}: {msg}")
+    return lines
+
+
+def _simulate_quietly(sc):
+    """``simulate`` with its integration warning held back (the CLI prints the failure itself)."""
+    import warnings
+
+    from gradesim.simulation.run import IntegrationWarning, simulate
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", IntegrationWarning)
+        return simulate(sc)
+
+
+def _report_failures(results: dict[str, object]) -> int:
+    """Print failed runs on stderr; the exit code (1 if any failed, else 0)."""
+    lines = _failures(results)
+    for line in lines:
+        print(f"error: {line}", file=sys.stderr)
+    if lines:
+        print("error: the files written show the run up to where it stopped", file=sys.stderr)
+    return 1 if lines else 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Simulate a scenario (and its variants); write plots, trace and outcomes; print a summary."""
+    import matplotlib.pyplot as plt
 
     t0 = time.perf_counter()
     sc = _load(args.scenario)
     variants = _parse_variants(args.variant or [])
     var_sc = {name: sc.replace(ch) for name, ch in variants.items()}
-    res = simulate(sc)
-    var_res = {name: simulate(v) for name, v in var_sc.items()}
-    out = Path(args.out)
+    for v in (sc, *var_sc.values()):
+        v.to_kernel()  # every input checked before anything is created
+    out = _out_dir(args)
+    res = _simulate_quietly(sc)
+    var_res = {name: _simulate_quietly(v) for name, v in var_sc.items()}
     fig = res.plot(units=args.units)
     figs = {"speed_distance": fig}
     if var_res:
@@ -132,7 +162,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     for name, r in var_res.items():
         safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
         files[f"outcome_{safe}.json"] = lambda p, r=r: p.write_text(r.to_json(), encoding="utf-8")
-    write_atomically(out, files)
+    write_atomically(out, files, own=RUN_FILES)
     for f in figs.values():
         plt.close(f)
     print(res.summary_text(args.units))
@@ -143,12 +173,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         where = f"{fmt_dist(o.position_m, args.units)}, {fmt_speed(o.speed_mps, args.units)}"
         print(f"variant {name}: {KIND_TEXT[o.kind]} at {where}")
     print(f"wrote {', '.join(sorted(files))} to {out}/ in {time.perf_counter() - t0:.2f} s")
-    return 0
+    return _report_failures({"base": res, **var_res})
 
 
 def _add_run(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", help="scenario TOML file")
-    p.add_argument("--out", default="out", help="output folder (default: out)")
+    p.add_argument("--out", help="output folder (default: out/<scenario file name without .toml>)")
     p.add_argument("--units", choices=("us", "si"), default="us", help="units of plots and summary")
     p.add_argument(
         "--variant",
@@ -163,19 +193,21 @@ def cmd_plot(args: argparse.Namespace) -> int:
     import matplotlib.pyplot as plt
 
     from gradesim.output.figures import forces_figure, speed_distance_figure
-    from gradesim.simulation.run import simulate
 
-    res = simulate(_load(args.scenario))
+    sc = _load(args.scenario)
+    sc.to_kernel()
+    out = _out_dir(args)
+    res = _simulate_quietly(sc)
     figs = {"forces_energy": forces_figure(res, args.units), "speed_distance": speed_distance_figure(res, args.units)}
     files = {}
     for name, fig in figs.items():
         for fmt in ("png", "svg"):
             files[f"{name}.{fmt}"] = lambda p, f=fig, fmt=fmt: f.savefig(p, dpi=150, format=fmt)
-    write_atomically(Path(args.out), files)
+    write_atomically(out, files, own=PLOT_FILES)
     for fig in figs.values():
         plt.close(fig)
-    print(f"wrote {', '.join(sorted(files))} to {args.out}/")
-    return 0
+    print(f"wrote {', '.join(sorted(files))} to {out}/")
+    return _report_failures({"base": res})
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -190,7 +222,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     sc = _load(args.scenario)
     t0 = time.perf_counter()
-    simulate(sc)
+    _simulate_quietly(sc)
     first = time.perf_counter() - t0
     ki = sc.to_kernel()
     out, summary = np.empty((0, L.ROW_COLS)), np.empty(L.NS)
@@ -214,6 +246,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     )
     print(f"simulate : {s_min * 1e6:9.1f} us min, {s_med * 1e6:9.1f} us median (no trace)")
     print("SciPy side by side: python benchmarks/bench_single.py (and bench_sweep.py) from a source checkout")
+    from gradesim.simulation.run import failure_message
+
+    msg = failure_message(summary, ki.P)
+    if msg is not None:
+        print(f"error: {args.scenario}: {msg}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -240,7 +278,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("plot", help="figures of one run: forces along the road, energy budget, speed")
     p.add_argument("scenario", help="scenario TOML file")
-    p.add_argument("--out", default="out", help="output folder (default: out)")
+    p.add_argument("--out", help="output folder (default: out/<scenario file name without .toml>)")
     p.add_argument("--units", choices=("us", "si"), default="us")
     p.set_defaults(func=cmd_plot)
     p = sub.add_parser("bench", help="time the kernel and simulate on a scenario (warm)")
@@ -268,26 +306,73 @@ def _load_plugins() -> None:
         importlib.import_module(f"gradesim.cli.{mod}")
 
 
+def _one_line_warnings() -> None:
+    """Show warnings as ``warning: <message>`` on one line (no source line, no file name)."""
+    import warnings
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        text = str(message).replace("\n", " ")
+        print(f"warning: {text}", file=file or sys.stderr)
+
+    warnings.showwarning = show
+
+
+def _os_error_line(exc: OSError) -> str:
+    """``PATH: reason`` for an OS error (the path it concerns, if known)."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    names = [str(n) for n in (exc.filename, exc.filename2) if n]
+    return f"{' -> '.join(names)}: {reason}" if names else reason
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``gradesim`` with ``argv`` (default: the command line); the exit code.
+
+    Exit codes: 0 done; 1 a run could not finish (integrator gave up, lost
+    scheduler, an OS error while writing); 2 bad input (one line naming the
+    file, the key and the value); 130 interrupted.  No traceback for any of these.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments after ``gradesim``.
+
+    Returns
+    -------
+    int
+        The exit code.
+
+    Examples
+    --------
+    >>> main(["check", "scenarios/instructor_6pct_5mi.toml"])  # doctest: +SKIP
+    scenarios/instructor_6pct_5mi.toml: ok (...)
+    0
+    """
     import matplotlib
 
     from gradesim.scenario import ScenarioError
 
     matplotlib.use("Agg")  # files only; never a window
+    _one_line_warnings()
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (ScenarioError, UserError) as exc:
+    except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `gradesim ... | head`
         sys.stderr.close()
         return 0
+    except OSError as exc:
+        print(f"error: {_os_error_line(exc)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

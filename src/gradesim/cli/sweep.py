@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from gradesim.cli import UserError, subcommand, write_atomically
+from gradesim.cli.files import check_out_dir, prepare_out_dir
+
+SWEEP_FILES = ("outcomes.csv", "heatmap.png", "fan_chart.png")
 
 
 def _int_at_least(minimum: int):
@@ -41,7 +44,12 @@ def _scheduler_args(p: argparse.ArgumentParser) -> None:
 
 
 def _add_sweep(p: argparse.ArgumentParser) -> None:
-    p.add_argument("scenario", help="scenario TOML file with a [sweep] table")
+    p.add_argument("scenario", nargs="?", help="scenario TOML file with a [sweep] table")
+    p.add_argument(
+        "--verify",
+        metavar="STORE",
+        help="check a sweep store against its checksums without computing (exit 0 sound, 1 damaged)",
+    )
     p.add_argument("--out", default="out/sweep", help="output folder (default: out/sweep)")
     p.add_argument("--store", help="Zarr store (default: OUT/sweep.zarr); a rerun resumes it")
     p.add_argument("--traces", type=_non_negative, help="keep speed-vs-distance traces of N scenarios (fan chart)")
@@ -90,38 +98,27 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     import matplotlib.pyplot as plt
 
     from gradesim.sweeps.design import describe
-    from gradesim.sweeps.run import prepare, run_job
-    from gradesim.sweeps.store import StoreMismatchError
+    from gradesim.sweeps.run import prepare
 
+    if args.verify:
+        return _verify(args.verify)
+    if not args.scenario:
+        raise UserError("sweep needs a scenario file (or --verify STORE)")
     t0 = time.perf_counter()
     sc = _load(args.scenario)
     spec = _spec_with_overrides(sc, args)
     if args.var not in _outcomes():
         raise UserError(f"--var {args.var!r}: not an outcome (have: {', '.join(_outcomes())})")
     job = prepare(sc, spec, args.chunk_size)
-    out = Path(args.out)
+    out = check_out_dir(Path(args.out))
     store = Path(args.store) if args.store else out / "sweep.zarr"
+    if args.store:
+        check_out_dir(store.parent, "--store")
     packing = "fast" if job.packer.fast else f"slow: {job.packer.slow_reason}"
     print(f"{sc.source}: {describe(job.design)}, packing {packing}")
-    try:
-        res = run_job(
-            job,
-            store=store,
-            scheduler=args.scheduler,
-            progress=not args.no_progress,
-            adopt_store_chunks=args.chunk_size is None,
-        )
-    except StoreMismatchError as exc:
-        raise UserError(str(exc)) from None
-    except KeyboardInterrupt:
-        print(f"finished chunks are kept in {store}; rerun the same command to resume", file=sys.stderr)
-        raise
-    except OSError as exc:
-        if args.scheduler:
-            raise UserError(f"--scheduler {args.scheduler}: cannot connect ({exc})") from None
-        raise
+    res = _run(job, store, args)
     files = _sweep_files(res, args)
-    write_atomically(out, files)
+    write_atomically(prepare_out_dir(out), files, own=SWEEP_FILES)
     plt.close("all")
     print(_summary(res, args.units))
     n_new = res.n_simulated
@@ -130,6 +127,54 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     print(f"simulated {n_new:,} scenarios in {res.seconds:.1f} s{rate}{reused}")
     print(f"wrote {store} and {', '.join(sorted(files))} to {out}/ in {time.perf_counter() - t0:.1f} s")
     return 0
+
+
+def _run(job, store: Path, args: argparse.Namespace):
+    """Run or resume the sweep; store, scheduler and interruption problems become one line."""
+    import logging
+
+    from gradesim.sweeps.backends import SchedulerLostError
+    from gradesim.sweeps.run import run_job
+    from gradesim.sweeps.store import StoreError
+
+    if args.scheduler:  # the one-line message below replaces distributed's reconnect tracebacks
+        logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    try:
+        return run_job(
+            job,
+            store=store,
+            scheduler=args.scheduler,
+            progress=not args.no_progress,
+            adopt_store_chunks=args.chunk_size is None,
+        )
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    except SchedulerLostError as exc:
+        raise UserError(f"--scheduler {args.scheduler}: {exc} ({store})", code=1) from None
+    except KeyboardInterrupt:
+        print(f"finished chunks are kept in {store}; rerun the same command to resume", file=sys.stderr)
+        raise
+    except OSError as exc:
+        if args.scheduler:
+            raise UserError(f"--scheduler {args.scheduler}: cannot connect ({exc})") from None
+        raise
+
+
+def _verify(path: str) -> int:
+    """``gradesim sweep --verify STORE``: one line per problem; exit 0 sound, 1 damaged, 2 busy or missing."""
+    from gradesim.sweeps.integrity import StoreLock
+    from gradesim.sweeps.store import StoreError
+    from gradesim.sweeps.store_check import verify_store
+
+    if not Path(path).is_dir():
+        raise UserError(f"--verify {path}: no such store")
+    try:
+        with StoreLock(path):
+            rep = verify_store(path)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    print(rep)
+    return 0 if rep.ok else 1
 
 
 def _outcomes() -> list[str]:
@@ -196,9 +241,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
     from gradesim.sweeps.analysis import sobol_indices
     from gradesim.sweeps.plots import sobol_figure
-    from gradesim.sweeps.store import StoreMismatchError
+    from gradesim.sweeps.store import StoreError
 
     sc = _load(args.scenario)
+    out = check_out_dir(Path(args.out))
     client = _client(args.scheduler)
     try:
         res = sobol_indices(
@@ -211,13 +257,13 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             client=client,
             progress=not args.no_progress,
         )
-    except StoreMismatchError as exc:
+    except StoreError as exc:
         raise UserError(str(exc)) from None
     finally:
         if client is not None:
             client.close()
     fig = sobol_figure(res.indices, res.sweep.outcomes, args.outcome)
-    out = Path(args.out)
+    prepare_out_dir(out)
     files = {
         "sobol.csv": lambda p: res.indices.to_csv(p, float_format="%.6g"),
         "sobol.png": lambda p: fig.savefig(p, dpi=150, format="png"),

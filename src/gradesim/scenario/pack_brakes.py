@@ -104,7 +104,18 @@ def _pack_group(pk: Packer, P: np.ndarray, gi: int, g: dict[str, Any], chambers:
     P[base + L.B_AREA] = area
     P[base + L.B_STROKE_MAX] = pk.si(ch["rated_stroke"], "length", f"{key}.chamber")
     P[base + L.B_P_TH] = pk.si(g["pushout_pressure"], "pressure", f"{key}.pushout_pressure")
-    P[base + L.B_STROKE_REST] = pk.si(g["stroke_at_rest"], "length", f"{key}.stroke_at_rest")
+    rest = g["stroke_at_rest"]
+    if isinstance(rest, list):
+        if len(rest) != n_ends:
+            raise pk.err(f"{key}.stroke_at_rest", f"has {len(rest)} values but the group has {n_ends} wheel ends")
+        if len({pk.si(r, "length", f"{key}.stroke_at_rest") for r in rest}) > 1:
+            raise pk.err(
+                f"{key}.stroke_at_rest",
+                "different strokes per wheel end are not modelled yet (one lumped brake per axle group): "
+                "give one value, or the same value for every end",
+            )
+        rest = rest[0]
+    P[base + L.B_STROKE_REST] = pk.si(rest, "length", f"{key}.stroke_at_rest")
     P[base + L.B_COMPLIANCE] = pk.compound(g["compliance"], "m/Pa", f"{key}.compliance")
     if P[base + L.B_COMPLIANCE] <= 0.0:
         raise pk.err(f"{key}.compliance", f"{g['compliance']!r} must be positive")

@@ -10,6 +10,7 @@ grade of the segment starting there (the last row closes the road).
 from __future__ import annotations
 
 import csv
+import io
 import math
 from pathlib import Path
 
@@ -18,9 +19,12 @@ import numpy as np
 from gradesim.core.layout import ROAD_COLS, ROAD_GRADE, ROAD_SIN, ROAD_X, ROAD_Z
 from gradesim.scenario.units import UnitError, to_si
 
+MAX_PROFILE_BYTES = 50_000_000
+"""Largest road profile CSV read [bytes]."""
+
 
 class ProfileError(ValueError):
-    """A road profile file that cannot be used."""
+    """A road profile file that cannot be used (one line, naming the file)."""
 
 
 def from_segments(start_elevation_m: float, lengths_m, grades) -> np.ndarray:
@@ -72,8 +76,20 @@ def read_profile_csv(path: str | Path) -> np.ndarray:
     path = Path(path)
     if not path.is_file():
         raise ProfileError(f"profile file not found: {path}")
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = [r for r in csv.reader(fh) if r and not r[0].lstrip().startswith("#")]
+    try:
+        if path.stat().st_size > MAX_PROFILE_BYTES:
+            raise ProfileError(f"{path}: larger than {MAX_PROFILE_BYTES:,} bytes")
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ProfileError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8 CSV") from None
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot be read ({exc.strerror or exc.__class__.__name__})") from None
+    if "\x00" in text:
+        raise ProfileError(f"{path}: not a text file (it holds NUL bytes)")
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text, newline="")) if r and not r[0].lstrip().startswith("#")]
+    except csv.Error as exc:
+        raise ProfileError(f"{path}: not a CSV file ({exc})") from None
     if len(rows) < 3:
         raise ProfileError(f"{path}: needs a header and at least two rows")
     header = [h.strip() for h in rows[0]]

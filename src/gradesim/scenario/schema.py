@@ -1,21 +1,63 @@
 """The scenario schema: pydantic models of the TOML file, one class per table.
 
-Every quantity is a unit string parsed by pint (:mod:`gradesim.scenario.units`);
-bare numbers are accepted only for dimensionless values.  Unknown keys are errors.
+Every quantity is a unit string parsed safely by pint (:mod:`gradesim.scenario.units`)
+and held inside plausibility bounds (:mod:`gradesim.scenario.quantities`); bare
+numbers are accepted only for dimensionless values.  Types are strict (``"yes"``
+is not a bool, ``"1e-6"`` is not a float) and unknown keys are errors.  Every
+field has a one-line ``description``; ``gradesim schema`` prints them all
+(:mod:`gradesim.scenario.describe`).
+
+Sign convention: grades are ``rise / run``, **downhill negative** (``"-6 %"``).
 """
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, model_validator
 
-from gradesim.scenario.units import UnitError, to_si
+from gradesim.scenario.quantities import (
+    AmbientTemp,
+    BrakeTemp,
+    CarMass,
+    Elevation,
+    Grade,
+    LongTime,
+    Mass,
+    PosLongTime,
+    PosRoadLength,
+    PosShortTime,
+    PosSmallLength,
+    PosSpeed,
+    Pressure,
+    RoadLength,
+    Rpm,
+    ShortTime,
+    SmallLength,
+    Speed,
+    Torque,
+    per,
+    qty,
+)
 
 
 class ScenarioError(ValueError):
-    """Bad scenario input: ``file: key: message``."""
+    """Bad scenario input, printed as one line ``file: key: message``.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong and, where possible, the fix.
+    file : str, optional
+        The scenario file.
+    key : str, optional
+        The dotted key (``truck.gross_weight``).
+
+    Examples
+    --------
+    >>> str(ScenarioError("'80000 lbs/s' is not a mass", "x.toml", "truck.gross_weight"))
+    "x.toml: truck.gross_weight: '80000 lbs/s' is not a mass"
+    """
 
     def __init__(self, message: str, file: str | None = None, key: str | None = None):
         self.file = file
@@ -25,146 +67,173 @@ class ScenarioError(ValueError):
         super().__init__(": ".join([*parts, message]))
 
 
-# ----------------------------------------------------------------- quantity types
-def _qty(kind: str, *, gt: float | None = None, ge: float | None = None, lt: float | None = None):
-    def check(value: Any) -> Any:
-        try:
-            si = to_si(value, kind)
-        except UnitError as exc:
-            raise ValueError(str(exc)) from None
-        if not math.isfinite(si):
-            raise ValueError(f"{value!r} is not finite")
-        if gt is not None and not si > gt:
-            raise ValueError(f"{value!r} must be greater than {gt:g} (SI)")
-        if ge is not None and not si >= ge:
-            raise ValueError(f"{value!r} must not be negative" if ge == 0 else f"{value!r} is too small")
-        if lt is not None and not si < lt:
-            raise ValueError(f"{value!r} is too large")
-        return value
-
-    return Annotated[str | float | int, AfterValidator(check)]
+def _num(lo: float | None = None, hi: float | None = None, *, lo_open: bool = False, hi_open: bool = False) -> Any:
+    """A plain (dimensionless) number between bounds; ints are accepted, strings are not."""
+    kw: dict[str, float] = {}
+    if lo is not None:
+        kw["gt" if lo_open else "ge"] = lo
+    if hi is not None:
+        kw["lt" if hi_open else "le"] = hi
+    return Annotated[StrictFloat | StrictInt, Field(**kw)]
 
 
-Mass = _qty("mass", gt=0)
-Length = _qty("length", ge=0)
-PosLength = _qty("length", gt=0)
-Speed = _qty("speed", ge=0)
-PosSpeed = _qty("speed", gt=0)
-Time = _qty("time", ge=0)
-PosTime = _qty("time", gt=0)
-Pressure = _qty("pressure", ge=0)
-Temperature = _qty("temperature", gt=0)
-Area = _qty("area", gt=0)
-Volume = _qty("volume", gt=0)
-Power = _qty("power", ge=0)
-Torque = _qty("torque", ge=0)
-HeatCapacity = _qty("heat_capacity", gt=0)
-HubHeatCapacity = _qty("heat_capacity", ge=0)
-Inertia = _qty("inertia", ge=0)
-Rpm = _qty("angular_speed", gt=0)
-Density = _qty("density", gt=0)
-Ratio = _qty("dimensionless")
-Fraction = _qty("dimensionless", ge=0)
-Grade = _qty("dimensionless", gt=-0.5, lt=0.5)
+def F(default: Any = ..., description: str = "", **kw: Any) -> Any:
+    """``pydantic.Field`` with a required one-line description (``...`` = required key)."""
+    if "default_factory" in kw:
+        return Field(description=description, **kw)
+    return Field(default, description=description, **kw)
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, validate_default=False)
 
 
 # ----------------------------------------------------------------- truck
+Fraction = _num(0, 1)
+WheelEnds = Annotated[StrictInt, Field(ge=0, le=8)]
+ChamberType = Literal["20", "20L", "24", "24L", "24L3", "30", "30L", "36"]
+EngineBrake = Literal["off", "low", "medium", "high"]
+Strategy = Literal["none", "steady", "snub", "target", "fan"]
+Text = Annotated[StrictStr, Field(max_length=200)]
+
+
 class Convection(_Strict):
-    still: str = Field(description="h at standstill [W/m^2/K]")
-    at_speed: str = Field(description="h at `speed` [W/m^2/K]")
-    speed: PosSpeed
+    """Convective heat-transfer coefficient of a drum, linear in road speed."""
+
+    still: per("W/m^2/K", "0 W/m^2/K", "1000 W/m^2/K") = F(description="h at standstill")  # type: ignore[valid-type]
+    at_speed: per("W/m^2/K", "0 W/m^2/K", "1000 W/m^2/K") = F(description="h at `speed`")  # type: ignore[valid-type]
+    speed: PosSpeed = F(description="road speed at which `at_speed` holds")
 
 
 class FrictionCurve(_Strict):
-    temperature: list[Temperature]
-    mu: list[Annotated[float, Field(gt=0, lt=1.5)]]
+    """Lining friction against drum temperature (points, linear between them)."""
 
-
-ChamberType = Literal["20", "20L", "24", "24L", "24L3", "30", "30L", "36"]
+    temperature: list[BrakeTemp] = F(description="drum temperatures of the points", min_length=1, max_length=100)
+    mu: list[_num(0, 1.5, lo_open=True, hi_open=True)] = F(  # type: ignore[valid-type]
+        description="lining friction coefficient at each temperature", min_length=1, max_length=100
+    )
 
 
 class BrakeGroup(_Strict):
-    """One axle group's foundation brakes (all keys optional: preset fills them)."""
+    """One axle group's foundation brakes (every key optional: the preset and common.toml fill them)."""
 
-    wheel_ends: Annotated[StrictInt, Field(ge=0, le=8)] | None = None
-    chamber: ChamberType | None = None
-    slack_length: PosLength | None = None
-    torque_ratio: Annotated[float, Field(gt=0)] | None = None
-    drum_diameter: PosLength | None = None
-    load_share: Annotated[float, Field(ge=0, le=1)] | None = None
-    spring_brakes: bool | None = None
-    heat_capacity: HeatCapacity | None = None
-    hub_heat_capacity: HubHeatCapacity | None = None
-    hub_conductance: str | None = None
-    hub_cooling: str | None = None
-    hub_initial_temperature: Temperature | None = None
-    cooling_area: Area | None = None
-    pushout_pressure: Pressure | None = None
-    stroke_at_rest: Length | None = None
-    compliance: str | None = None
-    rolloff: PosLength | None = None
-    expansion: str | None = None
-    stroke_gain: Annotated[float, Field(ge=0)] | None = None
-    adjusted_at: Temperature | None = None
-    convection: Convection | None = None
-    initial_temperature: Temperature | None = None
-    friction_curve: str | FrictionCurve | None = None
-    friction_reference: Annotated[float, Field(gt=0, lt=1.5)] | None = None
+    wheel_ends: WheelEnds | None = F(None, "number of braked wheel ends in the group")
+    chamber: ChamberType | None = F(None, "brake chamber type (effective area in in^2; L = long stroke)")
+    slack_length: qty("length", "0 in", "12 in", lo_open=True, sample="5.5 in") | None = F(
+        None, "slack adjuster arm length"
+    )  # type: ignore[valid-type]
+    torque_ratio: _num(0, 50, lo_open=True) | None = F(None, "drum torque per pushrod force x slack length [-]")  # type: ignore[valid-type]
+    drum_diameter: qty("length", "0 in", "30 in", lo_open=True, sample="16.5 in") | None = F(
+        None, "brake drum inner diameter"
+    )  # type: ignore[valid-type]
+    load_share: Fraction | None = F(None, "share of the gross weight on this group [-]")
+    spring_brakes: StrictBool | None = F(None, "the group has spring (parking/emergency) brakes")
+    heat_capacity: qty("heat_capacity", "0 J/K", "1000 kJ/K", lo_open=True) | None = F(
+        None, "thermal mass of one wheel end's drum"
+    )  # type: ignore[valid-type]
+    cooling_area: qty("area", "0 m^2", "5 m^2", lo_open=True, sample="0.35 m^2") | None = F(
+        None, "cooled surface of one drum"
+    )  # type: ignore[valid-type]
+    hub_heat_capacity: qty("heat_capacity", "0 J/K", "1000 kJ/K") | None = F(
+        None, "thermal mass of one wheel end's slow node (hub, wheel, shoes); 0: drum node only"
+    )  # type: ignore[valid-type]
+    hub_conductance: per("W/K", "0 W/K", "100000 W/K") | None = F(
+        None, "heat conductance from the drum node to the slow node, per wheel end"
+    )  # type: ignore[valid-type]
+    hub_cooling: per("W/K", "0 W/K", "1000 W/K") | None = F(
+        None, "heat loss of the slow node to the air per kelvin, per wheel end"
+    )  # type: ignore[valid-type]
+    hub_initial_temperature: BrakeTemp | None = F(
+        None, "slow-node temperature at the start (default: initial_temperature)"
+    )
+    pushout_pressure: Pressure | None = F(None, "chamber pressure at which the pushrod starts to move")
+    stroke_at_rest: SmallLength | list[SmallLength] | None = F(
+        None, "free stroke (adjustment); a list gives one per wheel end"
+    )
+    compliance: per("in/psi", "0 in/psi", "0.1 in/psi") | None = F(
+        None, "pushrod travel per chamber pressure once the lining touches"
+    )  # type: ignore[valid-type]
+    rolloff: PosSmallLength | None = F(None, "stroke over which chamber force falls to zero at the rated stroke")
+    expansion: per("1/K", "0 /K", "0.001 /K") | None = F(None, "drum thermal expansion coefficient (per degree)")  # type: ignore[valid-type]
+    stroke_gain: _num(0, 50) | None = F(None, "pushrod travel per radial lining travel (slack adjuster ratio) [-]")  # type: ignore[valid-type]
+    adjusted_at: BrakeTemp | None = F(None, "drum temperature at which the brakes were adjusted")
+    convection: Convection | None = F(None, "drum convection coefficient { still, at_speed, speed }")
+    initial_temperature: BrakeTemp | None = F(None, "drum temperature at the start")
+    friction_curve: Annotated[StrictStr, Field(max_length=100)] | FrictionCurve | None = F(
+        None, "lining friction against temperature: a name in friction_curves.toml or { temperature, mu }"
+    )
+    friction_reference: _num(0, 1.5, lo_open=True, hi_open=True) | None = F(
+        None, "lining friction at which torque_ratio holds [-]"
+    )  # type: ignore[valid-type]
 
 
 class Brakes(BrakeGroup):
-    heat_fraction: Annotated[float, Field(gt=0, le=1)] | None = None
-    emissivity: Annotated[float, Field(ge=0, le=1)] | None = None
-    temperature_limit: Temperature | None = None
-    steer: BrakeGroup = Field(default_factory=BrakeGroup)
-    drive: BrakeGroup = Field(default_factory=BrakeGroup)
-    trailer: BrakeGroup = Field(default_factory=BrakeGroup)
+    """All service brakes: keys here apply to every group; ``steer``/``drive``/``trailer`` override per group."""
+
+    heat_fraction: _num(0, 1, lo_open=True) | None = F(None, "share of friction heat that goes into the drum [-]")  # type: ignore[valid-type]
+    emissivity: Fraction | None = F(None, "drum surface emissivity for radiation [-]")
+    temperature_limit: BrakeTemp | None = F(None, "drum temperature reported as the fade limit")
+    steer: BrakeGroup = F(default_factory=BrakeGroup, description="steer axle brakes")
+    drive: BrakeGroup = F(default_factory=BrakeGroup, description="drive axle brakes")
+    trailer: BrakeGroup = F(default_factory=BrakeGroup, description="trailer axle brakes")
 
 
 class Engine(_Strict):
-    brake_power: Power | None = None
-    brake_exponent: Annotated[float, Field(gt=0)] | None = None
-    min_brake_speed: Rpm | None = None
-    rated_speed: Rpm | None = None
-    idle_speed: Rpm | None = None
-    overspeed: Rpm | None = None
-    inertia: Inertia | None = None
-    friction_torque: Torque | None = None
-    friction_torque_slope: Torque | None = None
+    """Engine and engine (compression-release) brake."""
+
+    brake_power: qty("power", "0 kW", "2000 kW") | None = F(None, "engine-brake power at rated speed, high setting")  # type: ignore[valid-type]
+    brake_exponent: _num(0, 5, lo_open=True) | None = F(None, "engine-brake power ~ (rpm - min) ^ exponent [-]")  # type: ignore[valid-type]
+    min_brake_speed: Rpm | None = F(None, "engine speed below which the engine brake gives nothing")
+    rated_speed: Rpm | None = F(None, "governed (rated) engine speed")
+    idle_speed: Rpm | None = F(None, "low idle speed")
+    overspeed: Rpm | None = F(None, "engine speed at which the engine is damaged")
+    inertia: qty("inertia", "0 kg*m^2", "100 kg*m^2") | None = F(None, "rotating inertia of crank, flywheel, clutch")  # type: ignore[valid-type]
+    friction_torque: Torque | None = F(None, "motoring friction torque at zero speed")
+    friction_torque_slope: Torque | None = F(None, "motoring friction torque added per 1000 rpm")
 
 
 class Air(_Strict):
-    reservoir_volume: Volume | None = None
-    initial_pressure: Pressure | None = None
-    cut_in: Pressure | None = None
-    cut_out: Pressure | None = None
-    compressor_rate: str | None = None
-    compressor_reference_speed: Rpm | None = None
-    low_air_warning: Pressure | None = None
-    spring_release: Pressure | None = None
-    spring_full: Pressure | None = None
-    full_application: Pressure | None = None
-    application_time_constant: Time | None = None
+    """Air brake system: reservoir, compressor, governor, spring brakes."""
+
+    reservoir_volume: qty("volume", "0 in^3", "100000 in^3", lo_open=True) | None = F(None, "service reservoir volume")  # type: ignore[valid-type]
+    initial_pressure: Pressure | None = F(None, "reservoir pressure at the start")
+    cut_in: Pressure | None = F(None, "governor cut-in pressure (compressor on)")
+    cut_out: Pressure | None = F(None, "governor cut-out pressure (compressor off)")
+    compressor_rate: per("psi/s", "0 psi/s", "100 psi/s") | None = F(
+        None, "reservoir fill rate at the reference engine speed"
+    )  # type: ignore[valid-type]
+    compressor_reference_speed: Rpm | None = F(None, "engine speed at which compressor_rate holds")
+    low_air_warning: Pressure | None = F(None, "low-air warning pressure")
+    spring_release: Pressure | None = F(None, "pressure above which spring brakes are fully released")
+    spring_full: Pressure | None = F(None, "service pressure equivalent of fully applied spring brakes")
+    full_application: Pressure | None = F(None, "treadle pressure of a full application")
+    application_time_constant: ShortTime | None = F(None, "first-order lag of chamber pressure")
 
 
 class Truck(_Strict):
-    preset: str = "tractor_semitrailer_5axle"
-    gross_weight: Mass | None = None
-    drag_area: _qty("area", ge=0) | None = None  # type: ignore[valid-type]
-    rolling_resistance: Fraction | None = None
-    rolling_resistance_v2: str | None = None
-    rotating_mass_factor: Fraction | None = None
-    wheel_radius: PosLength | None = None
-    axle_ratio: Annotated[float, Field(gt=0)] | None = None
-    transmission: str | list[Annotated[float, Field(gt=0)]] | None = None
-    driveline_efficiency: Annotated[float, Field(gt=0, le=1)] | None = None
-    engine: Engine = Field(default_factory=Engine)
-    air: Air = Field(default_factory=Air)
-    brakes: Brakes = Field(default_factory=Brakes)
+    """The truck: a preset (``gradesim presets``) and any value that overrides it."""
+
+    preset: Annotated[StrictStr, Field(max_length=100)] = F(
+        "tractor_semitrailer_5axle", "truck preset (gradesim presets)"
+    )
+    gross_weight: Mass | None = F(None, "gross vehicle weight")
+    drag_area: qty("area", "0 m^2", "30 m^2", sample="6 m^2") | None = F(None, "aerodynamic drag area Cd*A")  # type: ignore[valid-type]
+    rolling_resistance: _num(0, 0.1) | None = F(None, "tyre rolling resistance coefficient at low speed [-]")  # type: ignore[valid-type]
+    rolling_resistance_v2: per("s^2/m^2", "0 s^2/m^2", "0.001 s^2/m^2") | None = F(
+        None, "rolling resistance added per speed squared"
+    )  # type: ignore[valid-type]
+    rotating_mass_factor: _num(0, 1) | None = F(None, "rotating inertia of wheels as a share of the mass [-]")  # type: ignore[valid-type]
+    wheel_radius: qty("length", "0 m", "1.5 m", lo_open=True, sample="0.5 m") | None = F(None, "tyre rolling radius")  # type: ignore[valid-type]
+    axle_ratio: _num(0, 20, lo_open=True) | None = F(None, "drive axle ratio [-]")  # type: ignore[valid-type]
+    transmission: (
+        Annotated[StrictStr, Field(max_length=100)]
+        | Annotated[list[_num(0, 30, lo_open=True)], Field(min_length=1, max_length=30)]
+        | None
+    ) = F(None, "a transmission name (transmissions.toml) or gear ratios, first gear first")  # type: ignore[valid-type]
+    driveline_efficiency: _num(0, 1, lo_open=True) | None = F(None, "transmission + axle efficiency [-]")  # type: ignore[valid-type]
+    engine: Engine = F(default_factory=Engine, description="engine and engine brake")
+    air: Air = F(default_factory=Air, description="air brake system")
+    brakes: Brakes = F(default_factory=Brakes, description="service brakes")
 
 
 # ----------------------------------------------------------------- road
@@ -186,96 +255,209 @@ ROAD_FRICTION = {"dry": 0.80, "wet": 0.50, "snow": 0.25, "ice": 0.10}
 """Tyre-road peak friction presets [est]: dry asphalt/concrete 0.8-0.9 (FMVSS
 121 tests use PFC 0.9), wet 0.5, packed snow 0.2-0.3, ice ~0.1 (PHYSICS.md sec. 2)."""
 
+Bed = Literal[tuple(BED_R)]  # type: ignore[valid-type]
+Surface = Literal[tuple(ROAD_FRICTION)]  # type: ignore[valid-type]
+DEFAULT_FOOT_ELEVATION = "0 m"
+"""Without ``road.start_elevation`` the lowest point of a segment road is put here (with a warning)."""
+
 
 class Segment(_Strict):
-    length: PosLength
-    grade: Grade
+    """A stretch of constant grade."""
+
+    length: PosRoadLength = F(description="length along the road")
+    grade: Grade = F(description="grade rise/run, downhill negative ('-6 %')")
 
 
 class Ramp(_Strict):
-    position: Length
-    length: PosLength
-    grade: Grade = "0 %"
-    bed: Literal[tuple(BED_R)] | None = None  # type: ignore[valid-type]
-    rolling_resistance: Annotated[float, Field(gt=0, lt=2)] | None = None
-    name: str | None = None
-    design_speed: PosSpeed | None = None
+    """An escape ramp (arrester bed) beside the road."""
+
+    position: RoadLength = F(description="distance along the road to the ramp entrance")
+    length: qty("length", "0 ft", "2 mi", lo_open=True, sample="1500 ft") = F(description="arrester bed length")  # type: ignore[valid-type]
+    grade: Grade = F("0 %", "ramp grade, uphill positive ('+5 %')")
+    bed: Bed | None = F(None, "bed material (AASHTO Green Book Table 3-5); or give rolling_resistance")
+    rolling_resistance: _num(0, 2, lo_open=True, hi_open=True) | None = F(
+        None, "bed rolling resistance as equivalent grade [-]"
+    )  # type: ignore[valid-type]
+    name: Text | None = F(None, "label in plots and reports")
+    design_speed: PosSpeed | None = F(None, "entry speed the ramp was designed for")
 
 
 class Road(_Strict):
-    start_elevation: _qty("length") = "0 m"  # type: ignore[valid-type]
-    segments: list[Segment] | None = None
-    profile: str | None = None
-    speed_limit: Speed | None = None
-    friction: Literal[tuple(ROAD_FRICTION)] | Annotated[float, Field(gt=0, le=1.5)] = "dry"  # type: ignore[valid-type]
-    abs: bool = True
-    sliding_ratio: Annotated[float, Field(gt=0, le=1)] = 0.75
-    air_density: Density | None = None
-    ambient_temperature: Temperature = "60 degF"
-    ramps: list[Ramp] = Field(default_factory=list)
+    """The road: segments or a profile CSV, surface, air, ramps."""
+
+    start_elevation: Elevation | None = F(None, "elevation at the start; default: the lowest point at 0 m (warns)")
+    segments: Annotated[list[Segment], Field(min_length=1, max_length=10_000)] | None = F(
+        None, "road as [{ length, grade }, ...]; or give profile"
+    )
+    profile: Annotated[StrictStr, Field(max_length=1000)] | None = F(
+        None, "CSV of distance, elevation with units in the header, relative to the scenario file"
+    )
+    speed_limit: Speed | None = F(None, "posted speed limit (plots only)")
+    friction: Surface | _num(
+        0, 1.5, lo_open=True
+    ) = F("dry", "tyre-road peak friction: dry | wet | snow | ice or a number")  # type: ignore[valid-type]
+    abs: StrictBool = F(True, "anti-lock brakes: wheels never lock")
+    sliding_ratio: _num(0, 1, lo_open=True) = F(0.75, "sliding friction / peak friction of a locked wheel [-]")  # type: ignore[valid-type]
+    air_density: qty("density", "0 kg/m^3", "2 kg/m^3", lo_open=True) | None = F(
+        None, "fixed air density; default: ISA at the road elevation"
+    )  # type: ignore[valid-type]
+    ambient_temperature: AmbientTemp = F("60 degF", "outside air temperature")
+    ramps: Annotated[list[Ramp], Field(max_length=100)] = F(
+        default_factory=list, description="escape ramps, in order along the road"
+    )
 
 
 class Traffic(_Strict):
-    queue_position: Length | None = None
-    car_mass: Mass = "1600 kg"
-    restitution: Annotated[float, Field(ge=0, le=1)] = 0.2
+    """Stopped traffic ahead."""
+
+    queue_position: RoadLength | None = F(None, "distance along the road to the stopped queue; omit for an open road")
+    car_mass: CarMass = F("1600 kg", "mass of the vehicle struck")
+    restitution: Fraction = F(0.2, "coefficient of restitution of the impact [-]")
 
 
 # ----------------------------------------------------------------- driver
-Strategy = Literal["none", "steady", "snub", "target", "fan"]
-EngineBrake = Literal["off", "low", "medium", "high"]
+Gear = Annotated[StrictInt, Field(ge=0, le=30)] | Literal["neutral"]
+RampChoice = Annotated[StrictInt, Field(ge=0, le=99)] | Literal["none", "auto"]
 
 
 class Action(_Strict):
-    at: str = Field(description="a distance ('2 mi') or a time ('90 s')")
-    do: Literal["shift", "engine_brake", "release", "brake", "take_ramp"]
-    gear: StrictInt | Literal["neutral"] | None = None
-    fails: bool = False
-    neutral_for: Time | Literal["ever"] = "ever"
-    level: EngineBrake | None = None
-    strategy: Strategy | None = None
-    pressure: Pressure | None = None
-    target_speed: Speed | None = None
-    ramp: StrictInt | Literal["none", "auto"] | None = None
+    """A scripted decision at a distance or a time."""
+
+    at: qty("length", "0 m", "5000 km") | qty(
+        "time", "0 s", "24 h"
+    ) = F(description="a distance ('2 mi') or a time ('90 s')")  # type: ignore[valid-type]
+    do: Literal["shift", "engine_brake", "release", "brake", "take_ramp"] = F(description="what the driver does")
+    gear: Gear | None = F(None, "shift: the new gear, or 'neutral'")
+    fails: StrictBool = F(False, "shift: the shift is missed and leaves neutral")
+    neutral_for: LongTime | Literal["ever"] = F("ever", "shift that fails: time in neutral before a retry")
+    level: EngineBrake | None = F(None, "engine_brake: the new setting")
+    strategy: Strategy | None = F(None, "brake: the new strategy")
+    pressure: Pressure | None = F(None, "brake: application pressure")
+    target_speed: Speed | None = F(None, "brake: the new target speed")
+    ramp: RampChoice | None = F(None, "take_ramp: ramp index, 'none' or 'auto'")
 
 
 class Driver(_Strict):
-    initial_speed: PosSpeed = "35 mph"
-    gear: StrictInt | Literal["neutral"] = 8
-    engine_brake: EngineBrake = "off"
-    strategy: Strategy = "none"
-    brake_pressure: Pressure | None = None
-    target_speed: Speed = "35 mph"
-    snub_band: PosSpeed = "5 mph"
-    take_ramp: StrictInt | Literal["none", "auto"] = "none"
-    auto_ramp_speed: Speed = "55 mph"
-    auto_ramp_temperature: Temperature = "700 degF"
-    reaction_time: Time = "1.5 s"
-    shift_time: Time = "1.0 s"
-    controller_gain: str = "8 psi/mph"
-    controller_integral_time: Time = "10 s"
-    fan_on: PosTime = "2 s"
-    fan_off: PosTime = "2 s"
-    overspeed_ends_engine_brake: bool = False
-    traffic_sight_distance: Length | Literal["none"] = "1000 ft"
-    actions: list[Action] = Field(default_factory=list)
+    """The driver's state at the start and decisions."""
+
+    initial_speed: PosSpeed = F("35 mph", "speed at the start")
+    gear: Gear = F(8, "gear at the start, or 'neutral'")
+    engine_brake: EngineBrake = F("off", "engine-brake setting")
+    strategy: Strategy = F("none", "service-brake strategy: none | steady | snub | target | fan")
+    brake_pressure: Pressure | None = F(None, "application pressure for steady (and snub)")
+    target_speed: Speed = F("35 mph", "speed the snub/target strategies hold")
+    snub_band: PosSpeed = F("5 mph", "snub braking: brake from target + band down to target - band")
+    take_ramp: RampChoice = F("none", "ramp index to take, 'none', or 'auto'")
+    auto_ramp_speed: Speed = F("55 mph", "auto: take a ramp above this speed")
+    auto_ramp_temperature: BrakeTemp = F("700 degF", "auto: take a ramp above this drum temperature")
+    reaction_time: ShortTime = F("1.5 s", "perception-reaction time")
+    shift_time: ShortTime = F("1.0 s", "time a shift takes (in neutral)")
+    controller_gain: per("psi/mph", "0 psi/mph", "1000 psi/mph") = F(
+        "8 psi/mph", "target strategy: pressure per speed error"
+    )  # type: ignore[valid-type]
+    controller_integral_time: LongTime = F("10 s", "target strategy: integral time")
+    fan_on: PosShortTime = F("2 s", "fan strategy: brake-on time")
+    fan_off: PosShortTime = F("2 s", "fan strategy: brake-off time")
+    overspeed_ends_engine_brake: StrictBool = F(False, "engine overspeed switches the engine brake off")
+    traffic_sight_distance: RoadLength | Literal["none"] = F(
+        "1000 ft", "distance at which the queue is seen; 'none': never"
+    )
+    actions: Annotated[list[Action], Field(max_length=1000)] = F(
+        default_factory=list, description="scripted decisions [{ at, do, ... }]"
+    )
+
+
+# ----------------------------------------------------------------- numerics
+MAX_TRACE_ROWS = 2_000_000
+"""Most trace rows a run may keep (``max_time / output_interval``), checked before allocating."""
 
 
 class Simulation(_Strict):
-    rtol: Annotated[float, Field(gt=0, lt=1)] = 1e-6
-    atol: Annotated[float, Field(gt=0)] = 1e-8
-    max_distance: PosLength | None = None
-    max_time: PosTime = "2 h"
-    max_step: Time | None = None
-    output_interval: Time = "0.5 s"
+    """Integrator tolerances and limits."""
+
+    rtol: _num(1e-14, 1, hi_open=True) = F(1e-6, "relative tolerance of the integrator [-]")  # type: ignore[valid-type]
+    atol: _num(1e-16, 1e4, lo_open=True) = F(1e-8, "absolute tolerance of the integrator (SI state units)")  # type: ignore[valid-type]
+    max_distance: PosRoadLength | None = F(None, "stop the run at this distance along the road")
+    max_time: PosLongTime = F("2 h", "stop the run after this time")
+    max_step: LongTime | None = F(None, "largest integrator step (0 or omitted: no limit)")
+    output_interval: ShortTime = F("0.5 s", "time between trace rows (0: one row per step)")
+
+    @model_validator(mode="after")
+    def _trace_budget(self) -> Simulation:
+        from gradesim.scenario.units import to_si
+
+        dt = to_si(self.output_interval, "time")
+        if dt > 0.0:
+            rows = to_si(self.max_time, "time") / dt
+            if rows > MAX_TRACE_ROWS:
+                gb = rows * 44 * 8 / 1e9
+                raise ValueError(
+                    f"output_interval {self.output_interval!r} over max_time {self.max_time!r} gives up to "
+                    f"{rows:.3g} trace rows (~{gb:.3g} GB); the limit is {MAX_TRACE_ROWS:,}: "
+                    "raise output_interval or lower max_time"
+                )
+        return self
+
+
+# ----------------------------------------------------------------- sweep
+MAX_SCENARIOS = 20_000_000
+"""Most scenarios one sweep may hold (design and outcomes stay within a few GB)."""
+MAX_GRID_VALUES = 1_000_000
+"""Most values of one grid key (a ``linspace`` included)."""
+GridValue = StrictStr | StrictFloat | StrictInt | StrictBool
+
+
+class Linspace(_Strict):
+    """Evenly spaced grid values."""
+
+    linspace: Annotated[list[StrictStr | StrictFloat | StrictInt], Field(min_length=3, max_length=3)] = F(
+        description="[start, stop, num]"
+    )
+
+
+class RandomTable(_Strict):
+    """Monte Carlo samples; every other key is a dotted scenario key = a distribution table."""
+
+    model_config = ConfigDict(extra="allow", strict=True, allow_inf_nan=False)
+    samples: Annotated[StrictInt, Field(ge=1, le=MAX_SCENARIOS)] = F(
+        description="number of samples (saltelli: base points)"
+    )
+    seed: Annotated[StrictInt, Field(ge=0)] = F(0, "random seed")
+    method: Literal["random", "lhs", "sobol", "saltelli"] = F("random", "sampler: random | lhs | sobol | saltelli")
+    dummy: StrictBool = F(False, "saltelli: add an input that enters nothing (noise floor)")
+
+    @model_validator(mode="after")
+    def _distributions(self) -> RandomTable:
+        for key, spec in (self.model_extra or {}).items():
+            if not isinstance(spec, dict):
+                raise ValueError(f"{key}: a distribution is a table such as {{ uniform = [lo, hi] }}, not {spec!r}")
+        return self
+
+
+class SweepTable(_Strict):
+    """The ``[sweep]`` table read by ``gradesim sweep`` (:mod:`gradesim.sweeps.design`)."""
+
+    grid: dict[str, Annotated[list[GridValue], Field(min_length=1, max_length=MAX_GRID_VALUES)] | Linspace] | None = F(
+        None, "dotted scenario key = [values] or { linspace = [start, stop, num] }"
+    )
+    random: RandomTable | None = F(
+        None, "Monte Carlo: samples, seed, method and key = { uniform|normal|triangular|choice }"
+    )
+    traces: Annotated[StrictInt, Field(ge=0, le=100_000)] = F(0, "number of runs whose speed traces are kept")
+    chunk_size: Annotated[StrictInt, Field(ge=1, le=10_000_000)] | None = F(None, "scenarios per chunk of the store")
 
 
 class ScenarioModel(_Strict):
-    name: str = "unnamed scenario"
-    description: str = ""
-    truck: Truck = Field(default_factory=Truck)
-    road: Road
-    traffic: Traffic = Field(default_factory=Traffic)
-    driver: Driver = Field(default_factory=Driver)
-    simulation: Simulation = Field(default_factory=Simulation)
-    sweep: dict[str, Any] | None = None
+    """A scenario file."""
+
+    extends: Annotated[StrictStr, Field(max_length=1000)] | None = F(
+        None, "another scenario file this one builds on (path relative to this file)"
+    )
+    name: Text = F("unnamed scenario", "scenario name (plots, reports)")
+    description: Annotated[StrictStr, Field(max_length=20_000)] = F("", "what the scenario shows")
+    truck: Truck = F(default_factory=Truck, description="the truck")
+    road: Road = F(description="the road")
+    traffic: Traffic = F(default_factory=Traffic, description="stopped traffic")
+    driver: Driver = F(default_factory=Driver, description="the driver")
+    simulation: Simulation = F(default_factory=Simulation, description="numerics")
+    sweep: SweepTable | None = F(None, "sweep design for gradesim sweep")

@@ -29,7 +29,21 @@ _KERNEL_LOCK = threading.Lock()  # one ensemble call at a time per process (it u
 
 @dataclass
 class Job:
-    """Everything a chunk task needs (pickled once to Dask workers)."""
+    """Everything a chunk task needs (pickled once to Dask workers).
+
+    Attributes
+    ----------
+    design : Design
+        The sweep's design (grid and/or samples).
+    packer : Packer
+        Packs any set of design points into kernel arrays.
+    chunking : Chunking
+        How the design is cut into chunks.
+    trace_index : numpy.ndarray
+        Flat indices of the scenarios whose traces are kept.
+    trace_grid : numpy.ndarray
+        Distances at which traces are resampled. [m]
+    """
 
     design: Design
     packer: Packer
@@ -41,7 +55,9 @@ class Job:
 def run_batch(P, road, ramps, actions) -> np.ndarray:
     """Outcome table ``(n, NOUT)`` of stacked kernel arrays (numba threads)."""
     from gradesim.core.ensemble import NOUT, run_ensemble
+    from gradesim.simulation.run import compile_notice
 
+    compile_notice(run_ensemble)
     n = P.shape[0]
     summary = np.empty((n, L.NS))
     outcomes = np.empty((n, NOUT))
@@ -132,6 +148,19 @@ def run_local(job: Job, todo: list[int], st: Any, bar: Any, callback: Callable[[
         _stored(st, compute_chunk(job, c), bar, callback)
 
 
+class SchedulerLostError(RuntimeError):
+    """The Dask scheduler went away during a sweep; the chunks stored so far are kept."""
+
+
+def _lost(exc: BaseException, client: Any) -> bool:
+    """True if ``exc`` means the connection to the scheduler is gone (not an error inside a task)."""
+    import concurrent.futures
+
+    if getattr(client, "status", "running") not in ("running", "connecting"):
+        return True
+    return isinstance(exc, (OSError, TimeoutError, concurrent.futures.CancelledError))
+
+
 def run_dask(
     job: Job,
     todo: list[int],
@@ -140,19 +169,39 @@ def run_dask(
     callback: Callable[[int], None] | None,
     client: Any,
 ) -> None:
-    """Chunks as Dask tasks on ``client``; results are stored as they come back."""
+    """Chunks as Dask tasks on ``client``; results are stored as they come back.
+
+    Raises
+    ------
+    SchedulerLostError
+        The scheduler died or the connection to it broke; every chunk stored
+        before is kept, so a rerun resumes.
+    """
     import uuid
 
     from distributed import as_completed
 
     futures = []
+    n_stored = 0
     try:
         [job_f] = client.scatter([job], broadcast=True)
         run = f"gradesim-chunk-{job.design.fingerprint}-{uuid.uuid4().hex[:8]}"
         futures = [client.submit(_dask_chunk, job_f, c, key=f"{run}-{c}", pure=False) for c in todo]
         for fut in as_completed(futures):
             _stored(st, fut.result(), bar, callback)
+            n_stored += 1
             fut.release()
+    except Exception as exc:
+        if not _lost(exc, client):
+            raise
+        where = getattr(getattr(client, "scheduler", None), "address", None) or "the Dask scheduler"
+        raise SchedulerLostError(
+            f"lost the Dask scheduler ({where}) after {n_stored} of {len(todo)} chunks "
+            f"({type(exc).__name__}); the finished chunks are kept: rerun to resume"
+        ) from None
     finally:
         for fut in futures:
-            fut.cancel()
+            try:
+                fut.cancel()
+            except Exception:  # the client is gone with the scheduler
+                pass

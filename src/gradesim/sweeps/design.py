@@ -31,13 +31,13 @@ import numpy as np
 import pint
 
 from gradesim.scenario import ScenarioError
-from gradesim.scenario.units import Q_
+from gradesim.scenario.schema import MAX_GRID_VALUES
+from gradesim.scenario.sweep_spec import DISTRIBUTIONS, RANDOM_KEYS, check_spec
+from gradesim.scenario.units import Q_, UnitError, parse_quantity
 
 SAMPLE_DIM = "sample"
 METHODS = ("random", "lhs", "sobol", "saltelli")
-DISTRIBUTIONS = {"uniform": 2, "normal": 2, "triangular": 3, "choice": None}
 SPEC_KEYS = ("grid", "random", "traces", "chunk_size")
-RANDOM_KEYS = ("samples", "seed", "method", "dummy")
 
 
 @dataclass
@@ -139,8 +139,8 @@ def parse_number(value: Any) -> tuple[float, str, float] | None:
     if not isinstance(value, str):
         return None
     try:
-        q = Q_(value.strip())
-    except Exception:  # pint raises several kinds on words
+        q = parse_quantity(value.strip())  # number and unit parsed apart: no expression is evaluated
+    except UnitError:  # words
         return None
     if not isinstance(q, pint.Quantity):
         return float(q), "", float(q)
@@ -199,6 +199,8 @@ def grid_factor(key: str, spec: Any, err) -> Factor:
         start, stop, num = spec["linspace"]
         if not isinstance(num, int) or isinstance(num, bool) or num < 1:
             raise err(f"linspace needs a whole number of points, not {num!r}")
+        if num > MAX_GRID_VALUES:  # before anything is allocated
+            raise err(f"linspace of {num:,} points exceeds {MAX_GRID_VALUES:,} per key")
         unit = (parse_number(start) or (0, "", 0))[1]
         a, b = _in_unit(start, unit, err), _in_unit(stop, unit, err)
         values = [format_value(float(x), unit) for x in np.linspace(a, b, num)]
@@ -345,6 +347,7 @@ def normalise_spec(spec: dict[str, Any], source: str | None = None) -> dict[str,
     grid = out.get("grid")
     if grid is not None and not isinstance(grid, dict):
         raise err("sweep.grid", "must be a table of key = [values]")
+    check_spec(out, source)  # swept keys, values, size budget: before anything is sampled or allocated
     return out
 
 

@@ -82,7 +82,78 @@ def load(name: str) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 def description(name: str) -> str:
+    """One-line description of preset ``name`` (raises KeyError if unknown).
+
+    Examples
+    --------
+    >>> description("tractor_semitrailer_5axle")[:24]
+    '80,000 lb 5-axle tractor'
+    """
     return _load(name)[2]
+
+
+def chain(name: str) -> list[str]:
+    """The presets ``name`` inherits from, base first, ``name`` last (raises KeyError if unknown).
+
+    Examples
+    --------
+    >>> chain("tractor_semitrailer_5axle_out_of_adjustment")
+    ['tractor_semitrailer_5axle', 'tractor_semitrailer_5axle_out_of_adjustment']
+    """
+    if name not in available():
+        raise KeyError(name)
+    base = _read(f"{name}.toml").get("inherits")
+    return [*(chain(base) if base else []), name]
+
+
+def explain(name: str) -> list[tuple[str, Any, str, str]]:
+    """Every value of preset ``name`` after inheritance, with its source and the file it comes from.
+
+    Brake-group keys that the preset leaves to ``common.toml`` are listed per
+    group (``truck.brakes.drive.compliance``), as a scenario resolves them.
+
+    Parameters
+    ----------
+    name : str
+        A preset of :func:`available`.
+
+    Returns
+    -------
+    list of (key, value, source, origin)
+        Dotted key, resolved value, the source text, and the preset file (or
+        ``common.toml``) that sets it.
+
+    Examples
+    --------
+    >>> rows = {k: (v, o) for k, v, _, o in explain("tractor_semitrailer_5axle_out_of_adjustment")}
+    >>> rows["truck.brakes.drive.stroke_at_rest"]
+    ('0.924 in', 'tractor_semitrailer_5axle_out_of_adjustment')
+    >>> rows["truck.gross_weight"]
+    ('80000 lb', 'tractor_semitrailer_5axle')
+    """
+    out: dict[str, tuple[Any, str, str]] = {}
+    cvals, csrc, _ = common()
+    for preset in chain(name):
+        values, sources = _split(_read(f"{preset}.toml").get("truck", {}), "truck.")
+        for key, value in _flat(values, "truck."):
+            out[key] = (value, sources.get(key, ""), preset)
+    brakes = [k for k in out if k.startswith("truck.brakes.")]
+    for group in ("steer", "drive", "trailer"):
+        for key, value in _flat(cvals, ""):
+            full = f"truck.brakes.{group}.{key}"
+            if full not in out and f"truck.brakes.{key}" not in brakes:
+                out[full] = (value, csrc.get(f"truck.brakes.{key}", ""), "common.toml")
+    return [(k, v, s, o) for k, (v, s, o) in sorted(out.items())]
+
+
+def _flat(tree: dict[str, Any], prefix: str) -> list[tuple[str, Any]]:
+    rows: list[tuple[str, Any]] = []
+    for key, value in tree.items():
+        if isinstance(value, dict) and key != "convection":
+            rows.extend(_flat(value, f"{prefix}{key}."))
+        else:
+            rows.append((f"{prefix}{key}", value))
+    return rows
 
 
 @lru_cache(maxsize=1)
@@ -95,9 +166,11 @@ def common() -> tuple[dict[str, Any], dict[str, str], dict[str, Any]]:
 
 @lru_cache(maxsize=1)
 def friction_curves() -> dict[str, Any]:
+    """Named lining friction curves (``friction_curves.toml``)."""
     return _read("friction_curves.toml")
 
 
 @lru_cache(maxsize=1)
 def transmissions() -> dict[str, Any]:
+    """Named transmissions and their gear ratios (``transmissions.toml``)."""
     return _read("transmissions.toml")
