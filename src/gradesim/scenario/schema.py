@@ -134,15 +134,9 @@ class BrakeGroup(_Strict):
     cooling_area: qty("area", "0 m^2", "5 m^2", lo_open=True, sample="0.35 m^2") | None = F(
         None, "cooled surface of one drum"
     )  # type: ignore[valid-type]
-    hub_heat_capacity: qty("heat_capacity", "0 J/K", "1000 kJ/K") | None = F(
-        None, "thermal mass of one wheel end's slow node (hub, wheel, shoes); 0: drum node only"
-    )  # type: ignore[valid-type]
-    hub_conductance: per("W/K", "0 W/K", "100000 W/K") | None = F(
-        None, "heat conductance from the drum node to the slow node, per wheel end"
-    )  # type: ignore[valid-type]
-    hub_cooling: per("W/K", "0 W/K", "1000 W/K") | None = F(
-        None, "heat loss of the slow node to the air per kelvin, per wheel end"
-    )  # type: ignore[valid-type]
+    hub_heat_capacity: qty("heat_capacity", "0 J/K", "1000 kJ/K") | None = F(None, "slow node (hub, wheel, shoes)")  # type: ignore[valid-type]
+    hub_conductance: per("W/K", "0 W/K", "1e5 W/K") | None = F(None, "drum to slow node, per wheel end")  # type: ignore[valid-type]
+    hub_cooling: per("W/K", "0 W/K", "1000 W/K") | None = F(None, "slow node to the air, per wheel end")  # type: ignore[valid-type]
     hub_initial_temperature: BrakeTemp | None = F(
         None, "slow-node temperature at the start (default: initial_temperature)"
     )
