@@ -80,6 +80,13 @@ IN_PROGRESS = {
     "gradesim.cli.checks",
     "gradesim.cli.report",
     "gradesim.cli.sweep",
+    "gradesim.cli.files",
+    "gradesim.scenario.quantities",
+    "gradesim.scenario.describe",
+    "gradesim.scenario.toml_io",
+    "gradesim.sweeps.zarr_store",
+    "gradesim.sweeps.integrity",
+    "gradesim.sweeps.store_check",
 }
 
 

@@ -150,7 +150,9 @@ def counterfactual_stops(truck, hot_K, speed_mph=60.0) -> dict[str, float]:
     from gradesim.scenario import Scenario
     from gradesim.scenario.parameter_sets import friction_curves
 
-    sc = Scenario.from_dict({"truck": truck, "road": {"segments": [{"length": "1 mi", "grade": "0 %"}]}})
+    sc = Scenario.from_dict(
+        {"truck": truck, "road": {"start_elevation": "0 m", "segments": [{"length": "1 mi", "grade": "0 %"}]}}
+    )
     flat, nogrow = {}, {}
     for g in hot_K:
         spec = sc.truck["brakes"][g]["friction_curve"]

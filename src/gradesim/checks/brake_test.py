@@ -182,7 +182,12 @@ def level_stop_scenario(
     data = {
         "name": f"brake test: {speed_mph:g} mph stop",
         "truck": copy.deepcopy(truck),
-        "road": {"segments": [{"length": "2 mi", "grade": "0 %"}], "friction": friction, "abs": True},
+        "road": {
+            "start_elevation": "0 m",
+            "segments": [{"length": "2 mi", "grade": "0 %"}],
+            "friction": friction,
+            "abs": True,
+        },
         "driver": {
             "initial_speed": f"{speed_mph} mph",
             "gear": "neutral",

@@ -277,7 +277,12 @@ def _descent_scenario(weight_lb, speed_mph, segs, T0_F, Tinf_F, preset, changes)
         {
             "name": f"GSRS comparison: {weight_lb:,.0f} lb at {speed_mph:g} mph",
             "truck": {"preset": preset, "gross_weight": f"{weight_lb} lb"},
-            "road": {"segments": road, "air_density": "1.2 kg/m^3", "ambient_temperature": f"{Tinf_F} degF"},
+            "road": {
+                "start_elevation": "2000 m",  # any: the air density is fixed as in the GSRS
+                "segments": road,
+                "air_density": "1.2 kg/m^3",
+                "ambient_temperature": f"{Tinf_F} degF",
+            },
             "driver": {
                 "initial_speed": f"{speed_mph} mph",
                 "gear": "neutral",

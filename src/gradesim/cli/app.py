@@ -33,6 +33,26 @@ def subcommand(
     options.  The module must be listed in :func:`_load_plugins`.  Raise
     :class:`UserError` or :class:`~gradesim.scenario.ScenarioError` for bad
     input (exit code 2, one line, no traceback).
+
+    Parameters
+    ----------
+    name : str
+        The subcommand (``gradesim NAME``).
+    help : str
+        One line for ``gradesim --help``.
+    add_arguments : callable, optional
+        ``add_arguments(parser)`` declares the options.
+
+    Returns
+    -------
+    callable
+        The decorator.
+
+    Examples
+    --------
+    >>> @subcommand("hello", "say hello")  # doctest: +SKIP
+    ... def cmd_hello(args):
+    ...     print("hello")
     """
 
     def deco(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -131,7 +151,27 @@ def _report_failures(results: dict[str, object]) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Simulate a scenario (and its variants); write plots, trace and outcomes; print a summary."""
+    """Simulate a scenario (and its variants); write plots, trace and outcomes; print a summary.
+
+    Every input is checked, then the output folder (default ``out/<scenario
+    stem>``), before anything is simulated.  The folder then holds this run's
+    files only.  A run the integrator gave up on exits with code 1 after writing
+    its files, naming the likely cause.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit code (0; 1 if a run failed).
+
+    Examples
+    --------
+    >>> main(["run", "scenarios/instructor_6pct_5mi.toml"])  # doctest: +SKIP
+    """
     import matplotlib.pyplot as plt
 
     t0 = time.perf_counter()
@@ -189,7 +229,22 @@ def _add_run(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    """More figures of one run: forces along the road and the energy budget."""
+    """More figures of one run: forces along the road and the energy budget.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit code (0; 1 if the run failed).
+
+    Examples
+    --------
+    >>> main(["plot", "scenarios/instructor_6pct_5mi.toml"])  # doctest: +SKIP
+    """
     import matplotlib.pyplot as plt
 
     from gradesim.output.figures import forces_figure, speed_distance_figure
@@ -211,7 +266,22 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    """Time one scenario: the bare kernel and the whole ``simulate`` call (warm)."""
+    """Time one scenario: the bare kernel and the whole ``simulate`` call (warm).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit code (0; 1 if the run failed).
+
+    Examples
+    --------
+    >>> main(["bench", "scenarios/instructor_6pct_5mi.toml", "--repeat", "20"])  # doctest: +SKIP
+    """
     import statistics
 
     import numpy as np
@@ -256,8 +326,24 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """Validate a scenario file without running it.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit code (0; bad input raises, exit 2).
+
+    Examples
+    --------
+    >>> main(["check", "scenarios/instructor_6pct_5mi.toml"])  # doctest: +SKIP
+    """
     sc = _load(args.scenario)
-    sc.to_kernel()
+    sc.validate_all()  # packs for the core and checks [sweep] at every grid value and distribution extreme
     print(f"{args.scenario}: ok ({sc.name}, hash {sc.hash})")
     return 0
 
@@ -266,6 +352,23 @@ BUILTIN = ("run", "check", "plot", "bench")
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The ``gradesim`` argument parser with every subcommand.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments; the subcommand modules are imported only when the
+        command is not a built-in one (keeps ``gradesim run`` quick).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+
+    Examples
+    --------
+    >>> build_parser(["run", "x.toml"]).parse_args(["run", "x.toml"]).out is None
+    True
+    """
     from gradesim._version import __version__
 
     parser = argparse.ArgumentParser(

@@ -189,5 +189,20 @@ def write_atomically(out_dir: Path, files: dict[str, Callable[[Path], None]], ow
 
 
 def default_out(scenario: str) -> Path:
-    """``out/<scenario file stem>``: where ``run`` and ``plot`` write without ``--out``."""
+    """``out/<scenario file stem>``: where ``run`` and ``plot`` write without ``--out``.
+
+    Parameters
+    ----------
+    scenario : str
+        The scenario file as given.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> str(default_out("scenarios/instructor_6pct_5mi.toml"))
+    'out/instructor_6pct_5mi'
+    """
     return Path("out") / Path(scenario).stem

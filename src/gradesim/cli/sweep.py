@@ -94,7 +94,28 @@ def _spec_with_overrides(sc, args) -> dict[str, Any]:
 
 @subcommand("sweep", "grid / Monte Carlo sweep of a scenario's [sweep] table: Zarr store, CSV, plots", _add_sweep)
 def cmd_sweep(args: argparse.Namespace) -> int:
-    """Run the [sweep] table; write the store, outcomes.csv, heatmap/fan chart; print a summary."""
+    """Run the [sweep] table; write the store, outcomes.csv, heatmap/fan chart; print a summary.
+
+    With ``--verify STORE`` only check a store (exit 0 sound, 1 damaged).  The
+    output folder and the store are checked before anything is simulated; a
+    store of another sweep, a damaged or busy store is refused in one line
+    (exit 2); a lost Dask scheduler is one line (exit 1), finished chunks kept.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit code.
+
+    Examples
+    --------
+    >>> from gradesim.cli import main
+    >>> main(["sweep", "scenarios/missed_ramp_lumber_truck.toml"])  # doctest: +SKIP
+    """
     import matplotlib.pyplot as plt
 
     from gradesim.sweeps.design import describe
@@ -138,7 +159,11 @@ def _run(job, store: Path, args: argparse.Namespace):
     from gradesim.sweeps.store import StoreError
 
     if args.scheduler:  # the one-line message below replaces distributed's reconnect tracebacks
-        logging.getLogger("distributed").setLevel(logging.CRITICAL)
+        import distributed  # noqa: F401  (configures its loggers on import; quieten them after)
+
+        for name in ["distributed", *logging.root.manager.loggerDict]:
+            if name.startswith("distributed"):
+                logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
         return run_job(
             job,
@@ -236,7 +261,23 @@ def _add_sensitivity(p: argparse.ArgumentParser) -> None:
 
 @subcommand("sensitivity", "Sobol' indices of an outcome over the [sweep.random] inputs", _add_sensitivity)
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    """Sobol' indices of one outcome: sobol.csv, sobol.png and a table on screen."""
+    """Sobol' indices of one outcome: sobol.csv, sobol.png and a table on screen.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit code.
+
+    Examples
+    --------
+    >>> from gradesim.cli import main
+    >>> main(["sensitivity", "scen.toml", "--samples", "256"])  # doctest: +SKIP
+    """
     import matplotlib.pyplot as plt
 
     from gradesim.sweeps.analysis import sobol_indices
@@ -298,7 +339,23 @@ def _add_critical(p: argparse.ArgumentParser) -> None:
 
 @subcommand("critical-ramp", "latest ramp position (or value of --key) at which the truck still stops", _add_critical)
 def cmd_critical(args: argparse.Namespace) -> int:
-    """Print the latest ramp position (or value of --key) at which the truck still stops."""
+    """Print the latest ramp position (or value of --key) at which the truck still stops.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit code.
+
+    Examples
+    --------
+    >>> from gradesim.cli import main
+    >>> main(["critical-ramp", "scenarios/instructor_6pct_5mi_ramp.toml"])  # doctest: +SKIP
+    """
     from gradesim.sweeps.analysis import STOP_KINDS, critical_value, latest_ramp_position
 
     sc = _load(args.scenario)
@@ -342,7 +399,23 @@ def _add_ramp_length(p: argparse.ArgumentParser) -> None:
     _add_ramp_length,
 )
 def cmd_ramp_length(args: argparse.Namespace) -> int:
-    """Print the shortest arrester bed for an entry-speed distribution."""
+    """Print the shortest arrester bed for an entry-speed distribution.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit code.
+
+    Examples
+    --------
+    >>> from gradesim.cli import main
+    >>> main(["ramp-length", "scen.toml", "--entry-speed", '"65 mph"'])  # doctest: +SKIP
+    """
     from gradesim.sweeps.analysis import min_ramp_length
 
     sc = _load(args.scenario)

@@ -38,7 +38,50 @@ TRACKING_FRACTION = 0.5
 
 @njit(inline="always")
 def command_scalar(t, v, e_int, strategy, p_cmd, p_from, t_switch, v_target, kp, ki, p_max, tau):
-    """Applied pressure before the reservoir limit (scalar form). [Pa]"""
+    """Applied pressure before the reservoir limit (scalar form). [Pa]
+
+    ``target``: ``clip(K_p (v - v_target) + K_i I, 0, p_max)``; the other
+    strategies: the command after a first-order lag from the last switch,
+    ``p_cmd + (p_from - p_cmd) exp(-(t - t_switch) / tau)``.
+
+    Parameters
+    ----------
+    t : float
+        Time. [s]
+    v : float
+        Speed. [m/s]
+    e_int : float
+        Integral of the speed error of the ``target`` controller. [m]
+    strategy : float
+        Strategy code (``STRAT_*``).
+    p_cmd, p_from : float
+        Command after the last switch, and the applied pressure at it. [Pa]
+    t_switch : float
+        Time of the last switch. [s]
+    v_target : float
+        Target speed. [m/s]
+    kp : float
+        Proportional gain. [Pa/(m/s)]
+    ki : float
+        Integral gain. [Pa/m]
+    p_max : float
+        Full application. [Pa]
+    tau : float
+        Application lag. [s]
+
+    Returns
+    -------
+    float
+        Pressure. [Pa]
+
+    Examples
+    --------
+    >>> from gradesim.core.layout import STRAT_STEADY, STRAT_TARGET
+    >>> command_scalar(0.0, 25.0, 0.0, STRAT_TARGET, 0.0, 0.0, 0.0, 20.0, 1e5, 1e4, 6.9e5, 0.25)
+    500000.0
+    >>> round(command_scalar(0.25, 0.0, 0.0, STRAT_STEADY, 2e5, 0.0, 0.0, 0.0, 0.0, 0.0, 6.9e5, 0.25))
+    126424
+    """
     if strategy == STRAT_TARGET:
         p = kp * (v - v_target) + ki * e_int
         if p < 0.0:
@@ -51,7 +94,28 @@ def command_scalar(t, v, e_int, strategy, p_cmd, p_from, t_switch, v_target, kp,
 
 @njit(inline="always")
 def commanded_pressure_unlimited(t, y, P, mode):
-    """Applied pressure before the reservoir limit. [Pa]"""
+    """Applied pressure before the reservoir limit. [Pa]
+
+    Parameters
+    ----------
+    t : float
+        Time. [s]
+    y : numpy.ndarray
+        State vector (``Y_*``).
+    P : numpy.ndarray
+        Packed parameters (``P_*``).
+    mode : numpy.ndarray
+        Discrete state (``M_*``): strategy, commanded pressure, switch time, target speed.
+
+    Returns
+    -------
+    float
+        Pressure. [Pa]
+
+    Examples
+    --------
+    >>> commanded_pressure_unlimited(t, y, P, mode)  # doctest: +SKIP
+    """
     return command_scalar(
         t,
         y[Y_V],
@@ -70,7 +134,28 @@ def commanded_pressure_unlimited(t, y, P, mode):
 
 @njit(inline="always")
 def applied_pressure(t, y, P, mode):
-    """Chamber pressure actually applied: the command, limited by reservoir air. [Pa]"""
+    """Chamber pressure actually applied: the command, limited by reservoir air. [Pa]
+
+    Parameters
+    ----------
+    t : float
+        Time. [s]
+    y : numpy.ndarray
+        State vector (``Y_*``).
+    P : numpy.ndarray
+        Packed parameters (``P_*``).
+    mode : numpy.ndarray
+        Discrete state (``M_*``): strategy, commanded pressure, switch time, target speed.
+
+    Returns
+    -------
+    float
+        ``min(command, reservoir pressure)``. [Pa]
+
+    Examples
+    --------
+    >>> applied_pressure(t, y, P, mode)  # doctest: +SKIP
+    """
     p = commanded_pressure_unlimited(t, y, P, mode)
     pres = y[Y_PRES]
     if pres < 0.0:
@@ -85,16 +170,35 @@ def controller_integral_rate(y, P, mode):
     ``dI/dt = e + (sat(u) - u) / (K_p T_t / T_i)`` with ``e = v - v_target``,
     ``u = K_p e + K_i I`` and ``sat`` the clip to ``[0, p_max]``: while the
     output is saturated the integral is pulled back toward the limit with the
-    tracking time ``T_t`` (here ``TRACKING_FRACTION * T_i``) instead of being
-    frozen.  The rate is a continuous function of the state, so the
-    integrator never meets the sliding mode that conditional integration
-    (freeze when saturated) creates at ``u = 0`` while the truck accelerates
-    below its target; that sliding mode cost tens of thousands of steps.
+    tracking time ``T_t = TRACKING_FRACTION * T_i`` instead of being frozen.
+    The rate is a continuous function of the state, so the integrator never
+    meets the sliding mode that conditional integration (freeze when
+    saturated) creates at ``u = 0`` while the truck accelerates below its
+    target; that sliding mode cost tens of thousands of steps.  Both schemes
+    leave zero where ``K_p a + K_i e = 0``.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        State vector (``Y_*``).
+    P : numpy.ndarray
+        Packed parameters (``P_KP``, ``P_KI``, ``P_P_MAX``).
+    mode : numpy.ndarray
+        Discrete state (``M_STRATEGY``, ``M_V_TARGET``).
+
+    Returns
+    -------
+    float
+        Rate of the integral; 0 unless the strategy is ``target``. [m/s]
+
+    Examples
+    --------
+    >>> controller_integral_rate(y, P, mode)  # doctest: +SKIP
 
     References
     ----------
     K.J. Astrom, T. Hagglund, *Advanced PID Control*, ISA 2006, sec. 3.5
-    (back-calculation and tracking).
+    (integrator windup; back-calculation and tracking).
     """
     if mode[M_STRATEGY] != STRAT_TARGET:
         return 0.0

@@ -290,18 +290,47 @@ def write_row(out, row, t, y, mode):
 
 @njit
 def integrate(P, road, ramps, actions, out, summary):
-    """Simulate one descent.
+    """Simulate one descent: adaptive Dormand-Prince 5(4) with events, from t = 0 to an outcome.
 
     Parameters
     ----------
-    P : float64[NP]  packed parameters (see :mod:`layout`)
-    road, ramps, actions : float64 2-D tables
-    out : float64[n_rows, ROW_COLS]  trace buffer (0 rows: no trace)
-    summary : float64[NS]  filled with the outcome; a ``failed`` run says why in
-        ``summary[S_FAIL]`` (step cap of ``MAX_STEPS``, step size below round-off,
-        or a NaN/inf in the right-hand side)
+    P : numpy.ndarray
+        Packed parameters, float64 ``(NP,)`` (see :mod:`gradesim.core.layout`; SI units).
+    road : numpy.ndarray
+        Road breakpoints ``(n, ROAD_COLS)``: distance [m], elevation [m], sin and cos of the grade.
+    ramps : numpy.ndarray
+        Escape ramps ``(k, RAMP_COLS)``.
+    actions : numpy.ndarray
+        Scripted driver actions ``(a, ACT_COLS)``.
+    out : numpy.ndarray
+        Trace buffer ``(n_rows, ROW_COLS)``; 0 rows: no trace.  ``summary[S_TRUNC]`` is 1 if it was too small.
+    summary : numpy.ndarray
+        ``(NS,)``, filled with the outcome (``S_*``).  A ``failed`` run says why
+        in ``summary[S_FAIL]``: ``FAIL_STEP_CAP`` (``MAX_STEPS`` accepted steps),
+        ``FAIL_STEP_SIZE`` (step below round-off) or ``FAIL_NOT_FINITE`` (NaN/inf
+        in the right-hand side).
 
-    Returns the number of trace rows written.
+    Returns
+    -------
+    int
+        Trace rows written.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import gradesim as gs
+    >>> from gradesim.core import layout as L
+    >>> ki = gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml").to_kernel()
+    >>> summary = np.empty(L.NS)
+    >>> integrate(ki.P, ki.road, ki.ramps, ki.actions, np.empty((0, L.ROW_COLS)), summary)
+    0
+    >>> L.KIND_NAMES[int(summary[L.S_KIND])], int(summary[L.S_FAIL])
+    ('impact', 0)
+
+    References
+    ----------
+    J.R. Dormand, P.J. Prince, "A family of embedded Runge-Kutta formulae",
+    J. Comput. Appl. Math. 6 (1980) 19-26.
     """
     n = NY
     y = np.empty(n)

@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field, StrictFloat, StrictInt
 
 from gradesim.scenario.units import EXAMPLES, UnitError, to_si, to_unit
 
@@ -167,6 +167,23 @@ def per(unit: str, lo: str | None = None, hi: str | None = None, *, lo_open: boo
     """
     info = QtyInfo("per", lo, hi, lo_open, False, unit)
     return Annotated[str | float | int, AfterValidator(info.check), info]
+
+
+def _num(lo: float | None = None, hi: float | None = None, *, lo_open: bool = False, hi_open: bool = False) -> Any:
+    """A plain (dimensionless) number between bounds; ints are accepted, strings are not."""
+    kw: dict[str, float] = {}
+    if lo is not None:
+        kw["gt" if lo_open else "ge"] = lo
+    if hi is not None:
+        kw["lt" if hi_open else "le"] = hi
+    return Annotated[StrictFloat | StrictInt, Field(**kw)]
+
+
+def F(default: Any = ..., description: str = "", **kw: Any) -> Any:
+    """``pydantic.Field`` with a required one-line description (``...`` = required key)."""
+    if "default_factory" in kw:
+        return Field(description=description, **kw)
+    return Field(default, description=description, **kw)
 
 
 # ----------------------------------------------------------------- the common kinds, with their bounds

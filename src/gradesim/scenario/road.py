@@ -28,7 +28,28 @@ class ProfileError(ValueError):
 
 
 def from_segments(start_elevation_m: float, lengths_m, grades) -> np.ndarray:
-    """Road table from segment lengths [m] and grades (tan theta) [-]."""
+    """Road table from segments of constant grade.
+
+    Parameters
+    ----------
+    start_elevation_m : float
+        Elevation at the start of the road. [m]
+    lengths_m : sequence of float
+        Segment lengths along the road. [m]
+    grades : sequence of float
+        Segment grades rise/run = tan(theta), downhill negative. [-]
+
+    Returns
+    -------
+    numpy.ndarray
+        One row per breakpoint (``ROAD_X``, ``ROAD_Z``, ``ROAD_SIN``, ``ROAD_GRADE``), the last closing the road.
+
+    Examples
+    --------
+    >>> t = from_segments(1000.0, [1000.0], [-0.06])
+    >>> round(float(t[-1, ROAD_Z]), 3)
+    940.108
+    """
     n = len(lengths_m)
     table = np.zeros((n + 1, ROAD_COLS))
     x, z = 0.0, start_elevation_m
@@ -42,7 +63,30 @@ def from_segments(start_elevation_m: float, lengths_m, grades) -> np.ndarray:
 
 
 def from_points(distance_m, elevation_m) -> np.ndarray:
-    """Road table from (distance along road, elevation) points [m]."""
+    """Road table from (distance along road, elevation) points.
+
+    Parameters
+    ----------
+    distance_m : sequence of float
+        Distance along the road, strictly increasing. [m]
+    elevation_m : sequence of float
+        Elevation at each distance. [m]
+
+    Returns
+    -------
+    numpy.ndarray
+        Road table as :func:`from_segments` (``sin = dz/ds`` per interval).
+
+    Raises
+    ------
+    ProfileError
+        Fewer than two points, a non-finite value, a distance that does not increase, or a slope of 45 % or more.
+
+    Examples
+    --------
+    >>> round(float(from_points([0.0, 1000.0], [1000.0, 940.0])[0, ROAD_SIN]), 3)
+    -0.06
+    """
     d = np.asarray(distance_m, dtype=float)
     z = np.asarray(elevation_m, dtype=float)
     if d.size < 2:
@@ -69,9 +113,31 @@ def from_points(distance_m, elevation_m) -> np.ndarray:
 
 
 def read_profile_csv(path: str | Path) -> np.ndarray:
-    """Read a CSV with a header naming units, e.g. ``distance [mi], elevation [ft]``.
+    """Read a road profile CSV with a header naming units, e.g. ``distance [mi], elevation [ft]``.
 
     Header forms accepted: ``distance [mi]``, ``distance_mi``, ``distance (km)``.
+    Lines starting with ``#`` are comments.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The CSV file (UTF-8).
+
+    Returns
+    -------
+    numpy.ndarray
+        Road table as :func:`from_points`, in SI units.
+
+    Raises
+    ------
+    ProfileError
+        One line naming the file: missing, not UTF-8 text, not CSV, no unit in the header, a bad row.
+
+    Examples
+    --------
+    >>> t = read_profile_csv("scenarios/profiles/synthetic_canyon_descent.csv")
+    >>> t.shape[1] == 4
+    True
     """
     path = Path(path)
     if not path.is_file():
@@ -129,14 +195,49 @@ def _unit_of(header: str) -> str | None:
 
 
 def elevation_at(table: np.ndarray, s: float) -> float:
-    """Road elevation at distance ``s`` [m] (linear within segments)."""
+    """Road elevation at distance ``s`` (linear within segments).
+
+    Parameters
+    ----------
+    table : numpy.ndarray
+        Road table.
+    s : float
+        Distance along the road. [m]
+
+    Returns
+    -------
+    float
+        Elevation. [m]
+
+    Examples
+    --------
+    >>> elevation_at(from_segments(1000.0, [1000.0], [0.0]), 500.0)
+    1000.0
+    """
     i = int(np.searchsorted(table[:, ROAD_X], s, side="right")) - 1
     i = min(max(i, 0), len(table) - 2)
     return float(table[i, ROAD_Z] + table[i, ROAD_SIN] * (s - table[i, ROAD_X]))
 
 
 def truncate(table: np.ndarray, end_m: float) -> np.ndarray:
-    """The road up to ``end_m`` (adds a closing row)."""
+    """The road up to ``end_m`` (adds a closing row).
+
+    Parameters
+    ----------
+    table : numpy.ndarray
+        Road table.
+    end_m : float
+        Where the road now ends. [m]
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Examples
+    --------
+    >>> float(truncate(from_segments(0.0, [1000.0], [0.0]), 400.0)[-1, ROAD_X])
+    400.0
+    """
     if end_m >= table[-1, ROAD_X]:
         return table
     keep = table[table[:, ROAD_X] < end_m]

@@ -24,7 +24,7 @@ from gradesim.scenario import parameter_sets
 from gradesim.scenario.describe import check_dotted_key, child_keys, generic_key
 from gradesim.scenario.schema import DEFAULT_FOOT_ELEVATION, BrakeGroup, ScenarioError, ScenarioModel, Truck
 from gradesim.scenario.toml_io import dumps, read_toml, rebase_profile, resolve_extends
-from gradesim.scenario.units import did_you_mean, to_si
+from gradesim.scenario.units import to_si
 
 
 class ScenarioWarning(UserWarning):
@@ -308,8 +308,7 @@ class Scenario:
         key = prefix + _loc(err["loc"], prefix, keep_last=err["type"] == "extra_forbidden")
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            parent, _, name = key.rpartition(".")
-            msg = f"unknown key {name!r}{did_you_mean(name, child_keys(generic_key(parent)))}"
+            msg = check_dotted_key(key) or f"unknown key {key.rpartition('.')[2]!r}"
         elif err["type"] == "missing":
             msg = "is required"
         else:

@@ -12,7 +12,7 @@ Sign convention: grades are ``rise / run``, **downhill negative** (``"-6 %"``).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, model_validator
 
@@ -21,6 +21,7 @@ from gradesim.scenario.quantities import (
     BrakeTemp,
     CarMass,
     Elevation,
+    F,
     Grade,
     LongTime,
     Mass,
@@ -36,6 +37,7 @@ from gradesim.scenario.quantities import (
     SmallLength,
     Speed,
     Torque,
+    _num,
     per,
     qty,
 )
@@ -65,23 +67,6 @@ class ScenarioError(ValueError):
         self.message = message
         parts = [p for p in (file, key) if p]
         super().__init__(": ".join([*parts, message]))
-
-
-def _num(lo: float | None = None, hi: float | None = None, *, lo_open: bool = False, hi_open: bool = False) -> Any:
-    """A plain (dimensionless) number between bounds; ints are accepted, strings are not."""
-    kw: dict[str, float] = {}
-    if lo is not None:
-        kw["gt" if lo_open else "ge"] = lo
-    if hi is not None:
-        kw["lt" if hi_open else "le"] = hi
-    return Annotated[StrictFloat | StrictInt, Field(**kw)]
-
-
-def F(default: Any = ..., description: str = "", **kw: Any) -> Any:
-    """``pydantic.Field`` with a required one-line description (``...`` = required key)."""
-    if "default_factory" in kw:
-        return Field(description=description, **kw)
-    return Field(default, description=description, **kw)
 
 
 class _Strict(BaseModel):
@@ -413,9 +398,7 @@ class RandomTable(_Strict):
     """Monte Carlo samples; every other key is a dotted scenario key = a distribution table."""
 
     model_config = ConfigDict(extra="allow", strict=True, allow_inf_nan=False)
-    samples: Annotated[StrictInt, Field(ge=1, le=MAX_SCENARIOS)] = F(
-        description="number of samples (saltelli: base points)"
-    )
+    samples: Annotated[StrictInt, Field(ge=1)] = F(description="number of samples (saltelli: base points)")
     seed: Annotated[StrictInt, Field(ge=0)] = F(0, "random seed")
     method: Literal["random", "lhs", "sobol", "saltelli"] = F("random", "sampler: random | lhs | sobol | saltelli")
     dummy: StrictBool = F(False, "saltelli: add an input that enters nothing (noise floor)")

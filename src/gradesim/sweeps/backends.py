@@ -53,7 +53,24 @@ class Job:
 
 
 def run_batch(P, road, ramps, actions) -> np.ndarray:
-    """Outcome table ``(n, NOUT)`` of stacked kernel arrays (numba threads)."""
+    """Outcome table ``(n, NOUT)`` of stacked kernel arrays (numba threads).
+
+    Parameters
+    ----------
+    P : numpy.ndarray
+        Packed parameters, one row per scenario ``(n, NP)``.
+    road, ramps, actions : numpy.ndarray
+        Stacked road, ramp and action tables ``(n, rows, cols)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Outcome table ``(n, NOUT)`` (columns ``O_*`` of :mod:`gradesim.core.ensemble`).
+
+    Examples
+    --------
+    >>> out = run_batch(*job.packer.arrays(job.design.inputs(np.arange(16))))  # doctest: +SKIP
+    """
     from gradesim.core.ensemble import NOUT, run_ensemble
     from gradesim.simulation.run import compile_notice
 
@@ -67,7 +84,28 @@ def run_batch(P, road, ramps, actions) -> np.ndarray:
 
 
 def trace_batch(P, road, ramps, actions, which: np.ndarray, grid: np.ndarray) -> np.ndarray:
-    """Speeds [m/s] on ``grid`` of scenarios ``which`` (rows of the stacks); grows the buffer if needed."""
+    """Speeds [m/s] on ``grid`` of scenarios ``which`` (rows of the stacks); grows the buffer if needed.
+
+    Parameters
+    ----------
+    P : numpy.ndarray
+        Packed parameters ``(n, NP)``.
+    road, ramps, actions : numpy.ndarray
+        Stacked tables.
+    which : numpy.ndarray
+        Rows of the stacks to trace.
+    grid : numpy.ndarray
+        Distances to resample at. [m]
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(len(which), len(grid))`` speeds [m/s], NaN where not reached.
+
+    Examples
+    --------
+    >>> sp = trace_batch(P, road, ramps, actions, np.array([0]), np.linspace(0, 8000, 401))  # doctest: +SKIP
+    """
     from gradesim.core.ensemble import run_traces
 
     dt = P[which, L.P_DT_OUT]
@@ -88,7 +126,23 @@ def trace_batch(P, road, ramps, actions, which: np.ndarray, grid: np.ndarray) ->
 
 
 def compute_chunk(job: Job, c: int) -> ChunkResult:
-    """Pack and simulate chunk ``c`` of ``job``; pure, so a rerun gives the same numbers."""
+    """Pack and simulate chunk ``c`` of ``job``; pure, so a rerun gives the same numbers.
+
+    Parameters
+    ----------
+    job : Job
+        The prepared sweep.
+    c : int
+        Chunk index.
+
+    Returns
+    -------
+    ChunkResult
+
+    Examples
+    --------
+    >>> res = compute_chunk(job, 0)  # doctest: +SKIP
+    """
     t0 = time.perf_counter()
     start, stop = job.chunking.flat_range(c)
     flat = np.arange(start, stop, dtype=np.int64)
@@ -114,13 +168,49 @@ def _dask_chunk(job: Job, c: int) -> ChunkResult:
 
 
 def chunk_len(job: Job, c: int) -> int:
-    """Scenarios in chunk ``c``."""
+    """Scenarios in chunk ``c``.
+
+    Parameters
+    ----------
+    job : Job
+        The prepared sweep.
+    c : int
+        Chunk index.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> chunk_len(job, 0)  # doctest: +SKIP
+    16
+    """
     a, b = job.chunking.flat_range(c)
     return b - a
 
 
 def progress_bar(total: int, initial: int, enabled: bool) -> Any:
-    """tqdm bar counting scenarios (rate in scenarios/s, ETA); a notebook widget under Jupyter."""
+    """tqdm bar counting scenarios (rate in scenarios/s, ETA); a notebook widget under Jupyter.
+
+    Parameters
+    ----------
+    total : int
+        Scenarios in the sweep.
+    initial : int
+        Scenarios already done (reused from a store).
+    enabled : bool
+        Show it.
+
+    Returns
+    -------
+    tqdm.tqdm
+
+    Examples
+    --------
+    >>> bar = progress_bar(100, 0, False)
+    >>> bar.update(10); bar.close()
+    """
     from tqdm.auto import tqdm
 
     return tqdm(
@@ -143,7 +233,25 @@ def _stored(st: Any, res: ChunkResult, bar: Any, callback: Callable[[int], None]
 
 
 def run_local(job: Job, todo: list[int], st: Any, bar: Any, callback: Callable[[int], None] | None) -> None:
-    """Chunks one after the other in this process, each on all numba threads."""
+    """Chunks one after the other in this process, each on all numba threads.
+
+    Parameters
+    ----------
+    job : Job
+        The prepared sweep.
+    todo : list of int
+        Chunks to compute.
+    st : MemoryStore or ZarrStore
+        Where results go.
+    bar : tqdm.tqdm
+        Progress bar.
+    callback : callable or None
+        Called with each chunk index once it is stored.
+
+    Examples
+    --------
+    >>> run_local(job, [0, 1], st, progress_bar(32, 0, False), None)  # doctest: +SKIP
+    """
     for c in todo:
         _stored(st, compute_chunk(job, c), bar, callback)
 
@@ -171,11 +279,30 @@ def run_dask(
 ) -> None:
     """Chunks as Dask tasks on ``client``; results are stored as they come back.
 
+    Parameters
+    ----------
+    job : Job
+        The prepared sweep (scattered to every worker once).
+    todo : list of int
+        Chunks to compute.
+    st : MemoryStore or ZarrStore
+        Where results go (written by this process: no shared file system needed).
+    bar : tqdm.tqdm
+        Progress bar.
+    callback : callable or None
+        Called with each chunk index once it is stored.
+    client : distributed.Client
+        The cluster.
+
     Raises
     ------
     SchedulerLostError
         The scheduler died or the connection to it broke; every chunk stored
         before is kept, so a rerun resumes.
+
+    Examples
+    --------
+    >>> run_dask(job, todo, st, bar, None, Client(LocalCluster()))  # doctest: +SKIP
     """
     import uuid
 

@@ -70,7 +70,22 @@ def checksum(arrays: list[np.ndarray]) -> int:
 
 
 def lock_path(store: str | Path) -> Path:
-    """The lock file of a store: ``<store>.lock`` beside it."""
+    """The lock file of a store: ``<store>.lock`` beside it.
+
+    Parameters
+    ----------
+    store : path
+        The store folder.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> lock_path("out/s.zarr").name
+    's.zarr.lock'
+    """
     p = Path(store)
     return p.with_name(p.name + ".lock")
 
@@ -148,7 +163,22 @@ class StoreLock:
 
 
 def partial_name(store: str | Path) -> Path:
-    """A fresh temporary name beside ``store`` for building it (carries this process id)."""
+    """A fresh temporary name beside ``store`` for building it (carries this process id).
+
+    Parameters
+    ----------
+    store : path
+        The store folder.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> partial_name("out/s.zarr").name.startswith(".s.zarr.partial-")
+    True
+    """
     p = Path(store)
     return p.with_name(f".{p.name}{PARTIAL_TAG}{os.getpid()}-{uuid.uuid4().hex[:8]}")
 
@@ -169,10 +199,23 @@ def clean_partials(store: str | Path) -> list[Path]:
     Only folders whose process is gone are removed (same host; call it while
     holding the store's lock).
 
+    Parameters
+    ----------
+    store : path
+        The store folder.
+
     Returns
     -------
     list of pathlib.Path
         The folders removed.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> (d / ".s.zarr.partial-999999-ab").mkdir()
+    >>> [p.name for p in clean_partials(d / "s.zarr")]
+    ['.s.zarr.partial-999999-ab']
     """
     p = Path(store)
     removed = []

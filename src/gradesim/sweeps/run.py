@@ -47,7 +47,27 @@ SLOW_CHUNK = 128
 
 # ------------------------------------------------------------------ entry point
 def resolve_spec(sc: Scenario, grid: Any, random: Any, traces: int | None) -> dict[str, Any]:
-    """The sweep spec from the arguments, else from the scenario's ``[sweep]`` table."""
+    """The sweep spec from the arguments, else from the scenario's ``[sweep]`` table.
+
+    Parameters
+    ----------
+    sc : Scenario
+        The base scenario.
+    grid, random : dict or None
+        Grid and Monte Carlo tables (see :func:`sweep`).
+    traces : int or None
+        Traces to keep (overrides the table's).
+
+    Returns
+    -------
+    dict
+        The normalised spec.
+
+    Examples
+    --------
+    >>> resolve_spec(sc, {"driver.take_ramp": [0, "none"]}, None, None)["traces"]  # doctest: +SKIP
+    0
+    """
     if grid is None and random is None:
         table = sc.data.get("sweep")
         if not table:
@@ -72,7 +92,29 @@ def prepare(
     unit_points: np.ndarray | None = None,
     force_slow: bool = False,
 ) -> Job:
-    """Validate and pack-probe a sweep; the :class:`Job` the back ends run."""
+    """Validate and pack-probe a sweep; the :class:`Job` the back ends run.
+
+    Parameters
+    ----------
+    scenario : Scenario or path
+        The base scenario.
+    spec : dict
+        The sweep spec (:func:`resolve_spec`), optionally with ``chunk_size``.
+    chunk_size : int, optional
+        Scenarios per chunk (default: 8192 on the fast packing path, 128 otherwise).
+    unit_points : numpy.ndarray, optional
+        Points in the unit cube for the random factors (Saltelli designs).
+    force_slow : bool
+        Pack scenario by scenario even where the fast path applies (tests).
+
+    Returns
+    -------
+    Job
+
+    Examples
+    --------
+    >>> job = prepare(sc, resolve_spec(sc, {"driver.take_ramp": [0, "none"]}, None, None))  # doctest: +SKIP
+    """
     sc = scenario if isinstance(scenario, Scenario) else Scenario.from_toml(scenario)
     spec = dict(spec)
     table_chunk = spec.pop("chunk_size", None)
@@ -109,7 +151,21 @@ _CORE_FINGERPRINT: str | None = None
 
 
 def job_attrs(job: Job) -> dict[str, Any]:
-    """Provenance attributes of the result Dataset (the ``IDENTITY_ATTRS`` tie a store to a sweep)."""
+    """Provenance attributes of the result Dataset (the ``IDENTITY_ATTRS`` tie a store to a sweep).
+
+    Parameters
+    ----------
+    job : Job
+        The prepared sweep.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> job_attrs(job)["sweep_fingerprint"]  # doctest: +SKIP
+    """
     from gradesim._version import __version__
 
     sc = job.packer.scenario
@@ -204,8 +260,39 @@ def run_job(
 ) -> SweepResult:
     """Run (or resume) the chunks of a prepared :class:`Job`.
 
-    With ``adopt_store_chunks`` an existing store's chunking is used (a rerun
-    need not repeat ``chunk_size``).
+    Parameters
+    ----------
+    job : Job
+        The prepared sweep.
+    store : path, optional
+        Zarr store: created atomically, resumed if it holds this sweep (damaged
+        chunks are recomputed, with a :class:`StoreRepairedWarning`).
+    client : distributed.Client, optional
+        Run chunks on this cluster.
+    scheduler : str, optional
+        Address of a Dask scheduler to connect to (closed again at the end).
+    progress : bool
+        Show a progress bar.
+    callback : callable, optional
+        Called with each chunk index once it is stored.
+    adopt_store_chunks : bool
+        Use an existing store's chunking (a rerun need not repeat ``chunk_size``).
+
+    Returns
+    -------
+    SweepResult
+        Scenarios the integrator gave up on are kind ``failed`` (a :class:`FailedRunsWarning` counts them).
+
+    Raises
+    ------
+    StoreError
+        The store holds another sweep, is damaged beyond repair, or is being written by another process.
+    SchedulerLostError
+        The Dask scheduler went away; finished chunks are kept.
+
+    Examples
+    --------
+    >>> res = run_job(prepare(sc, spec), store="out/s.zarr")  # doctest: +SKIP
     """
     if store is not None and adopt_store_chunks:
         found = Chunking.from_chunk_shape(job.design.shape, stored_chunk_shape(store) or [])

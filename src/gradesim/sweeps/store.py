@@ -78,14 +78,49 @@ STORE_FORMAT = 2  #: 2: int64 checksums as done-flags, template checksums, atomi
 
 
 def trace_chunk_rows(n_traces: int) -> int:
-    """Rows per zarr chunk of the trace variable."""
+    """Rows per zarr chunk of the trace variable.
+
+    Parameters
+    ----------
+    n_traces : int
+        Traces kept by the sweep.
+
+    Returns
+    -------
+    int
+        At most 64 rows, at least 1.
+
+    Examples
+    --------
+    >>> trace_chunk_rows(5), trace_chunk_rows(1000)
+    (5, 64)
+    """
     return max(1, min(64, n_traces))
 
 
 # ------------------------------------------------------------------ chunking
 @dataclass(frozen=True)
 class Chunking:
-    """Chunks of ``shape``: ``step`` items along ``axis``, whole dimensions after it, single before."""
+    """Chunks of ``shape``: ``step`` items along ``axis``, whole dimensions after it, single before.
+
+    Each chunk is a contiguous range of flat scenario indices and exactly one
+    Zarr chunk of every outcome variable.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Shape of the design (one dimension per grid key, then ``sample``).
+    axis : int
+        The dimension that is cut.
+    step : int
+        Items of ``axis`` per chunk.
+
+    Examples
+    --------
+    >>> ch = Chunking.for_shape((3, 100), 250)
+    >>> ch.chunk_shape, ch.n_chunks, ch.flat_range(1)
+    ((2, 100), 2, (200, 300))
+    """
 
     shape: tuple[int, ...]
     axis: int
@@ -93,7 +128,24 @@ class Chunking:
 
     @classmethod
     def for_shape(cls, shape: tuple[int, ...], target: int) -> Chunking:
-        """Chunks of at most ``target`` scenarios (at least one row of the last dimension)."""
+        """Chunks of at most ``target`` scenarios (at least one row of the last dimension).
+
+        Parameters
+        ----------
+        shape : tuple of int
+            Shape of the design.
+        target : int
+            Scenarios per chunk wanted.
+
+        Returns
+        -------
+        Chunking
+
+        Examples
+        --------
+        >>> Chunking.for_shape((10,), 4).chunk_shape
+        (4,)
+        """
         target = max(int(target), 1)
         trailing = 1
         for axis in range(len(shape) - 1, -1, -1):
@@ -105,7 +157,24 @@ class Chunking:
 
     @classmethod
     def from_chunk_shape(cls, shape: tuple[int, ...], chunk_shape: list[int]) -> Chunking | None:
-        """The chunking that produced ``chunk_shape`` (read from a store), or None if none can."""
+        """The chunking that produced ``chunk_shape`` (read from a store), or None if none can.
+
+        Parameters
+        ----------
+        shape : tuple of int
+            Shape of the design.
+        chunk_shape : list of int
+            The Zarr chunk shape of the outcome variables.
+
+        Returns
+        -------
+        Chunking or None
+
+        Examples
+        --------
+        >>> Chunking.from_chunk_shape((3, 100), [2, 100]).step
+        2
+        """
         if len(chunk_shape) != len(shape):
             return None
         for axis in range(len(shape)):
@@ -130,7 +199,22 @@ class Chunking:
         return int(np.prod(self.shape[: self.axis], dtype=np.int64)) * self.per_row
 
     def region(self, c: int) -> tuple[slice, ...]:
-        """Index slices of chunk ``c`` in the outcome arrays."""
+        """Index slices of chunk ``c`` in the outcome arrays.
+
+        Parameters
+        ----------
+        c : int
+            Chunk index.
+
+        Returns
+        -------
+        tuple of slice
+
+        Examples
+        --------
+        >>> Chunking((10,), 0, 4).region(2)
+        (slice(8, 10, None),)
+        """
         outer, b = divmod(c, self.per_row)
         idx = np.unravel_index(outer, self.shape[: self.axis]) if self.axis else ()
         lo = b * self.step
@@ -142,7 +226,22 @@ class Chunking:
         )
 
     def flat_range(self, c: int) -> tuple[int, int]:
-        """``(start, stop)`` flat scenario indices of chunk ``c`` (contiguous by construction)."""
+        """``(start, stop)`` flat scenario indices of chunk ``c`` (contiguous by construction).
+
+        Parameters
+        ----------
+        c : int
+            Chunk index.
+
+        Returns
+        -------
+        tuple of int
+
+        Examples
+        --------
+        >>> Chunking((10,), 0, 4).flat_range(2)
+        (8, 10)
+        """
         reg = self.region(c)
         first = np.ravel_multi_index(tuple(s.start for s in reg), self.shape)
         last = np.ravel_multi_index(tuple(s.stop - 1 for s in reg), self.shape)
@@ -151,7 +250,22 @@ class Chunking:
 
 # ------------------------------------------------------------------ template
 def si_unit(unit: str) -> str:
-    """Symbol of the SI base unit of ``unit`` (``"mi"`` -> ``"m"``)."""
+    """Symbol of the SI base unit of ``unit`` (``"mi"`` -> ``"m"``).
+
+    Parameters
+    ----------
+    unit : str
+        A pint unit, or ``""`` for dimensionless.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> si_unit("mi"), si_unit("")
+    ('m', '')
+    """
     if not unit:
         return ""
     from gradesim.scenario.units import Q_
@@ -185,7 +299,28 @@ def _input_vars(f: Factor) -> dict[str, Any]:
 
 
 def template(design: Design, trace_index: np.ndarray, trace_grid: np.ndarray, attrs: dict[str, Any]) -> xr.Dataset:
-    """The result Dataset with every outcome at its fill value."""
+    """The result Dataset with every outcome at its fill value.
+
+    Parameters
+    ----------
+    design : Design
+        The sweep's design.
+    trace_index : numpy.ndarray
+        Flat indices of the scenarios whose traces are kept.
+    trace_grid : numpy.ndarray
+        Distances of the traces. [m]
+    attrs : dict
+        Attributes of the Dataset (provenance and the store identity).
+
+    Returns
+    -------
+    xarray.Dataset
+        Coordinates, sampled inputs, outcome variables (fill values) and the trace variable.
+
+    Examples
+    --------
+    >>> ds = template(design, np.zeros(0, int), np.linspace(0, 1e4, 401), {})  # doctest: +SKIP
+    """
     coords: dict[str, Any] = {}
     data: dict[str, Any] = {}
     for f in design.grid_factors:
@@ -218,7 +353,27 @@ def template(design: Design, trace_index: np.ndarray, trace_grid: np.ndarray, at
 # ------------------------------------------------------------------ stores
 @dataclass
 class ChunkResult:
-    """What one chunk task returns: outcome table rows and resampled traces."""
+    """What one chunk task returns: outcome table rows and resampled traces.
+
+    Parameters
+    ----------
+    chunk : int
+        Chunk index.
+    outcomes : numpy.ndarray
+        Outcome table ``(n, NOUT)`` of the chunk's scenarios.
+    traces : numpy.ndarray
+        Speeds [m/s] of the traced scenarios of this chunk, ``(k, n_grid)``.
+    trace_rows : tuple of int
+        Their rows ``(lo, hi)`` in the trace variable.
+    seconds : float
+        Time the chunk took. [s]
+
+    Examples
+    --------
+    >>> r = ChunkResult(0, np.zeros((2, 12)), np.zeros((0, 401)), (0, 0))
+    >>> r.outcomes.shape
+    (2, 12)
+    """
 
     chunk: int
     outcomes: np.ndarray  # (n, NOUT)
@@ -257,7 +412,17 @@ class MemoryStore:
         return list(range(self.chunking.n_chunks))
 
     def write(self, res: ChunkResult) -> None:
-        """Store one chunk's outcomes and traces."""
+        """Store one chunk's outcomes and traces.
+
+        Parameters
+        ----------
+        res : ChunkResult
+            The chunk's results.
+
+        Examples
+        --------
+        >>> st.write(compute_chunk(job, 0))  # doctest: +SKIP
+        """
         reg = self.chunking.region(res.chunk)
         shape = tuple(s.stop - s.start for s in reg)
         for name, (col, dtype, _, _) in OUTCOMES.items():
@@ -271,7 +436,22 @@ class MemoryStore:
 
 
 def stored_chunk_shape(path: str | Path) -> list[int] | None:
-    """The chunk shape recorded in an existing sweep store (None if there is no such store)."""
+    """The chunk shape recorded in an existing sweep store (None if there is no such store).
+
+    Parameters
+    ----------
+    path : path
+        The store folder.
+
+    Returns
+    -------
+    list of int or None
+
+    Examples
+    --------
+    >>> stored_chunk_shape("no/such/store.zarr") is None
+    True
+    """
     import zarr
 
     p = Path(path)
@@ -284,12 +464,43 @@ def stored_chunk_shape(path: str | Path) -> list[int] | None:
 
 
 def open_sweep(path: str | Path) -> xr.Dataset:
-    """Open a sweep's Zarr store lazily (for finished or partial sweeps)."""
+    """Open a sweep's Zarr store lazily (for finished or partial sweeps).
+
+    Parameters
+    ----------
+    path : path
+        The store folder.
+
+    Returns
+    -------
+    xarray.Dataset
+        Lazy (dask) arrays; unfinished chunks hold the fill values.
+
+    Examples
+    --------
+    >>> ds = open_sweep("out/sweep/sweep.zarr")  # doctest: +SKIP
+    """
     return xr.open_zarr(
         str(path), drop_variables=[DONE_VAR], mask_and_scale=False, decode_times=False, decode_timedelta=False
     )
 
 
 def spec_json(spec: dict[str, Any]) -> str:
-    """The spec as stored in the Dataset's attributes."""
+    """The spec as stored in the Dataset's attributes.
+
+    Parameters
+    ----------
+    spec : dict
+        The normalised sweep spec.
+
+    Returns
+    -------
+    str
+        JSON text.
+
+    Examples
+    --------
+    >>> spec_json({"grid": {"driver.take_ramp": [0, "none"]}})
+    '{"grid": {"driver.take_ramp": [0, "none"]}}'
+    """
     return json.dumps(spec, sort_keys=False)

@@ -26,7 +26,29 @@ def _why(exc: BaseException) -> str:
 
 
 def read_attrs(path: str | Path) -> dict[str, Any]:
-    """The store's attributes; :class:`StoreMismatchError` if it is no sweep store, Damaged if unreadable."""
+    """The store's attributes, after checking that it is a sweep store of this format.
+
+    Parameters
+    ----------
+    path : path
+        The store folder.
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    StoreMismatchError
+        Not a gradesim sweep store, or one of an older format.
+    StoreDamagedError
+        The attributes are unreadable.
+
+    Examples
+    --------
+    >>> read_attrs("out/sweep/sweep.zarr")["store_format"]  # doctest: +SKIP
+    2
+    """
     import zarr
 
     p = Path(path)
@@ -47,7 +69,24 @@ def read_attrs(path: str | Path) -> dict[str, Any]:
 
 
 def check_identity(path: str | Path, want: dict[str, Any]) -> dict[str, Any]:
-    """Refuse a store of another sweep (:class:`StoreMismatchError` naming what differs); its attributes."""
+    """Refuse a store of another sweep (:class:`StoreMismatchError` naming what differs).
+
+    Parameters
+    ----------
+    path : path
+        The store folder.
+    want : dict
+        Attributes of this sweep (``IDENTITY_ATTRS`` are compared).
+
+    Returns
+    -------
+    dict
+        The store's attributes.
+
+    Examples
+    --------
+    >>> check_identity("out/sweep/sweep.zarr", tmpl.attrs)  # doctest: +SKIP
+    """
     attrs = read_attrs(path)
     diff = [k for k in IDENTITY_ATTRS if attrs.get(k) != want.get(k)]
     if diff:
@@ -57,13 +96,44 @@ def check_identity(path: str | Path, want: dict[str, Any]) -> dict[str, Any]:
 
 
 def template_names(group: Any) -> list[str]:
-    """Arrays of the store that hold the template (coordinates, sampled inputs), not outcomes."""
+    """Arrays of the store that hold the template (coordinates, sampled inputs), not outcomes.
+
+    Parameters
+    ----------
+    group : zarr.Group
+        The open store.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> template_names(zarr.open_group("out/sweep/sweep.zarr"))  # doctest: +SKIP
+    ['sample', 'trace_distance', 'trace_scenario', 'truck.gross_weight', 'truck.gross_weight_si']
+    """
     skip = {*OUTCOMES, TRACE_VAR, DONE_VAR}
     return sorted(k for k in group.array_keys() if k not in skip)
 
 
 def raw_checksum(arr: Any) -> int:
-    """Checksum of a zarr array's values as stored (strings hashed as UTF-8)."""
+    """Checksum of a zarr array's values as stored (strings hashed as UTF-8).
+
+    Parameters
+    ----------
+    arr : zarr.Array or array_like
+        The values.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> raw_checksum(np.array(["a", "b"])) == raw_checksum(np.array(["a", "b"], dtype=object))
+    True
+    """
     values = np.asarray(arr[...])
     if values.dtype.kind in "OUS":
         values = np.frombuffer("\0".join(map(str, values.ravel())).encode(), dtype=np.uint8)
@@ -71,7 +141,29 @@ def raw_checksum(arr: Any) -> int:
 
 
 def array_problems(group: Any, chunking: Chunking, has_trace: bool, attrs: dict[str, Any]) -> list[str]:
-    """What is wrong with the arrays' metadata and the template data (empty: nothing)."""
+    """What is wrong with the arrays' metadata and the template data (empty: nothing).
+
+    Parameters
+    ----------
+    group : zarr.Group
+        The open store.
+    chunking : Chunking
+        The sweep's chunking.
+    has_trace : bool
+        Whether the store keeps traces.
+    attrs : dict
+        The store's attributes (with ``template_checksums``).
+
+    Returns
+    -------
+    list of str
+        One line per problem.
+
+    Examples
+    --------
+    >>> array_problems(group, chunking, True, dict(group.attrs))  # doctest: +SKIP
+    []
+    """
     problems = []
     want = {
         name: (chunking.shape, np.dtype(dtype), chunking.chunk_shape) for name, (_, dtype, _, _) in OUTCOMES.items()
@@ -101,7 +193,23 @@ def array_problems(group: Any, chunking: Chunking, has_trace: bool, attrs: dict[
 
 
 def check_arrays(path: str | Path, group: Any, chunking: Chunking, has_trace: bool) -> None:
-    """Refuse a store whose metadata or template data are damaged (:class:`StoreDamagedError`, one line)."""
+    """Refuse a store whose metadata or template data are damaged (:class:`StoreDamagedError`, one line).
+
+    Parameters
+    ----------
+    path : path
+        The store folder (for the message).
+    group : zarr.Group
+        The open store.
+    chunking : Chunking
+        The sweep's chunking.
+    has_trace : bool
+        Whether the store keeps traces.
+
+    Examples
+    --------
+    >>> check_arrays(path, group, chunking, True)  # doctest: +SKIP
+    """
     problems = array_problems(group, chunking, has_trace, dict(group.attrs))
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
@@ -109,7 +217,24 @@ def check_arrays(path: str | Path, group: Any, chunking: Chunking, has_trace: bo
 
 
 def read_done(group: Any, n_chunks: int) -> np.ndarray:
-    """The done-flags (checksums, 0: not done); an unreadable flag counts as not done."""
+    """The done-flags (checksums, 0: not done); an unreadable flag counts as not done.
+
+    Parameters
+    ----------
+    group : zarr.Group
+        The open store.
+    n_chunks : int
+        Chunks of the design.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64, one per chunk.
+
+    Examples
+    --------
+    >>> read_done(group, 6)  # doctest: +SKIP
+    """
     arr = group[DONE_VAR]
     try:
         return np.asarray(arr[:], dtype=np.int64)
@@ -124,14 +249,56 @@ def read_done(group: Any, n_chunks: int) -> np.ndarray:
 
 
 def trace_rows(chunking: Chunking, trace_index: np.ndarray, c: int) -> tuple[int, int]:
-    """Rows ``(lo, hi)`` of the trace variable that belong to chunk ``c``."""
+    """Rows ``(lo, hi)`` of the trace variable that belong to chunk ``c``.
+
+    Parameters
+    ----------
+    chunking : Chunking
+        The sweep's chunking.
+    trace_index : numpy.ndarray
+        Flat indices of the traced scenarios (sorted).
+    c : int
+        Chunk index.
+
+    Returns
+    -------
+    tuple of int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> trace_rows(Chunking((10,), 0, 4), np.array([0, 5, 9]), 1)
+    (1, 2)
+    """
     start, stop = chunking.flat_range(c)
     lo, hi = np.searchsorted(trace_index, [start, stop])
     return int(lo), int(hi)
 
 
 def chunk_problem(group: Any, chunking: Chunking, trace_index: np.ndarray, c: int, stored: int) -> str | None:
-    """What is wrong with finished chunk ``c`` (unreadable, or not its checksum ``stored``); None if sound."""
+    """What is wrong with finished chunk ``c`` (unreadable, or not its checksum); None if sound.
+
+    Parameters
+    ----------
+    group : zarr.Group
+        The open store.
+    chunking : Chunking
+        The sweep's chunking.
+    trace_index : numpy.ndarray
+        Flat indices of the traced scenarios.
+    c : int
+        Chunk index.
+    stored : int
+        The chunk's checksum (its done-flag).
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> chunk_problem(group, chunking, trace_index, 0, int(done[0]))  # doctest: +SKIP
+    """
     reg = chunking.region(c)
     parts = []
     for name in OUTCOMES:
@@ -228,7 +395,7 @@ def verify_store(path: str | Path) -> VerifyReport:
         rep.seconds = time.perf_counter() - t0
         return rep
     rep.n_chunks = chunking.n_chunks
-    has_trace = TRACE_VAR in set(group.array_keys())
+    has_trace = (Path(path) / TRACE_VAR).is_dir()
     rep.problems += array_problems(group, chunking, has_trace, attrs)
     if not rep.problems:
         trace_index = np.asarray(group["trace_scenario"][:], dtype=np.int64) if has_trace else np.zeros(0, np.int64)

@@ -16,7 +16,14 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from gradesim.sweeps.integrity import StoreLock, StoreMismatchError, checksum, clean_partials, partial_name
+from gradesim.sweeps.integrity import (
+    StoreDamagedError,
+    StoreLock,
+    StoreMismatchError,
+    checksum,
+    clean_partials,
+    partial_name,
+)
 from gradesim.sweeps.store import (
     DONE_VAR,
     OUTCOMES,
@@ -145,41 +152,67 @@ class ZarrStore(MemoryStore):
 
         Damaged chunks are reset (their zarr chunks overwritten with the fill
         value) and recorded in :attr:`repaired` as ``(chunk, what was wrong)``.
+        A zarr chunk of the traces holds the rows of several chunks: when one
+        of them is damaged, the whole zarr chunk is reset and every chunk with
+        rows in it is recomputed (a damaged compressed block cannot be trusted
+        to decode the same way twice).
         """
         done = read_done(self.group, self.chunking.n_chunks)
-        trace_index = self.ds["trace_scenario"].values if TRACE_VAR in self.ds else np.zeros(0, np.int64)
-        todo = []
+        trace_index = self._trace_index()
+        todo = set()
         for c in range(self.chunking.n_chunks):
             if done[c] == 0:
-                todo.append(c)
+                todo.add(c)
                 continue
             problem = chunk_problem(self.group, self.chunking, trace_index, c, int(done[c]))
             if problem is not None:
                 self.repaired.append((c, problem))
-                todo.append(c)
-        for c, _ in self.repaired:
-            self._reset(c, trace_index)
-        return todo
+        damaged = {c for c, _ in self.repaired}
+        bad_trace_chunks = {z for c in damaged for z in self._trace_chunks(trace_index, c)}
+        for c in range(self.chunking.n_chunks):
+            if c not in damaged and done[c] != 0 and bad_trace_chunks & self._trace_chunks(trace_index, c):
+                self.repaired.append((c, "shares a damaged block of traces"))
+                damaged.add(c)
+        for c in sorted(damaged):
+            self._reset(c)
+        if bad_trace_chunks:
+            arr = self.group[TRACE_VAR]
+            step = arr.chunks[0]
+            for z in sorted(bad_trace_chunks):
+                lo, hi = z * step, min((z + 1) * step, arr.shape[0])
+                arr[lo:hi] = np.full((hi - lo, arr.shape[1]), np.nan)  # a whole zarr chunk: nothing old is read
+        return sorted(todo | damaged)
 
-    def _reset(self, c: int, trace_index: np.ndarray) -> None:
-        """Overwrite chunk ``c`` with fill values (whole zarr chunks: garbage is never read)."""
+    def _trace_index(self) -> np.ndarray:
+        return self.ds["trace_scenario"].values if TRACE_VAR in self.ds else np.zeros(0, np.int64)
+
+    def _trace_chunks(self, trace_index: np.ndarray, c: int) -> set[int]:
+        """Zarr chunks of the trace variable that hold rows of chunk ``c``."""
+        lo, hi = trace_rows(self.chunking, trace_index, c)
+        if hi <= lo:
+            return set()
+        step = trace_chunk_rows(trace_index.size)
+        return set(range(lo // step, (hi - 1) // step + 1))
+
+    def _reset(self, c: int) -> None:
+        """Mark chunk ``c`` not done and overwrite its outcomes with fill values (whole zarr chunks)."""
         self.group[DONE_VAR][c] = 0
         reg = self.chunking.region(c)
         for name, (_, dtype, fill, _) in OUTCOMES.items():
             self.group[name][reg] = np.full(tuple(s.stop - s.start for s in reg), fill, dtype=dtype)
-        lo, hi = trace_rows(self.chunking, trace_index, c)
-        if hi > lo:
-            arr = self.group[TRACE_VAR]
-            step = arr.chunks[0]
-            for z in range(lo // step, (hi - 1) // step + 1):
-                a, b = z * step, min((z + 1) * step, arr.shape[0])
-                try:
-                    arr[a:b]
-                except Exception:  # undecodable: replace the whole zarr chunk; its other rows get recomputed
-                    arr[a:b] = np.full((b - a, arr.shape[1]), np.nan)
 
     def write(self, res: ChunkResult) -> None:
-        """Write one chunk, then its checksum as the done-flag (a crash in between costs a recomputation)."""
+        """Write one chunk, then its checksum as the done-flag (a crash in between costs a recomputation).
+
+        Parameters
+        ----------
+        res : ChunkResult
+            The chunk's results.
+
+        Examples
+        --------
+        >>> st.write(compute_chunk(job, 0))  # doctest: +SKIP
+        """
         reg = self.chunking.region(res.chunk)
         shape = tuple(s.stop - s.start for s in reg)
         parts = []
@@ -193,8 +226,27 @@ class ZarrStore(MemoryStore):
         self.group[DONE_VAR][res.chunk] = checksum(parts)
 
     def dataset(self) -> xr.Dataset:
-        """The template with every outcome read back from the store."""
+        """The template with every outcome read back from the store, each finished chunk checked again.
+
+        Raises
+        ------
+        StoreDamagedError
+            A finished chunk read back does not match its checksum (the store
+            was changed while the sweep ran): never returns other data.
+        """
         ds = self.ds.copy(deep=True)
         for name in [*OUTCOMES, *([TRACE_VAR] if TRACE_VAR in ds else [])]:
             ds[name].values[...] = self.group[name][...]
+        done = read_done(self.group, self.chunking.n_chunks)
+        trace_index = self._trace_index()
+        for c in np.flatnonzero(done):
+            reg = self.chunking.region(int(c))
+            parts = [ds[name].values[reg] for name in OUTCOMES]
+            lo, hi = trace_rows(self.chunking, trace_index, int(c))
+            if hi > lo:
+                parts.append(ds[TRACE_VAR].values[lo:hi])
+            if checksum(parts) != done[c]:
+                raise StoreDamagedError(
+                    f"{self.path}: chunk {int(c)} changed while the sweep ran (checksum); rerun to repair it"
+                )
         return ds
