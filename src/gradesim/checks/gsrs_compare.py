@@ -183,10 +183,11 @@ def compare_with_simulator(
     gradesim has no traction model: where a constant speed would need engine
     power (level or uphill segments, mild grades) the simulated truck slows and
     may stop; ``note`` then says so and the comparison covers the finished
-    segments only.  Steady-state asymptotes agree better than transients: the
-    simulator's drum heats with its own ~35 kJ/K per wheel end (time constant
-    ~11 min at 30 mph), GSRS's K1/K2 imply ~60 kJ/K effective (1/K1 ~ 18 min,
-    WYDOT).
+    segments only.  The simulator's temperature is the heat-content mean of
+    its drum nodes; its two-node model (drum plus a slow hub/wheel/shoe node)
+    was fitted to the GSRS (WYDOT) history, so the two agree within ~25 degF
+    along descents of 60,000-80,000 lb, 4-7 %, 3-10 mi, 25-55 mph; in the first
+    minutes the drum node leads (only it has heated).
 
     Parameters
     ----------
