@@ -594,7 +594,7 @@ def drum_cooling(temp_K, v_pow08, t_amb, emissivity, P, base):
 
 @njit(inline="always")
 def drum_heat_capacity(P, base):
-    """Effective heat capacity of one wheel end (drum and the mass that heats with it).
+    """Heat capacity of one wheel end's drum node (the slow node is ``B_HUB_CAP``, :func:`thermal_rates`).
 
     Parameters
     ----------
