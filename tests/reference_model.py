@@ -76,6 +76,9 @@ class Group:
     area_cool: float
     h0: float
     h1: float
+    hub_cap: float  # slow node (hub, wheel, shoes) [J/K]; 0: single drum node
+    hub_conductance: float  # drum to slow node [W/K]
+    hub_loss: float  # slow node to ambient [W/K]
     load_share: float
     spring: bool
     temps: list[float]
@@ -102,6 +105,9 @@ class Group:
             area_cool=P[b + L.B_AREA_COOL],
             h0=P[b + L.B_H0],
             h1=P[b + L.B_H1],
+            hub_cap=P[b + L.B_HUB_CAP],
+            hub_conductance=P[b + L.B_G_DH],
+            hub_loss=P[b + L.B_HUB_COOL],
             load_share=P[b + L.B_LOAD_SHARE],
             spring=P[b + L.B_SPRING] > 0.5,
             temps=[float(x) for x in P[b + L.B_MU_T0 : b + L.B_MU_T0 + n]],
@@ -315,9 +321,18 @@ class ReferenceModel:
                 fg = peak * locked
             f_brake += fg
             # a locked wheel does not turn: the sliding tyre, not the drum, takes the heat
-            heat = 0.0 if wheels_locked else P[L.P_HEAT_FRACTION] * fg * vp / grp.n_ends
+            # two nodes per wheel end: drum (share q of the friction power, convection and
+            # radiation) and a slow hub/wheel/shoe node (the rest, plus what it soaks from the drum)
+            power = 0.0 if wheels_locked else fg * vp / grp.n_ends
+            q = P[L.P_HEAT_FRACTION]
             cool = grp.cooling(temp, vp, P[L.P_T_AMB], P[L.P_EMISSIVITY])
-            dy[L.Y_T0 + k] = (heat - cool) / grp.heat_cap
+            if grp.hub_cap > 0.0:
+                hub = y[L.Y_TH0 + k]
+                soak = grp.hub_conductance * (temp - hub)
+                dy[L.Y_T0 + k] = (q * power - soak - cool) / grp.heat_cap
+                dy[L.Y_TH0 + k] = ((1.0 - q) * power + soak - grp.hub_loss * (hub - P[L.P_T_AMB])) / grp.hub_cap
+            else:
+                dy[L.Y_T0 + k] = (q * power - cool) / grp.heat_cap
 
         dy[L.Y_S] = v
         dy[L.Y_V] = (-m * g * sin_t - f_roll - f_aero - f_eng - f_brake - f_bed) / self.m_eff(md.gear)
@@ -394,6 +409,7 @@ class ReferenceModel:
         y[L.Y_V] = P[L.P_V0]
         for k in range(L.NGROUPS):
             y[L.Y_T0 + k] = P[L.P_BRK + k * L.NB + L.B_T_INIT]
+            y[L.Y_TH0 + k] = P[L.P_BRK + k * L.NB + L.B_T_HUB_INIT]
         y[L.Y_PRES] = P[L.P_PRES0]
         x = self.road[: self.n_road - 1, L.ROAD_X]
         self.mode = Mode(

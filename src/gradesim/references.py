@@ -39,6 +39,8 @@ REFERENCES: dict[str, str] = {
     "Nu ~ Re^0.8; radiation).",
     "cdl": "FMCSA / state CDL manuals, sec. 2.16 Mountain driving (snub braking, selecting a gear before the grade).",
     "limpert": "R. Limpert, Brake Design and Safety, 3rd ed., SAE, 2011 (drum brakes, fade).",
+    "dayton2014": "Dayton Parts, WHEN newsletter Q4 2014, Federal Safety Standards for Heavy Trucks - Part 2, p. 7: "
+    "FMVSS 121 dynamometer test of a 16.5x7 drive brake (Link Testing Laboratories).",
 }
 
 
@@ -107,12 +109,13 @@ MODELS: tuple[Model, ...] = (
         "Drum brake torque",
         "F_tyre = F_pushrod L_sa TR mu(T)/mu_ref / r_w, capped by mu_road N_group (ABS) or sliding friction",
         "core.brakes.wheel_end_force",
-        ("limpert", "fmvss121"),
+        ("limpert", "fmvss121", "dayton2014"),
     ),
     Model(
-        "Drum temperature",
-        "C dT/dt = q F_g v / n_g - (h0 + h1 v^0.8) A (T - T_amb) - eps sigma A (T^4 - T_amb^4)",
-        "core.brakes.drum_cooling",
+        "Brake temperature (two nodes per wheel end)",
+        "C_d dT_d/dt = q P - G (T_d - T_h) - (h0 + h1 v^0.8) A (T_d - T_amb) - eps sigma A (T_d^4 - T_amb^4); "
+        "C_h dT_h/dt = (1 - q) P + G (T_d - T_h) - g_h (T_h - T_amb); fade and drum growth follow T_d",
+        "core.brakes.thermal_rates, core.brakes.drum_cooling",
         ("incropera", "gsrs"),
     ),
     Model(

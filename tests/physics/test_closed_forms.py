@@ -161,9 +161,9 @@ def energy_cases() -> dict[str, gs.Scenario]:
     return {
         "demo": gs.Scenario.from_toml(SCENARIOS / "instructor_6pct_5mi.toml"),
         "demo_ramp": gs.Scenario.from_toml(SCENARIOS / "instructor_6pct_5mi_ramp.toml"),
-        "steady_fade": brakes_steady(15.0),
+        "steady_fade": brakes_steady(8.2),
         "engine_brake": brakes_steady(
-            8.0, **{"driver.gear": 7, "driver.engine_brake": "high", "driver.initial_speed": "30 mph"}
+            3.0, **{"driver.gear": 7, "driver.engine_brake": "high", "driver.initial_speed": "30 mph"}
         ),
     }
 

@@ -89,7 +89,7 @@ def test_snub_braking_keeps_speed_in_band_with_a_visible_sawtooth():
         "driver.strategy": "snub",
         "driver.target_speed": "40 mph",
         "driver.snub_band": "5 mph",
-        "driver.brake_pressure": "40 psi",
+        "driver.brake_pressure": "24 psi",
     }
     res = gs.simulate(scenario(ch, length="4 km"))
     v = res.trace["speed_mps"].to_numpy()
@@ -216,7 +216,7 @@ def test_overspeed_is_recorded_and_can_end_engine_braking():
     res = gs.simulate(scenario(ch, length="3 km", grade="-8 %"))
     assert res.outcome.overspeed_time_s is not None
     rpm = res.trace["engine_rpm"].to_numpy()
-    t_first = res.trace["time_s"].to_numpy()[np.argmax(rpm >= 2600.0 - 1e-6)]
+    t_first = res.trace["time_s"].to_numpy()[np.argmax(rpm >= 2500.0 - 1e-3)]
     assert res.outcome.overspeed_time_s == pytest.approx(t_first, abs=1e-6)
     off = gs.simulate(scenario({**ch, "driver.overspeed_ends_engine_brake": True}, length="3 km", grade="-8 %"))
     t_os = off.outcome.overspeed_time_s

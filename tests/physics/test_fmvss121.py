@@ -38,7 +38,13 @@ def cold():
 def test_cold_adjusted_tractor_semitrailer_stops_within_table_ii(cold):
     limit, vclass = bt.fmvss121_limit(cold.result.scenario.truck)
     assert limit == 250.0, vclass  # 3-axle tractor with 46,000 lb on its axles
-    assert 200.0 <= cold.distance_ft <= limit
+    # the floor: every tyre at the test surface's peak friction (PFC 0.9) from the first instant,
+    # (88 ft/s)^2 / (2 x 0.9 x 32.174 ft/s^2) = 133.7 ft.  The calibrated drive and trailer brakes
+    # (Dayton dynamometer, torque ratio 9.4) reach the tyres' peak at full application, so the
+    # combination stops ~25 ft past the floor (the air lag and the steer brakes).
+    assert bt.PFC == 0.9
+    assert 133.7 < cold.distance_ft <= limit
+    assert cold.distance_ft < 133.7 + 40.0
     assert cold.pressure_psi == pytest.approx(100.0)
     assert cold.start_temp_F["drive"] == pytest.approx(150.0)
 
@@ -47,17 +53,18 @@ def test_single_unit_truck_class_and_stop():
     s = bt.stop({"preset": "straight_truck_3axle"}, 60.0)
     limit, vclass = bt.fmvss121_limit(s.result.scenario.truck)
     assert (limit, vclass) == (310.0, "single-unit truck, loaded")
-    assert 180.0 <= s.distance_ft <= limit
+    assert 133.7 < s.distance_ft <= limit
 
 
 def test_stop_after_a_long_hot_descent_is_markedly_longer(cold):
-    """6 % for 5 mi held at 30 mph on the service brakes alone heats the drums past the 500 degF GSRS
-    limit; the same 60 mph stop then needs >= 20 % more road (mostly lining fade)."""
+    """6 % for 10 mi held at 30 mph on the service brakes alone heats the drums past the 500 degF GSRS
+    limit (GSRS: 572 degF with its own constants); the same 60 mph stop then needs >= 20 % more
+    road (mostly lining fade)."""
     descent = gs.Scenario.from_dict(
         {
             "name": "hot descent",
             "truck": ADJUSTED,
-            "road": {"segments": [{"length": "5 mi", "grade": "-6 %"}]},
+            "road": {"segments": [{"length": "10 mi", "grade": "-6 %"}]},
             "driver": {"initial_speed": "30 mph", "gear": "neutral", "strategy": "target", "target_speed": "30 mph"},
         }
     )
@@ -124,12 +131,25 @@ def test_fade_snubs_energy_and_s5_4_2_pressure():
     dKE = 0.5 * 36,287 * (22.352^2 - 6.706^2) * 1.03 = 8.50 MJ; minus rolling (0.006 m g + v^2 term)
     and aero over ~83 m (~0.28 MJ): 8.22 MJ into the brakes.  Force per wheel end ~ A TR (same slack,
     pressure, drum radius, mu): steer 20 in^2 x 6.4 = 128, drive 30 x 7.0 = 210, so the drive group
-    takes 4*210 / (2*128 + 8*210) = 0.434.  95 % into the drum, 4 drums of 35 kJ/K:
-    dT = 0.95 * 8.22e6 * 0.434 / (4 * 35e3) = 24.2 K = 43.6 degF.
+    takes 4*210 / (2*128 + 8*210) = 0.434.  95 % into the drum nodes, 4 of 27.4 kJ/K:
+    dT = 0.95 * 8.22e6 * 0.434 / (4 * 27.4e3) = 30.9 K = 55.7 degF if the drum kept it all.  During
+    the ~5.7 s snub (35 mph at 9 ft/s^2) the drum passes heat to the slow node with the exchange
+    time C_d / G = 27.4e3 / 550 = 49.8 s; with a linear rise that removes ~5.7 / (2 * 49.8) = 5.7 %:
+    55.7 * 0.943 = 52.5 degF.
     """
     snubs, _ = bt.fade_sequence(ADJUSTED, n=3)
     assert all(s.met and s.pressure_psi <= 100.0 for s in snubs)
     assert all(s.decel_fps2 == pytest.approx(9.0, abs=0.02) for s in snubs)
     first = snubs[0]
-    assert first.end_temp_F["drive"] - first.start_temp_F["drive"] == pytest.approx(43.6, rel=0.07)
+    assert first.end_temp_F["drive"] - first.start_temp_F["drive"] == pytest.approx(52.5, rel=0.05)
     assert snubs[0].start_temp_F["drive"] < snubs[1].start_temp_F["drive"] < snubs[2].start_temp_F["drive"]
+
+
+def test_post_2011_tractor_has_16_5x5_steer_brakes_that_stop_it_shorter(cold):
+    """74 FR 37122 (reduced stopping distance): 16.5x5 steer brakes replace 15x4; in adjustment at 90 psi."""
+    rsd = bt.stop({"preset": "tractor_semitrailer_5axle_rsd"}, 60.0, label="cold")
+    steer = rsd.result.scenario.truck["brakes"]["steer"]
+    assert (steer["drum_diameter"], steer["chamber"]) == ("16.5 in", "24")
+    assert rsd.distance_ft < cold.distance_ft
+    ins = br.inspection_strokes(bt.level_stop_scenario({"preset": "tractor_semitrailer_5axle_rsd"}))
+    assert not ins["out_of_adjustment"].any()

@@ -188,18 +188,21 @@ def test_simulator_steady_state_agrees_with_gsrs(grade, length, speed):
     assert rise(t_sim, 150) == pytest.approx(rise(gsrs.steady_temperature(80_000, grade, speed), 150), rel=0.15)
 
 
-def test_simulator_transient_heats_faster_by_the_capacity_ratio():
-    """6 % for 5 mi at 30 mph (10 min): the transient differs, and by how much is predictable.
+def test_simulator_transient_tracks_gsrs_on_the_reviewed_descent():
+    """80,000 lb, 6 % for 5 mi at 30 mph (10 min): the two-node model follows the GSRS transient.
 
-    Both are first-order: rise(t) = dT_ss (1 - exp(-t/tau)).  Early on rise ~ P t / C, so the
-    simulator (C = 35 kJ/K drum + shoes per drive/trailer wheel end, 18 kJ/K steer) rises faster
-    than GSRS (C_eff = 1/(K1 K2) ~ 58 kJ/K) by up to C_gsrs/C_sim ~ 1.7; late, the ratio tends to
-    the steady-state ratio ~1.0-1.1.  With tau_sim = 35 kJ/K / ~51 W/K = 11.5 min and 1/K1 = 18.4
-    min: (1 - e^(-10/11.5))/(1 - e^(-10/18.4)) = 0.58/0.42 = 1.38.  Band: 1.2 to 1.7.
+    The old single 35 kJ/K node rose ~1.4x faster than the GSRS here (its capacity was the drum's
+    alone; GSRS's 1/(K1 K2) is ~58 kJ/K per end).  The drum node plus the strongly coupled slow
+    node now carry the GSRS's capacity: along the whole descent the temperature stays within
+    25 degF of the GSRS (the drum node leads by ~10 degF in the first minutes, when only it has
+    heated), and ends within 20 degF (here -15 degF, the drum a little cooler).
     """
     cmp = compare_with_simulator(80_000, 0.06, 5.0, 30.0)
-    t = cmp.final_temperatures()
-    ratio = rise(t["simulator_mean"], 150) / rise(t["gsrs_matched"], 150)
-    assert 1.2 < ratio < 1.7
+    sim, ref = cmp.simulator, cmp.gsrs_matched
+    x = ref["distance_mi"].to_numpy()
+    t_sim = np.interp(x, sim["distance_mi"].to_numpy(), sim["mean_F"].to_numpy())
+    t_ref = ref["temperature_F"].to_numpy()
+    assert np.abs(t_sim - t_ref).max() <= 25.0
+    assert abs(t_sim[-1] - t_ref[-1]) <= 20.0
     # the engine was matched to GSRS's HP_eng within the gear steps, engine brake off
     assert cmp.sim_engine_hp == pytest.approx(cmp.constants.hp_eng, abs=15)

@@ -13,8 +13,8 @@ RAMP_DEMO = {
         "gross_weight": "80000 lb",
         "brakes": {
             "initial_temperature": "500 degF",
-            "drive": {"stroke_at_rest": "1.85 in"},
-            "trailer": {"stroke_at_rest": "1.85 in"},
+            "drive": {"stroke_at_rest": "1.95 in"},
+            "trailer": {"stroke_at_rest": "1.95 in"},
         },
     },
     "road": {
@@ -27,7 +27,7 @@ RAMP_DEMO = {
         "initial_speed": "60 mph",
         "gear": 10,
         "strategy": "snub",
-        "brake_pressure": "20 psi",
+        "brake_pressure": "12 psi",
         "target_speed": "55 mph",
         "take_ramp": 0,
         "traffic_sight_distance": "600 ft",

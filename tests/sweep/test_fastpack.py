@@ -18,7 +18,7 @@ GRID_KEYS = {
     "road.ramps.0.grade": ["0 %", "5 %", "10 %"],
     "driver.take_ramp": [0, "none", "auto"],
     "driver.strategy": ["snub", "steady", "none"],
-    "driver.gear": [9, 10, "neutral"],
+    "driver.gear": [10, "neutral"],
     "driver.engine_brake": ["off", "high"],
     "driver.initial_speed": ["45 mph", "70 mph"],
     "driver.brake_pressure": ["20 psi", "60 psi"],

@@ -25,7 +25,7 @@ def test_per_degree_units_are_temperature_differences(text, j_per_k):
 
 
 def test_a_lower_friction_curve_gives_proportionally_less_brake_force():
-    ch = {"driver.strategy": "steady", "driver.brake_pressure": "40 psi"}
+    ch = {"driver.strategy": "steady", "driver.brake_pressure": "20 psi"}
     full = gs.simulate(BASE.replace(ch)).trace["brake_force_drive_N"].iloc[20]
     glazed = {"temperature": ["70 degF", "1000 degF"], "mu": [0.2, 0.2]}
     half = (

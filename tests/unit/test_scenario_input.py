@@ -88,9 +88,9 @@ def test_schema_and_presets_commands(capsys):
     assert "tractor_semitrailer_5axle_out_of_adjustment" in capsys.readouterr().out
     assert main(["presets", "tractor_semitrailer_5axle_out_of_adjustment"]) == 0
     out = capsys.readouterr().out
-    assert "truck.brakes.drive.stroke_at_rest = 0.924 in\n" in out  # the preset's own value, no "(from ...)"
+    assert "truck.brakes.drive.stroke_at_rest = 0.938 in\n" in out  # the preset's own value, no "(from ...)"
     assert "truck.gross_weight = 80000 lb  (from tractor_semitrailer_5axle)" in out
-    assert "truck.brakes.drive.compliance = 0.0128 in/psi  (from common.toml)" in out
+    assert "truck.brakes.drive.compliance = 0.012 in/psi  (from common.toml)" in out
     assert main(["presets", "tractor_semitrailer"]) == 2
     assert "did you mean 'tractor_semitrailer_5axle'" in capsys.readouterr().err
 

@@ -34,36 +34,52 @@ MPH = 0.44704
 FT = 0.3048
 
 
+PARTS = ("model validation against measurements", "numerical verification")
+
+
 @dataclass(frozen=True)
 class Check:
-    """One validation case: what the simulator computed beside what is known.
+    """One validation row: what the simulator computed beside what is known.
 
     Attributes
     ----------
     name : str
         What was checked, one line.
     reference : str
-        Where the expected value comes from.
+        Where the expected value comes from (data source, publisher, year).
     expected : float
-        The independent value, in ``unit``.
+        The independent value (a measurement, a closed form or a limit), in ``unit``.
     computed : float
         The simulator's value, in ``unit``.
     unit : str
         Unit of both values.
     tolerance : float
-        Largest relative error that passes. [-]
+        ``"closed form"``: largest relative error that passes [-];
+        ``"difference"``: largest absolute difference that passes [unit].
     kind : str
-        ``"closed form"`` (passes within the tolerance), ``"limit"`` (passes
-        when computed <= expected) or ``"info"`` (always passes; reported only).
+        How the row passes: ``"closed form"`` (relative error within the
+        tolerance), ``"difference"`` (``|computed - expected|`` within the
+        tolerance), ``"max"`` (computed <= expected, a limit; ``"limit"`` is
+        the same), ``"min"`` (computed >= expected), ``"range"`` (``low`` <=
+        computed <= expected) or ``"info"`` (reported, neither passed nor
+        failed, never counted as a pass).
+    part : str
+        ``"model"`` (validation against measurements) or ``"numerical"``
+        (verification of the numerics against closed forms and SciPy).
+    low : float
+        Lower end of a ``"range"`` row, in ``unit``.
 
     Examples
     --------
     >>> from gradesim.checks.validate import Check
     >>> c = Check("free fall", "closed form", 10.0, 10.001, "m/s", 1e-3)
-    >>> round(c.error, 6), c.passed
-    (0.0001, True)
-    >>> Check("stop", "FMVSS 121", 250.0, 260.0, "ft", 0.0, kind="limit").passed
-    False
+    >>> round(c.error, 6), c.status
+    (0.0001, 'pass')
+    >>> stop = Check("stop", "FMVSS 121", 250.0, 260.0, "ft", 0.0, kind="max", part="model")
+    >>> stop.status, stop.rule, stop.margin
+    ('FAIL', '<= 250', -10.0)
+    >>> Check("guide", "operator manual", 10.0, 12.0, "mph", 0.0, kind="info").status
+    'info'
     """
 
     name: str
@@ -71,8 +87,10 @@ class Check:
     expected: float
     computed: float
     unit: str
-    tolerance: float  # relative
-    kind: str = "closed form"  # or "limit" (computed must not exceed expected)
+    tolerance: float
+    kind: str = "closed form"
+    part: str = "numerical"
+    low: float = math.nan
 
     @property
     def error(self) -> float:
@@ -80,16 +98,57 @@ class Check:
         return abs(self.computed - self.expected) / abs(self.expected) if self.expected else abs(self.computed)
 
     @property
-    def passed(self) -> bool:
-        """Whether the check passes, by its ``kind``."""
-        if self.kind == "limit":
-            return self.computed <= self.expected
+    def margin(self) -> float:
+        """How far inside its bound the row is, in ``unit`` (negative: outside); NaN for info rows."""
+        d = self.computed - self.expected
+        if self.kind in ("max", "limit"):
+            return -d
+        if self.kind == "min":
+            return d
+        if self.kind == "range":
+            return min(self.computed - self.low, self.expected - self.computed)
+        if self.kind == "difference":
+            return self.tolerance - abs(d)
+        if self.kind == "closed form":
+            return (self.tolerance - self.error) * abs(self.expected)
+        return math.nan
+
+    @property
+    def rule(self) -> str:
+        """The pass rule as text: ``<= 250``, ``>= 0.41``, ``in 429..447``, ``|diff| <= 30``, ``rel <= 1e-07``."""
+        if self.kind in ("max", "limit"):
+            return f"<= {self.expected:.6g}"
+        if self.kind == "min":
+            return f">= {self.expected:.6g}"
+        if self.kind == "range":
+            return f"in {self.low:.6g}..{self.expected:.6g}"
+        if self.kind == "difference":
+            return f"|diff| <= {self.tolerance:.3g}"
         if self.kind == "info":
-            return True
-        return self.error <= self.tolerance
+            return "info, not counted"
+        return f"rel <= {self.tolerance:.0e}"
+
+    @property
+    def status(self) -> str:
+        """``"pass"``, ``"FAIL"`` or ``"info"``."""
+        if self.kind == "info":
+            return "info"
+        if not math.isfinite(self.computed):
+            return "FAIL"
+        return "pass" if self.margin >= 0.0 else "FAIL"
+
+    @property
+    def passed(self) -> bool:
+        """True only for a row that passes its rule (an info row has not passed anything)."""
+        return self.status == "pass"
+
+    @property
+    def failed(self) -> bool:
+        """True for a row outside its bound: ``gradesim validate`` then exits 1."""
+        return self.status == "FAIL"
 
     def to_dict(self) -> dict[str, Any]:
-        """The fields plus ``error`` and ``passed``, for JSON.
+        """The fields plus ``error``, ``margin``, ``rule``, ``status`` and ``passed``, for JSON.
 
         Returns
         -------
@@ -99,10 +158,17 @@ class Check:
         Examples
         --------
         >>> from gradesim.checks.validate import Check
-        >>> Check("x", "closed form", 2.0, 2.0, "m", 1e-9).to_dict()["passed"]
-        True
+        >>> Check("x", "closed form", 2.0, 2.0, "m", 1e-9).to_dict()["status"]
+        'pass'
         """
-        return {**asdict(self), "error": self.error, "passed": self.passed}
+        return {
+            **asdict(self),
+            "error": self.error,
+            "margin": self.margin,
+            "rule": self.rule,
+            "status": self.status,
+            "passed": self.passed,
+        }
 
 
 def _base(truck: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -286,64 +352,6 @@ def check_friction_limited_stop(mu: float = 0.25) -> Check:
     )
 
 
-def check_fmvss_stop(scenario: Scenario | None = None) -> Check:
-    """Cold full-treadle stop from 60 mph on a level dry road against the FMVSS 121 limit.
-
-    Without a scenario the preset tractor-semitrailer, brakes adjusted, must
-    stop within the Table II distance for its vehicle class (a ``"limit"``
-    check).  With a scenario, its truck as adjusted there is tested and the
-    result is reported as ``"info"``: a truck out of adjustment may fail, which
-    says something about the truck, not the simulator.
-
-    Parameters
-    ----------
-    scenario : Scenario, optional
-        Whose truck to test; the preset truck when None.
-
-    Returns
-    -------
-    Check
-        The limit and the computed stopping distance. [ft]
-
-    References
-    ----------
-    .. [1] 49 CFR 571.121 (FMVSS 121), S5.3.1 and Table II, stopping distance.
-
-    Examples
-    --------
-    >>> from gradesim.checks.validate import check_fmvss_stop
-    >>> c = check_fmvss_stop()  # doctest: +SKIP
-    >>> c.computed <= c.expected  # doctest: +SKIP
-    True
-    """
-    truck = scenario.data.get("truck") if scenario is not None else None
-    data = _base(truck)
-    data["road"] = {"segments": [{"length": "2 km", "grade": "0 %"}]}
-    sc = Scenario.from_dict(data).replace(
-        {
-            "driver.initial_speed": "60 mph",
-            "driver.strategy": "steady",
-            "driver.brake_pressure": "100 psi",
-            "truck.brakes.initial_temperature": "150 degF",
-            "simulation.rtol": 1e-8,
-        }
-    )
-    res = simulate(sc)
-    from gradesim.checks.brake_test import fmvss121_limit
-
-    limit_ft, vehicle_class = fmvss121_limit(sc.truck)
-    who = "this scenario's truck" if scenario is not None else "preset truck, brakes adjusted"
-    return Check(
-        f"cold stop from 60 mph ({who})",
-        f"FMVSS 121 S5.3.1 Table II ({vehicle_class}): <= {limit_ft:.0f} ft",
-        limit_ft,
-        res.outcome.position_m / FT,
-        "ft",
-        0.0,
-        kind="limit" if scenario is None else "info",
-    )
-
-
 def check_energy(scenario: Scenario) -> Check:
     """Energy budget of the scenario itself: potential released = kinetic gained + losses.
 
@@ -376,42 +384,6 @@ def check_energy(scenario: Scenario) -> Check:
         "J",
         max(10 * scenario.model.simulation.rtol, 1e-6),
     )
-
-
-def run_checks(scenario: Scenario | None = None) -> list[Check]:
-    """Run every check, and the scenario-specific ones when a scenario is given.
-
-    Parameters
-    ----------
-    scenario : Scenario, optional
-        Adds its truck's FMVSS 121 stop (info) and its energy budget.
-
-    Returns
-    -------
-    list of Check
-        In a fixed order: closed forms, AASHTO ramps, friction-limited stop,
-        FMVSS 121, the scenario's own checks, GSRS steady state.
-
-    Examples
-    --------
-    >>> from gradesim.checks.validate import run_checks
-    >>> all(c.passed for c in run_checks())  # doctest: +SKIP
-    True
-    """
-    checks = [
-        check_constant_force(),
-        check_terminal_speed(),
-        check_aashto("pea_gravel", 0.25, 0.05, 60.0),
-        check_aashto("sand", 0.15, 0.0, 50.0),
-        check_aashto("gravel_loose", 0.10, 0.08, 40.0),
-        check_friction_limited_stop(0.25),
-        check_fmvss_stop(None),
-    ]
-    if scenario is not None:
-        checks.append(check_fmvss_stop(scenario))
-        checks.append(check_energy(scenario))
-    checks.append(check_gsrs_steady_state())
-    return checks
 
 
 def check_gsrs_steady_state(grade: float = 0.05, length_mi: float = 40.0, speed_mph: float = 40.0) -> Check:
@@ -466,8 +438,75 @@ def check_gsrs_steady_state(grade: float = 0.05, length_mi: float = 40.0, speed_
     )
 
 
+def numerical_checks(scenario: Scenario | None = None) -> list[Check]:
+    """The numerical-verification rows: closed forms, AASHTO's formula, energy budget, SciPy, convergence.
+
+    Parameters
+    ----------
+    scenario : Scenario, optional
+        Adds the scenario's own energy budget.
+
+    Returns
+    -------
+    list of Check
+        Rows with ``part == "numerical"``.
+
+    Examples
+    --------
+    >>> from gradesim.checks.validate import numerical_checks
+    >>> all(c.part == "numerical" for c in numerical_checks())  # doctest: +SKIP
+    True
+    """
+    from gradesim.checks.verify import check_convergence_order, check_scipy_two_node, check_two_node_cooling
+
+    rows = [
+        check_constant_force(),
+        check_terminal_speed(),
+        check_aashto("pea_gravel", 0.25, 0.05, 60.0),
+        check_aashto("sand", 0.15, 0.0, 50.0),
+        check_aashto("gravel_loose", 0.10, 0.08, 40.0),
+        check_friction_limited_stop(0.25),
+        check_two_node_cooling(),
+        check_scipy_two_node(),
+        check_convergence_order(),
+    ]
+    if scenario is not None:
+        rows.append(check_energy(scenario))
+    return rows
+
+
+def run_checks(scenario: Scenario | None = None) -> list[Check]:
+    """Run both parts: model validation against measurements, then numerical verification.
+
+    Parameters
+    ----------
+    scenario : Scenario, optional
+        Adds its truck's FMVSS 121 stop (an info row) and its energy budget.
+
+    Returns
+    -------
+    list of Check
+        Model rows (:func:`gradesim.checks.validate_model.model_checks`) then
+        numerical rows (:func:`numerical_checks`).
+
+    Examples
+    --------
+    >>> from gradesim.checks.validate import run_checks
+    >>> any(c.failed for c in run_checks())  # doctest: +SKIP
+    False
+    """
+    from gradesim.checks.validate_model import model_checks
+
+    return [*model_checks(scenario), *numerical_checks(scenario)]
+
+
 def format_checks(checks: list[Check]) -> str:
-    """The checks as a text table (what ``gradesim validate`` prints), with a pass/fail count.
+    """The checks as two text tables (what ``gradesim validate`` prints), with the counts.
+
+    Model rows show the measured value, the simulated value, their difference,
+    the pass rule (``<= limit``, ``>= minimum``, a range or ``|diff| <= band``)
+    and the margin inside it; numerical rows the relative error and tolerance.
+    Info rows are never counted as passes.
 
     Parameters
     ----------
@@ -477,24 +516,30 @@ def format_checks(checks: list[Check]) -> str:
     Returns
     -------
     str
-        One line per check: name, expected, computed, unit, relative error and
-        the result; the reference for limits and info; then ``N passed, M failed``.
+        A heading and a table per part, each row with its source; then
+        ``N passed, M failed, K info (not counted)``.
 
     Examples
     --------
     >>> from gradesim.checks.validate import Check, format_checks
     >>> print(format_checks([Check("free fall", "closed form", 10.0, 10.0, "m/s", 1e-9)]).splitlines()[-1])
-    1 passed, 0 failed
+    1 passed, 0 failed, 0 info (not counted)
     """
-    lines = [f"{'check':62s} {'expected':>12s} {'computed':>12s} {'unit':>5s} {'rel. error':>10s}  result"]
-    for c in checks:
-        res = "info" if c.kind == "info" else ("ok" if c.passed else "FAIL")
-        if c.kind == "info" and c.computed > c.expected:
-            res = "info: above the limit"
-        lines.append(
-            f"{c.name[:62]:62s} {c.expected:12.6g} {c.computed:12.6g} {c.unit:>5s} {c.error:10.2e}  {res}"
-            + (f" ({c.reference})" if c.kind in ("limit", "info") else "")
-        )
-    n_ok = sum(c.passed for c in checks)
-    lines.append(f"{n_ok} passed, {len(checks) - n_ok} failed")
-    return "\n".join(lines)
+    lines: list[str] = []
+    for part, title in zip(("model", "numerical"), PARTS, strict=True):
+        rows = [c for c in checks if c.part == part]
+        if not rows:
+            continue
+        lines += ["", f"== {title} ==", ""]
+        head = "measured" if part == "model" else "expected"
+        cols = f"{'check':60s} {head:>10s} {'simulated':>10s} {'diff':>9s} {'unit':>5s} {'rule':>18s}"
+        lines.append(f"{cols} {'margin':>9s}  result")
+        for c in rows:
+            lines.append(
+                f"{c.name[:60]:60s} {c.expected:10.5g} {c.computed:10.5g} {c.computed - c.expected:9.3g} "
+                f"{c.unit:>5s} {c.rule:>18s} {c.margin:9.3g}  {c.status}"
+            )
+            lines.append(f"{'':4s}source: {c.reference}")
+    n = {k: sum(c.status == k for c in checks) for k in ("pass", "FAIL", "info")}
+    lines.append(f"{n['pass']} passed, {n['FAIL']} failed, {n['info']} info (not counted)")
+    return "\n".join(lines).lstrip("\n")

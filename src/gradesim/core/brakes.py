@@ -5,8 +5,10 @@ roll-off) -> cam torque (slack adjuster) -> drum torque (S-cam torque ratio x
 lining friction mu(T)/mu_ref) -> force at the tyre, capped by tyre-road
 friction.  Stroke grows with pressure (compliance), with drum thermal
 expansion and with poor adjustment; force collapses as the pushrod reaches the
-chamber's rated stroke.  Drum temperature: lumped capacity heated by friction
-power, cooled by forced convection and radiation.
+chamber's rated stroke.  Temperatures: two nodes per wheel end, the drum
+(heated by friction, cooled by forced convection and radiation) and a slower
+node standing for hub, wheel and shoes, coupled to the drum by a conductance
+(:func:`thermal_rates`); fade and drum growth follow the drum node.
 
 All values per wheel end unless said; parameters live in ``P`` at the group's
 block ``base = P_BRK + g * NB`` (see :mod:`gradesim.core.layout`).  Drum brake
@@ -30,9 +32,12 @@ from .layout import (
     B_COMPLIANCE,
     B_DRUM_DIAM,
     B_EXPANSION,
+    B_G_DH,
     B_H0,
     B_H1,
     B_HEAT_CAP,
+    B_HUB_CAP,
+    B_HUB_COOL,
     B_MU_N,
     B_MU_REF,
     B_MU_T0,
@@ -45,6 +50,8 @@ from .layout import (
     B_STROKE_REST,
     B_T_REF,
     B_TORQUE_RATIO,
+    P_EMISSIVITY,
+    P_HEAT_FRACTION,
     P_P_SPRING_FULL,
     P_P_SPRING_RELEASE,
 )
@@ -587,7 +594,7 @@ def drum_cooling(temp_K, v_pow08, t_amb, emissivity, P, base):
 
 @njit(inline="always")
 def drum_heat_capacity(P, base):
-    """Effective heat capacity of one wheel end (drum and the mass that heats with it).
+    """Heat capacity of one wheel end's drum node (the slow node is ``B_HUB_CAP``, :func:`thermal_rates`).
 
     Parameters
     ----------
@@ -617,3 +624,98 @@ def drum_heat_capacity(P, base):
     48000.0
     """
     return P[base + B_HEAT_CAP]
+
+
+@njit(inline="always")
+def thermal_rates(t_drum, t_hub, power, v_pow08, t_amb, P, base):
+    """Temperature rates of the two thermal nodes of one wheel end.
+
+    ``C_d dT_d/dt = q P_w - G (T_d - T_h) - h(v) A (T_d - T_a) - eps sigma A (T_d^4 - T_a^4)``
+
+    ``C_h dT_h/dt = (1 - q) P_w + G (T_d - T_h) - g_h (T_h - T_a)``
+
+    with ``h = h0 + h1 v^0.8``.  The drum node ``T_d`` is the bulk drum (the
+    braking band and its fins): it takes the share ``q`` of the friction power
+    ``P_w`` and sheds heat to the air.  The slow node ``T_h`` lumps hub, wheel,
+    shoes and linings: it takes the rest of the friction heat and soaks heat
+    from the drum through the conductance ``G``.  A slow-node capacity of 0
+    turns the slow node off (single drum node, ``(1 - q) P_w`` lost).
+
+    Which temperature is what: fade (lining friction mu(T)) and drum growth
+    (stroke) are driven by the *drum node*, the bulk drum temperature.  The
+    lining-drum *interface* runs hotter than the bulk, ~30-60 degF at drag
+    braking and 150-300 K over a hard stop [3]_; the friction curves used here
+    are referred to drum temperature, the quantity lining tests (SAE J661)
+    and the GSRS measure, so the interface excess is folded into mu(T) and not
+    modelled as a state.
+
+    Calibration: the drum node's capacity follows the GSRS emergency-stop term
+    (26 kJ/K per end of a 10-end truck, times q) and the mass of a 16.5x7 drum;
+    the slow node, ``G`` and the convection are fitted to the GSRS
+    temperature history ``T0 + (T_inf - T0 + K2 HP)(1 - exp(-K1 t))``
+    (WYDOT constants) [1]_, [2]_.  The fit needs a strong coupling
+    (``G`` ~ 500 W/K, far above a conduction estimate through the drum
+    flange): the slow node is an *effective* capacity, "what the GSRS trucks
+    stored besides the drum".
+
+    Parameters
+    ----------
+    t_drum : float
+        Drum-node temperature. [K]
+    t_hub : float
+        Slow-node temperature. [K]
+    power : float
+        Friction power of this wheel end. [W]
+    v_pow08 : float
+        Road speed to the power 0.8. [(m/s)^0.8]
+    t_amb : float
+        Ambient temperature. [K]
+    P : float64[NP]
+        Packed parameters (:mod:`gradesim.core.layout`).
+    base : int
+        Start of the axle group's block in ``P``, ``P_BRK + g * NB``.
+
+    Returns
+    -------
+    dtd : float
+        Rate of the drum-node temperature. [K/s]
+    dth : float
+        Rate of the slow-node temperature. [K/s]
+
+    References
+    ----------
+    .. [1] J.C. Johnson, P.J. DiMarco, R.W. Allen, Development of a Grade
+       Severity Rating System, FHWA/RD-81/185, 1982.
+    .. [2] Wyoming DOT, Grade Severity Rating System update, WY-1901F (GSRS
+       constants K1, K2 of today's trucks).
+    .. [3] Bendix (Fleet Maintenance, "Heat transfer in braking", 2017): bulk
+       drum, bulk lining and engagement-interface temperatures.
+
+    Examples
+    --------
+    Both nodes at ambient, no braking: nothing changes.  With 20 kW of friction
+    the drum warms at ``q P / C_d``:
+
+    >>> import numpy as np
+    >>> from gradesim.core import layout as L
+    >>> from gradesim.core.brakes import thermal_rates
+    >>> P = np.zeros(L.NP)
+    >>> b = L.P_BRK
+    >>> P[L.P_HEAT_FRACTION], P[b + L.B_HEAT_CAP], P[b + L.B_HUB_CAP] = 0.95, 25e3, 45e3
+    >>> P[b + L.B_G_DH], P[b + L.B_AREA_COOL], P[b + L.B_H1] = 500.0, 0.35, 14.5
+    >>> thermal_rates(300.0, 300.0, 0.0, 10.0, 300.0, P, b)
+    (0.0, 0.0)
+    >>> [round(r, 5) for r in thermal_rates(300.0, 300.0, 20e3, 10.0, 300.0, P, b)]
+    [0.76, 0.02222]
+    """
+    q = P[P_HEAT_FRACTION]
+    cool = cooling_scalar(
+        t_drum, v_pow08, t_amb, P[P_EMISSIVITY], P[base + B_AREA_COOL], P[base + B_H0], P[base + B_H1]
+    )
+    c_h = P[base + B_HUB_CAP]
+    if c_h <= 0.0:
+        return (q * power - cool) / P[base + B_HEAT_CAP], 0.0
+    x = P[base + B_G_DH] * (t_drum - t_hub)
+    dtd = (q * power - x - cool) / P[base + B_HEAT_CAP]
+    dth = ((1.0 - q) * power + x - P[base + B_HUB_COOL] * (t_hub - t_amb)) / c_h
+    return dtd, dth

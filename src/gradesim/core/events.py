@@ -19,6 +19,7 @@ from .layout import (
     ACT_V1,
     ACT_V2,
     ACT_V3,
+    B_T_HUB_INIT,
     B_T_INIT,
     DO_ENGINE_BRAKE,
     DO_RELEASE,
@@ -129,6 +130,7 @@ from .layout import (
     Y_PRES,
     Y_S,
     Y_T0,
+    Y_TH0,
     Y_V,
 )
 from .powertrain import effective_mass, engine_rpm
@@ -374,6 +376,7 @@ def initial_state(P, road, actions, y, mode, act_time, act_done):
     y[Y_V] = P[P_V0]
     for grp in range(NGROUPS):
         y[Y_T0 + grp] = P[P_BRK + grp * NB + B_T_INIT]
+        y[Y_TH0 + grp] = P[P_BRK + grp * NB + B_T_HUB_INIT]
     y[Y_PRES] = P[P_PRES0]
     n = int(P[P_N_ROAD])
     i = 0

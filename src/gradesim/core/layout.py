@@ -44,16 +44,17 @@ from __future__ import annotations
 # ---------------------------------------------------------------- state vector
 Y_S = 0  #: position along the path [m]
 Y_V = 1  #: speed [m/s]
-Y_T0 = 2  #: drum temperature, group 0..2 (steer, drive, trailer) [K]
+Y_T0 = 2  #: drum-node temperature, group 0..2 (steer, drive, trailer) [K]
 Y_PRES = 5  #: reservoir air pressure, gauge [Pa]
 Y_EINT = 6  #: integral of speed error for the `target` controller [m]
-NY_ERR = 7  #: components under error control
-Y_E_BRAKE = 7  #: energy into service brakes [J]
-Y_E_ENGINE = 8  #: energy into engine brake + engine drag [J]
-Y_E_ROLL = 9  #: rolling resistance [J]
-Y_E_AERO = 10  #: aerodynamic drag [J]
-Y_E_BED = 11  #: arrester bed (beyond tyre rolling resistance) [J]
-NY = 12
+Y_TH0 = 7  #: slow-node (hub, wheel, shoes) temperature, group 0..2 [K]
+NY_ERR = 10  #: components under error control
+Y_E_BRAKE = 10  #: energy into service brakes [J]
+Y_E_ENGINE = 11  #: energy into engine brake + engine drag [J]
+Y_E_ROLL = 12  #: rolling resistance [J]
+Y_E_AERO = 13  #: aerodynamic drag [J]
+Y_E_BED = 14  #: arrester bed (beyond tyre rolling resistance) [J]
+NY = 15
 
 NGROUPS = 3  #: steer, drive, trailer
 GROUP_NAMES = ("steer", "drive", "trailer")
@@ -146,7 +147,7 @@ B_DRUM_DIAM = 10  #: drum inner diameter [m]
 B_EXPANSION = 11  #: thermal expansion coefficient of the drum [1/K]
 B_STROKE_GAIN = 12  #: pushrod travel per unit radial (lining) travel: slack adjuster ratio [-]
 B_T_REF = 13  #: temperature at which the brake was adjusted [K]
-B_HEAT_CAP = 14  #: effective heat capacity per wheel end [J/K]
+B_HEAT_CAP = 14  #: heat capacity of the drum node per wheel end [J/K]
 B_AREA_COOL = 15  #: cooled surface per wheel end [m^2]
 B_H0 = 16  #: convection h = h0 + h1 v^0.8 [W/m^2/K]
 B_H1 = 17  #: [W/m^2/K per (m/s)^0.8]
@@ -157,7 +158,11 @@ B_MU_N = 21  #: points in the friction curve
 B_MU_T0 = 22  #: temperatures [K] at B_MU_T0 .. + MU_POINTS - 1
 MU_POINTS = 8
 B_MU_V0 = B_MU_T0 + MU_POINTS  #: friction values
-NB = B_MU_V0 + MU_POINTS
+B_HUB_CAP = B_MU_V0 + MU_POINTS  #: slow node (hub, wheel, shoes) heat capacity per end [J/K]; 0: none
+B_G_DH = B_HUB_CAP + 1  #: drum-to-slow-node conductance per wheel end [W/K]
+B_HUB_COOL = B_HUB_CAP + 2  #: slow node's loss to ambient per wheel end [W/K]
+B_T_HUB_INIT = B_HUB_CAP + 3  #: initial slow-node temperature [K]
+NB = B_HUB_CAP + 4
 NP = P_BRK + NGROUPS * NB
 
 # ---------------------------------------------------------------- tables

@@ -1,7 +1,10 @@
 """The ODE right-hand side, assembled from forces, brakes, powertrain and driver.
 
 ``m_eff dv/dt = F_grav - F_roll - F_aero - F_engine - F_brake - F_bed``
-``C dT_g/dt = q F_g v / n_g - cooling(T_g, v)`` for each axle group g
+``C_d dT_g/dt = q F_g v / n_g - G (T_g - T_h) - cooling(T_g, v)`` and
+``C_h dT_h/dt = (1 - q) F_g v / n_g + G (T_g - T_h) - g_h (T_h - T_amb)`` for each
+axle group g: a drum node and a slower hub/wheel/shoe node per wheel end
+(:func:`gradesim.core.brakes.thermal_rates`)
 ``dp_res/dt = compressor(rpm)`` while the governor has it loaded
 plus the target controller's integral and five energy quadratures.
 
@@ -17,23 +20,19 @@ import math
 from ._jit import njit
 from .brakes import (
     contact_stroke_scalar,
-    cooling_scalar,
     lining_friction,
     pushrod_force_scalar,
     spring_pressure_equivalent,
+    thermal_rates,
     tyre_force_scalar,
 )
 from .driver import command_scalar, controller_integral_rate
 from .forces import aero_drag, air_density_isa, arrester_bed, gravity_along_path, rolling_resistance
 from .layout import (
     B_AREA,
-    B_AREA_COOL,
     B_COMPLIANCE,
     B_DRUM_DIAM,
     B_EXPANSION,
-    B_H0,
-    B_H1,
-    B_HEAT_CAP,
     B_LOAD_SHARE,
     B_MU_REF,
     B_N_ENDS,
@@ -87,13 +86,11 @@ from .layout import (
     P_DRIVELINE_EFF,
     P_EB_EXP,
     P_EB_PMAX,
-    P_EMISSIVITY,
     P_ENGINE_INERTIA,
     P_FRIC_T0,
     P_FRIC_T1,
     P_G,
     P_GEAR0,
-    P_HEAT_FRACTION,
     P_KI,
     P_KP,
     P_MASS,
@@ -125,6 +122,7 @@ from .layout import (
     Y_PRES,
     Y_S,
     Y_T0,
+    Y_TH0,
     Y_V,
 )
 from .powertrain import RPM_PER_RAD_S, brake_power_scalar, friction_power_scalar
@@ -366,13 +364,13 @@ def evaluate(t, y, P, road, ramps, mode, dy, diag, work):
         diag[D_P_SPRING0 + grp] = ps
         f_brake += fg
         if n_ends > 0.0:
-            heat = 0.0 if locked else P[P_HEAT_FRACTION] * fg * vpos / n_ends
-            cool = cooling_scalar(
-                temp, v08, t_amb, P[P_EMISSIVITY], P[base + B_AREA_COOL], P[base + B_H0], P[base + B_H1]
-            )
-            dy[Y_T0 + grp] = (heat - cool) / P[base + B_HEAT_CAP]
+            power = 0.0 if locked else fg * vpos / n_ends
+            dtd, dth = thermal_rates(temp, y[Y_TH0 + grp], power, v08, t_amb, P, base)
+            dy[Y_T0 + grp] = dtd
+            dy[Y_TH0 + grp] = dth
         else:
             dy[Y_T0 + grp] = 0.0
+            dy[Y_TH0 + grp] = 0.0
 
     # the brakes (and bed) only hold what is needed near a stop: no reversal
     dy[Y_S] = v

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from gradesim.core import layout as L
 from gradesim.scenario.units import from_si
 
 if TYPE_CHECKING:
@@ -153,8 +154,17 @@ def summary_text(res: Result, units: str = "us") -> str:
         lines.append(f"           passed the brake temperature limit at t = {o.brake_limit_time_s:.1f} s")
     if o.low_air_time_s is not None:
         lines.append(f"low-air warning at t = {o.low_air_time_s:.1f} s")
+    P = res.kernel_input.P
+    if res.trace is not None and len(res.trace) and res.trace["engine_rpm"].max() > P[L.P_N_RATED] + 1.0:
+        lines.append(
+            f"engine above its governed speed ({P[L.P_N_RATED]:.0f} rpm, the makers' limit):"
+            f" up to {res.trace['engine_rpm'].max():.0f} rpm"
+        )
     if o.overspeed_time_s is not None:
-        lines.append(f"engine overspeed at t = {o.overspeed_time_s:.1f} s")
+        lines.append(
+            f"engine past its damage speed ({P[L.P_N_OVERSPEED]:.0f} rpm) at t = {o.overspeed_time_s:.1f} s:"
+            " OUTSIDE THE MODEL from then on (engine damage not modelled)"
+        )
     e = res.energy
     lines.append(
         "energy [MJ]: potential {p:.2f} = kinetic {k:.2f} + brakes {b:.2f} + engine {eng:.2f}"

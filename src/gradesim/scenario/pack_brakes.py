@@ -19,8 +19,9 @@ def pack_brakes(pk: Packer, P: np.ndarray, tr: dict[str, Any], v_res: float) -> 
 
     Per axle group (steer, drive, trailer): chamber area and rated stroke,
     push-out pressure, free stroke at rest and linkage compliance, slack
-    length and torque ratio, drum diameter and thermal expansion, heat
-    capacity, cooling area and convection ``h(v) = h0 + h1 v^0.8``, load
+    length and torque ratio, drum diameter and thermal expansion, drum heat
+    capacity, cooling area and convection ``h(v) = h0 + h1 v^0.8``, the slow
+    thermal node (hub heat capacity, drum-hub conductance, hub cooling), load
     share, spring brakes, initial temperature and the lining friction curve
     mu(T).  Also the fraction of the reservoir one full application draws,
     ``sum(n_ends x area x rated stroke x 1.19) / V_res``, the brakes' heat
@@ -58,7 +59,7 @@ def pack_brakes(pk: Packer, P: np.ndarray, tr: dict[str, Any], v_res: float) -> 
     >>> pack_brakes(Packer(sc), P, sc.truck, 10_000 * 0.0254**3)  # a 10,000 in^3 reservoir
     >>> drive = L.P_BRK + 1 * L.NB
     >>> int(P[drive + L.B_N_ENDS]), round(float(P[drive + L.B_STROKE_REST]) / 0.0254, 2)  # wheel ends, [in]
-    (4, 0.66)
+    (4, 0.5)
     >>> round(float(P[L.P_AIR_DRAW]), 3)  # the chambers of a full application hold 8.2 % of the reservoir's volume
     0.082
 
@@ -96,13 +97,25 @@ def _pack_group(pk: Packer, P: np.ndarray, gi: int, g: dict[str, Any], chambers:
         P[base + L.B_STROKE_MAX] = 1.0
         P[base + L.B_ROLLOFF] = 0.1
         P[base + L.B_T_INIT] = 300.0
+        P[base + L.B_T_HUB_INIT] = 300.0
         return 0.0
     ch = chambers[str(g["chamber"])]
     area = pk.si(ch["area"], "area", f"{key}.chamber")
     P[base + L.B_AREA] = area
     P[base + L.B_STROKE_MAX] = pk.si(ch["rated_stroke"], "length", f"{key}.chamber")
     P[base + L.B_P_TH] = pk.si(g["pushout_pressure"], "pressure", f"{key}.pushout_pressure")
-    P[base + L.B_STROKE_REST] = pk.si(g["stroke_at_rest"], "length", f"{key}.stroke_at_rest")
+    rest = g["stroke_at_rest"]
+    if isinstance(rest, list):
+        if len(rest) != n_ends:
+            raise pk.err(f"{key}.stroke_at_rest", f"has {len(rest)} values but the group has {n_ends} wheel ends")
+        if len({pk.si(r, "length", f"{key}.stroke_at_rest") for r in rest}) > 1:
+            raise pk.err(
+                f"{key}.stroke_at_rest",
+                "different strokes per wheel end are not modelled yet (one lumped brake per axle group): "
+                "give one value, or the same value for every end",
+            )
+        rest = rest[0]
+    P[base + L.B_STROKE_REST] = pk.si(rest, "length", f"{key}.stroke_at_rest")
     P[base + L.B_COMPLIANCE] = pk.compound(g["compliance"], "m/Pa", f"{key}.compliance")
     if P[base + L.B_COMPLIANCE] <= 0.0:
         raise pk.err(f"{key}.compliance", f"{g['compliance']!r} must be positive")
@@ -117,6 +130,7 @@ def _pack_group(pk: Packer, P: np.ndarray, gi: int, g: dict[str, Any], chambers:
     P[base + L.B_T_REF] = pk.si(g["adjusted_at"], "temperature", f"{key}.adjusted_at")
     P[base + L.B_HEAT_CAP] = pk.si(g["heat_capacity"], "heat_capacity", f"{key}.heat_capacity")
     P[base + L.B_AREA_COOL] = pk.si(g["cooling_area"], "area", f"{key}.cooling_area")
+    _pack_slow_node(pk, P, base, g, key)
     conv = g["convection"]
     h0 = pk.compound(conv["still"], "W/m**2/K", f"{key}.convection.still")
     h_ref = pk.compound(conv["at_speed"], "W/m**2/K", f"{key}.convection.at_speed")
@@ -135,6 +149,21 @@ def _pack_group(pk: Packer, P: np.ndarray, gi: int, g: dict[str, Any], chambers:
     P[base + L.B_MU_REF] = float(g.get("friction_reference", 0.40))
     # rated chamber volume ~ area x rated stroke (FMVSS 121 Table V lists 89 in^3 for Type 30)
     return n_ends * area * P[base + L.B_STROKE_MAX] * 1.19
+
+
+def _pack_slow_node(pk: Packer, P: np.ndarray, base: int, g: dict[str, Any], key: str) -> None:
+    """The slow thermal node (hub, wheel, shoes): capacity, coupling to the drum, loss, start temperature."""
+    cap = g.get("hub_heat_capacity")
+    P[base + L.B_HUB_CAP] = 0.0 if cap is None else pk.si(cap, "heat_capacity", f"{key}.hub_heat_capacity")
+    if P[base + L.B_HUB_CAP] > 0.0:
+        for name, idx in (("hub_conductance", L.B_G_DH), ("hub_cooling", L.B_HUB_COOL)):
+            if name not in g:
+                raise pk.err(f"{key}.{name}", "is needed with a hub_heat_capacity above 0 [W/K]")
+            P[base + idx] = pk.compound(g[name], "W/K", f"{key}.{name}")
+            if P[base + idx] < 0.0:
+                raise pk.err(f"{key}.{name}", f"{g[name]!r} must not be negative")
+    t_hub = g.get("hub_initial_temperature", g["initial_temperature"])
+    P[base + L.B_T_HUB_INIT] = pk.si(t_hub, "temperature", f"{key}.hub_initial_temperature")
 
 
 def _friction_curve(pk: Packer, spec: Any, key: str) -> tuple[list[float], list[float]]:

@@ -119,6 +119,12 @@ class BrakeGroup(_Strict):
     cooling_area: qty("area", "0 m^2", "5 m^2", lo_open=True, sample="0.35 m^2") | None = F(
         None, "cooled surface of one drum"
     )  # type: ignore[valid-type]
+    hub_heat_capacity: qty("heat_capacity", "0 J/K", "1000 kJ/K") | None = F(None, "slow node (hub, wheel, shoes)")  # type: ignore[valid-type]
+    hub_conductance: per("W/K", "0 W/K", "1e5 W/K") | None = F(None, "drum to slow node, per wheel end")  # type: ignore[valid-type]
+    hub_cooling: per("W/K", "0 W/K", "1000 W/K") | None = F(None, "slow node to the air, per wheel end")  # type: ignore[valid-type]
+    hub_initial_temperature: BrakeTemp | None = F(
+        None, "slow-node temperature at the start (default: initial_temperature)"
+    )
     pushout_pressure: Pressure | None = F(None, "chamber pressure at which the pushrod starts to move")
     stroke_at_rest: SmallLength | list[SmallLength] | None = F(
         None, "free stroke (adjustment); a list gives one per wheel end"

@@ -396,6 +396,7 @@ class Result:
             if P[L.P_BRK + gi * L.NB + L.B_N_ENDS] <= 0:
                 continue
             cols[f"brake_temp_{grp}_K"] = r[:, L.R_Y0 + L.Y_T0 + gi]
+            cols[f"hub_temp_{grp}_K"] = r[:, L.R_Y0 + L.Y_TH0 + gi]
             cols[f"brake_force_{grp}_N"] = d[:, L.D_FB0 + gi]
             cols[f"stroke_{grp}_m"] = d[:, L.D_STROKE0 + gi]
             cols[f"stroke_factor_{grp}"] = d[:, L.D_STROKEF0 + gi]

@@ -29,6 +29,10 @@ class IntegrationWarning(RuntimeWarning):
     """The integrator gave up on a run (outcome ``failed``); the message names the likely cause."""
 
 
+class EngineDamageWarning(RuntimeWarning):
+    """The engine passed its damage speed: the run's result from then on is outside the model."""
+
+
 def _cache_is_cold(*dispatchers) -> bool:
     """True if a numba dispatcher has neither a compiled version in memory nor one in the on-disk cache."""
     for d in dispatchers:
@@ -170,14 +174,19 @@ def simulate(scenario: Scenario, *, trace: bool = True) -> Result:
         ``outcome``, ``trace`` (a pandas DataFrame in SI units) and ``energy``
         (the energy budget in J).  If the integrator gave up, ``outcome.kind``
         is ``"failed"`` and an :class:`IntegrationWarning` names the likely
-        cause (see :func:`failure_message`); nothing is raised.
+        cause (see :func:`failure_message`); nothing is raised.  An engine
+        driven past its damage speed (``truck.engine.overspeed``, 2,500 rpm on
+        the presets: the manufacturer's "operator-induced overspeed") gives an
+        :class:`EngineDamageWarning`: what breaks first is not published, so the
+        run goes on as if the engine held, and its result from
+        ``outcome.overspeed_time_s`` on is outside the model.
 
     Examples
     --------
     >>> import gradesim as gs
     >>> res = gs.simulate(gs.Scenario.from_toml("scenarios/missed_ramp_lumber_truck.toml"))
     >>> res.outcome.kind, round(res.outcome.speed_mps, 1)
-    ('impact', 35.6)
+    ('impact', 36.4)
 
     References
     ----------
@@ -192,4 +201,12 @@ def simulate(scenario: Scenario, *, trace: bool = True) -> Result:
     msg = failure_message(summary, ki.P)
     if msg is not None:
         warnings.warn(f"{scenario.source or scenario.name}: {msg}", IntegrationWarning, stacklevel=2)
+    if summary[L.S_T_OVERSPEED] >= 0.0:
+        warnings.warn(
+            f"{scenario.source or scenario.name}: the engine passed its damage speed "
+            f"({ki.P[L.P_N_OVERSPEED]:.0f} rpm) at t = {summary[L.S_T_OVERSPEED]:.1f} s; engine damage is not "
+            "modelled, so the result from then on is outside the model",
+            EngineDamageWarning,
+            stacklevel=2,
+        )
     return Result(scenario, ki, summary, rows, diag)

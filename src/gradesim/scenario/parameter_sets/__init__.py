@@ -127,7 +127,7 @@ def explain(name: str) -> list[tuple[str, Any, str, str]]:
     --------
     >>> rows = {k: (v, o) for k, v, _, o in explain("tractor_semitrailer_5axle_out_of_adjustment")}
     >>> rows["truck.brakes.drive.stroke_at_rest"]
-    ('0.924 in', 'tractor_semitrailer_5axle_out_of_adjustment')
+    ('0.938 in', 'tractor_semitrailer_5axle_out_of_adjustment')
     >>> rows["truck.gross_weight"]
     ('80000 lb', 'tractor_semitrailer_5axle')
     """
