@@ -33,6 +33,16 @@ class EngineDamageWarning(RuntimeWarning):
     """The engine passed its damage speed: the run's result from then on is outside the model."""
 
 
+class ImplausibleResultWarning(RuntimeWarning):
+    """A result outside what the model covers (e.g. a speed no truck tyre is rated for)."""
+
+
+#: Speed past which a result is flagged [m/s]: 100 mph.  Commercial truck tyres carry speed symbol L
+#: (120 km/h, 75 mph) or M (130 km/h, 81 mph) [ISO 4000-1 / ETRTO speed symbols]; beyond ~100 mph the
+#: tyre, aerodynamic and brake models are extrapolated far past any truck measurement.
+IMPLAUSIBLE_SPEED = 100 * 0.44704
+
+
 def _cache_is_cold(*dispatchers) -> bool:
     """True if a numba dispatcher has neither a compiled version in memory nor one in the on-disk cache."""
     for d in dispatchers:
@@ -207,6 +217,14 @@ def simulate(scenario: Scenario, *, trace: bool = True) -> Result:
             f"({ki.P[L.P_N_OVERSPEED]:.0f} rpm) at t = {summary[L.S_T_OVERSPEED]:.1f} s; engine damage is not "
             "modelled, so the result from then on is outside the model",
             EngineDamageWarning,
+            stacklevel=2,
+        )
+    if summary[L.S_VMAX] > IMPLAUSIBLE_SPEED:
+        warnings.warn(
+            f"{scenario.source or scenario.name}: the truck reaches {summary[L.S_VMAX] / 0.44704:.0f} mph, past "
+            f"{IMPLAUSIBLE_SPEED / 0.44704:.0f} mph: truck tyres are rated for 75-81 mph and the tyre, drag and "
+            "brake models are extrapolated; treat the result as outside the model",
+            ImplausibleResultWarning,
             stacklevel=2,
         )
     return Result(scenario, ki, summary, rows, diag)
