@@ -133,6 +133,28 @@ def cmd_gsrs(args: argparse.Namespace) -> int:
     :func:`parse_grades`) and handed to :mod:`gradesim.checks.gsrs` as GSRS
     downgrades (downhill positive).  The brake power is floored at 0 unless
     ``--below-ambient`` asks for the published model.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line of the subcommand.
+
+    Returns
+    -------
+    int
+        Exit status: 0 on success (bad input raises :class:`UserError`, exit 2).
+
+    Raises
+    ------
+    UserError
+        A grade, weight or length that cannot be read.
+
+    References
+    ----------
+    .. [1] Johnson, W. A., et al., "Downhill Grade Severity Rating System",
+       FHWA/RD-79/116, Federal Highway Administration, 1979.
+    .. [2] Lill, R. A., et al., "Grade Severity Rating System (GSRS) - Users
+       Manual", FHWA-IP-88-015, Federal Highway Administration, 1988.
     """
 
     import matplotlib.pyplot as plt
@@ -184,7 +206,28 @@ def _brake_test_arguments(p: argparse.ArgumentParser) -> None:
 
 @subcommand("brake-test", "FMVSS 121-style brake test: cold stop, fade snubs, hot stop", _brake_test_arguments)
 def cmd_brake_test(args: argparse.Namespace) -> int:
-    """``gradesim brake-test``: print the summary; with ``--out`` write the plot and tables."""
+    """``gradesim brake-test``: print the summary; with ``--out`` write the plot and tables.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line of the subcommand.
+
+    Returns
+    -------
+    int
+        Exit status: 0 on success.
+
+    Raises
+    ------
+    UserError
+        Both or neither of ``--preset`` and ``--scenario``, or an unknown preset.
+
+    References
+    ----------
+    .. [1] 49 CFR 571.121, Federal Motor Vehicle Safety Standard No. 121, Air
+       brake systems.
+    """
     import json
 
     import matplotlib.pyplot as plt
@@ -222,7 +265,18 @@ def _validate_arguments(p: argparse.ArgumentParser) -> None:
 
 @subcommand("validate", "model validation against measurements, then numerical verification", _validate_arguments)
 def cmd_validate(args: argparse.Namespace) -> int:
-    """``gradesim validate``: print both parts; exit 1 when any row fails (info rows never count)."""
+    """``gradesim validate``: print both parts; exit 1 when any row fails (info rows never count).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line of the subcommand.
+
+    Returns
+    -------
+    int
+        Exit status: 1 when any check fails, else 0.
+    """
     sc = Scenario.from_toml(args.scenario) if args.scenario else None
     checks = run_checks(sc)
     print(format_checks(checks))

@@ -20,6 +20,26 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
 
 @subcommand("report", "write a self-contained HTML report (equations, sources, validation)", _add_arguments)
 def cmd_report(args: argparse.Namespace) -> int:
+    """``gradesim report``: write ``report.html`` (and ``report.pdf`` with ``--pdf``) for one scenario.
+
+    Variants (``--variant NAME:KEY=VALUE``) are checked against the scenario before
+    any simulation runs; the output folder is written atomically.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line: ``scenario``, ``out``, ``units``, ``variant``, ``pdf``.
+
+    Returns
+    -------
+    int
+        Exit status, 0 on success.
+
+    Raises
+    ------
+    UserError
+        ``--pdf`` without headless Chromium, or a bad variant.
+    """
     from gradesim.report.pdf import INSTALL_HINT, ChromiumMissing, find_chromium, html_to_pdf
 
     if args.pdf and find_chromium() is None:  # say so before any work

@@ -223,7 +223,23 @@ def child_keys(parent: str) -> list[str]:
 
 
 def generic_key(key: str) -> str:
-    """``road.ramps.0.position`` -> ``road.ramps.N.position`` (list indices as ``N``)."""
+    """``road.ramps.0.position`` -> ``road.ramps.N.position`` (list indices as ``N``).
+
+    Parameters
+    ----------
+    key : str
+        Dotted scenario key, possibly with list indices.
+
+    Returns
+    -------
+    str
+        The key with every numeric part replaced by ``N``.
+
+    Examples
+    --------
+    >>> generic_key("road.ramps.0.position")
+    'road.ramps.N.position'
+    """
     return ".".join(INDEX if p.isdigit() else p for p in key.split("."))
 
 

@@ -74,7 +74,29 @@ class QtyInfo:
         return f"{text}; {self.bounds_text()}" if self.bounds_text() else text
 
     def si(self, value: Any) -> float:
-        """SI magnitude (or magnitude in ``unit`` for compound units) of a value; raises UnitError."""
+        """SI magnitude (or magnitude in ``unit`` for compound units) of a value.
+
+        Parameters
+        ----------
+        value : str or float
+            A quantity string such as ``"80000 lb"`` (a bare number is accepted for
+            dimensionless kinds, and 0 for compound units).
+
+        Returns
+        -------
+        float
+            Magnitude in SI units (in ``unit`` for compound units).
+
+        Raises
+        ------
+        UnitError
+            A value that is not a quantity of this kind.
+
+        Examples
+        --------
+        >>> round(QtyInfo("mass", "0 lb", "300000 lb", lo_open=True).si("1000 kg"), 6)
+        1000.0
+        """
         if self.kind == "per":
             if isinstance(value, bool) or not isinstance(value, str | int | float):
                 raise UnitError(f"{value!r} is not a quantity in {self.unit}")
@@ -86,7 +108,29 @@ class QtyInfo:
         return to_si(value, self.kind)
 
     def check(self, value: Any) -> Any:
-        """Validate ``value``: parse it, then compare with the bounds (raises ValueError naming the bound)."""
+        """Validate ``value``: parse it, then compare with the bounds.
+
+        Parameters
+        ----------
+        value : str or float
+            The value as written in the scenario file.
+
+        Returns
+        -------
+        str or float
+            ``value`` unchanged, if it passes.
+
+        Raises
+        ------
+        ValueError
+            A value that cannot be parsed, is not finite, or lies outside the
+            bounds (the message names the bound).
+
+        Examples
+        --------
+        >>> QtyInfo("mass", "0 lb", "300000 lb", lo_open=True).check("80000 lb")
+        '80000 lb'
+        """
         try:
             x = self.si(value)
         except UnitError as exc:
@@ -180,7 +224,22 @@ def _num(lo: float | None = None, hi: float | None = None, *, lo_open: bool = Fa
 
 
 def F(default: Any = ..., description: str = "", **kw: Any) -> Any:
-    """``pydantic.Field`` with a required one-line description (``...`` = required key)."""
+    """``pydantic.Field`` with a required one-line description (``...`` = required key).
+
+    Parameters
+    ----------
+    default : Any, optional
+        Default value; ``...`` (the default) makes the key required.
+    description : str
+        One-line description shown in the schema and the docs.
+    **kw
+        Passed on to :func:`pydantic.Field` (with ``default_factory``, ``default`` is ignored).
+
+    Returns
+    -------
+    pydantic.fields.FieldInfo
+        The field.
+    """
     if "default_factory" in kw:
         return Field(description=description, **kw)
     return Field(default, description=description, **kw)

@@ -88,7 +88,29 @@ def _get_path(tree: Any, key: str) -> Any:
 
 
 def set_dotted(tree: dict[str, Any], key: str, value: Any) -> None:
-    """Set ``tree[a][b][0][c] = value`` for ``key = "a.b.0.c"`` (creating tables)."""
+    """Set ``tree[a][b][0][c] = value`` for ``key = "a.b.0.c"`` (creating tables).
+
+    Parameters
+    ----------
+    tree : dict
+        Nested scenario tree, changed in place.
+    key : str
+        Dotted key; numeric parts index lists.
+    value : Any
+        New value; ``None`` removes the key (or the list item).
+
+    Raises
+    ------
+    ScenarioError
+        A list index out of range.
+
+    Examples
+    --------
+    >>> tree = {"road": {"ramps": [{"position": 1}]}}
+    >>> set_dotted(tree, "road.ramps.0.position", 2)
+    >>> tree
+    {'road': {'ramps': [{'position': 2}]}}
+    """
     parts = key.split(".")
     node: Any = tree
     for i, part in enumerate(parts[:-1]):

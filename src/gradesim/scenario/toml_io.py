@@ -127,7 +127,25 @@ def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 def rebase_profile(data: dict[str, Any], old_dir: Path, new_dir: Path) -> None:
-    """Rewrite a relative ``road.profile`` of a tree read from ``old_dir`` so it resolves from ``new_dir``."""
+    """Rewrite a relative ``road.profile`` of a tree read from ``old_dir`` so it resolves from ``new_dir``.
+
+    Parameters
+    ----------
+    data : dict
+        Scenario tree, changed in place; absolute or missing profiles are left alone.
+    old_dir : pathlib.Path
+        Folder the tree was read from.
+    new_dir : pathlib.Path
+        Folder the tree will be resolved from.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> tree = {"road": {"profile": "profile.csv"}}
+    >>> rebase_profile(tree, Path("scenarios/a"), Path("scenarios"))
+    >>> tree["road"]["profile"]
+    'a/profile.csv'
+    """
     road = data.get("road")
     if not isinstance(road, dict) or not isinstance(road.get("profile"), str):
         return

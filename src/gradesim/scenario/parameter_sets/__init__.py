@@ -74,7 +74,25 @@ def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 def load(name: str) -> tuple[dict[str, Any], dict[str, str]]:
-    """Plain values and sources of preset ``name`` (raises KeyError if unknown)."""
+    """Plain values and sources of preset ``name``.
+
+    Parameters
+    ----------
+    name : str
+        Preset name, as :func:`available` lists it.
+
+    Returns
+    -------
+    values : dict
+        The preset's scenario tree (a copy), values as written (``"80000 lb"``).
+    sources : dict of str to str
+        Dotted key -> the source of its value.
+
+    Raises
+    ------
+    KeyError
+        An unknown preset.
+    """
     values, sources, _ = _load(name)
     import copy
 
@@ -82,7 +100,22 @@ def load(name: str) -> tuple[dict[str, Any], dict[str, str]]:
 
 
 def description(name: str) -> str:
-    """One-line description of preset ``name`` (raises KeyError if unknown).
+    """One-line description of preset ``name``.
+
+    Parameters
+    ----------
+    name : str
+        Preset name, as :func:`available` lists it.
+
+    Returns
+    -------
+    str
+        The description.
+
+    Raises
+    ------
+    KeyError
+        An unknown preset.
 
     Examples
     --------
@@ -93,7 +126,22 @@ def description(name: str) -> str:
 
 
 def chain(name: str) -> list[str]:
-    """The presets ``name`` inherits from, base first, ``name`` last (raises KeyError if unknown).
+    """The presets ``name`` inherits from, base first, ``name`` last.
+
+    Parameters
+    ----------
+    name : str
+        Preset name, as :func:`available` lists it.
+
+    Returns
+    -------
+    list of str
+        Preset names, base first.
+
+    Raises
+    ------
+    KeyError
+        An unknown preset.
 
     Examples
     --------
