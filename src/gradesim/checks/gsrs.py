@@ -1,7 +1,7 @@
 """FHWA Grade Severity Rating System (GSRS): the closed-form brake-temperature reference model.
 
-A separate, deliberately simple model next to the full simulator (PHYSICS.md
-sec. 4).  US units throughout: weight W [lb], speed V [mph], length L [mi],
+A separate, deliberately simple model next to the full simulator (Johnson et
+al., FHWA/RD-79/116; Lill et al., FHWA-IP-88-015).  US units throughout: weight W [lb], speed V [mph], length L [mi],
 grade theta as a decimal with a *downgrade positive* (GSRS convention: 0.06 is
 a 6 % descent; a negative value is an upgrade), temperatures [degF]::
 
@@ -60,7 +60,23 @@ HP = 745.69987  # [W]
 
 
 def k_to_f(t_K):
-    """K -> degF."""
+    """Convert kelvin to degrees Fahrenheit, ``T_F = (T_K - 273.15) 1.8 + 32``.
+
+    Parameters
+    ----------
+    t_K : float or array
+        Temperature. [K]
+
+    Returns
+    -------
+    numpy.ndarray
+        Temperature. [degF]
+
+    Examples
+    --------
+    >>> float(k_to_f(373.15))
+    212.0
+    """
     return (np.asarray(t_K, dtype=float) - 273.15) * 1.8 + 32.0
 
 
@@ -72,6 +88,30 @@ class GSRSConstants:
     [degF/hp], ``F_drag = drag[0] + drag[1] V + drag[2] V^2`` [lb], ``hp_eng``
     [hp], ``T_e = te_coef W V^2`` [degF].  Derive variants with
     :func:`dataclasses.replace` (e.g. ``hp_eng=0``).
+
+    Attributes
+    ----------
+    name : str
+        Name of the set (``"wydot"``, ``"fhwa"``).
+    k1 : tuple of 3 float
+        Cooling-rate coefficients of ``K1``. [1/h], [1/(h mph)], [-]
+    k2 : tuple of 2 float
+        Coefficients of ``1/K2``. [hp/degF], [hp/(degF mph)]
+    drag : tuple of 3 float
+        Drag polynomial coefficients. [lb], [lb/mph], [lb/mph^2]
+    hp_eng : float
+        Engine (and driveline) retarding power. [hp]
+    te_coef : float
+        Emergency-stop coefficient of ``T_e``. [degF/(lb mph^2)]
+    source : str
+        Where the values come from.
+
+    References
+    ----------
+    .. [1] Lill, R. A., et al., "Grade Severity Rating System (GSRS) - Users
+       Manual", FHWA-IP-88-015, 1988.
+    .. [2] Ampadu, V. M. K., Ksaibati, K., "Updating and implementing the GSRS
+       for Wyoming mountain passes", WYDOT WY-1901F, 2018.
     """
 
     name: str
@@ -83,15 +123,48 @@ class GSRSConstants:
     source: str
 
     def k1_per_h(self, v_mph):
-        """Cooling rate K1 [1/h]; 1/K1 is the cooling time constant."""
+        """Cooling rate K1 [1/h]; 1/K1 is the cooling time constant.
+
+        Parameters
+        ----------
+        v_mph : float or array
+            Speed V. [mph]
+
+        Returns
+        -------
+        float or array
+            K1. [1/h]
+        """
         return self.k1[2] * (self.k1[0] + self.k1[1] * v_mph)
 
     def k2_F_per_hp(self, v_mph):
-        """Steady temperature rise per brake horsepower K2 [degF/hp]."""
+        """Steady temperature rise per brake horsepower K2 [degF/hp].
+
+        Parameters
+        ----------
+        v_mph : float or array
+            Speed V. [mph]
+
+        Returns
+        -------
+        float or array
+            K2. [degF/hp]
+        """
         return 1.0 / (self.k2[0] + self.k2[1] * v_mph)
 
     def drag_lb(self, v_mph):
-        """Rolling + aerodynamic drag F_drag [lb]."""
+        """Rolling + aerodynamic drag F_drag [lb].
+
+        Parameters
+        ----------
+        v_mph : float or array
+            Speed V. [mph]
+
+        Returns
+        -------
+        float or array
+            F_drag. [lb]
+        """
         return self.drag[0] + self.drag[1] * v_mph + self.drag[2] * v_mph * v_mph
 
 
@@ -122,7 +195,28 @@ CONSTANTS: dict[str, GSRSConstants] = {
 
 
 def get_constants(constants: str | GSRSConstants) -> GSRSConstants:
-    """Resolve ``"wydot"``, ``"fhwa"`` or a :class:`GSRSConstants` instance."""
+    """Resolve ``"wydot"``, ``"fhwa"`` or a :class:`GSRSConstants` instance.
+
+    Parameters
+    ----------
+    constants : str or GSRSConstants
+        Name of a set (case-insensitive) or a set itself.
+
+    Returns
+    -------
+    GSRSConstants
+        The constant set.
+
+    Raises
+    ------
+    ValueError
+        An unknown name.
+
+    Examples
+    --------
+    >>> get_constants("WYDOT").name
+    'wydot'
+    """
     if isinstance(constants, GSRSConstants):
         return constants
     try:
@@ -169,9 +263,27 @@ def brake_power_hp(weight_lb, grade, speed_mph, constants="wydot", clamp: bool =
 def temperature_from_brake_power(hp_brake, length_mi, speed_mph, constants="wydot", T0_F=150.0, Tinf_F=90.0):
     """GSRS thermal core, ``T = T0 + (T_inf - T0 + K2 HP_B)(1 - exp(-K1 L/V))``. [degF]
 
-    Exposed so that GSRS's thermal model can be fed another model's brake
-    power ``hp_brake`` [hp] (all brakes together); ``length_mi`` [mi],
-    ``speed_mph`` [mph], ``T0_F`` and ``Tinf_F`` [degF] as in :func:`final_temperature`.
+    Exposed so that GSRS's thermal model can be fed another model's brake power.
+
+    Parameters
+    ----------
+    hp_brake : float or array
+        Brake power HP_B, all brakes together. [hp]
+    length_mi : float
+        Segment length L. [mi]
+    speed_mph : float or array
+        Constant descent speed V. [mph]
+    constants : {"wydot", "fhwa"} or GSRSConstants
+        Constant set (default: the WYDOT update).
+    T0_F : float
+        Brake temperature at the top of the grade. [degF]
+    Tinf_F : float
+        Ambient temperature. [degF]
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Brake temperature at the end of the segment. [degF]
 
     References
     ----------
@@ -217,6 +329,25 @@ def final_temperature(weight_lb, grade, length_mi, speed_mph, constants="wydot",
 def emergency_stop_rise(weight_lb, speed_mph, constants="wydot"):
     """Rise of a final emergency stop, ``T_e = 3.11e-7 W V^2``: W's kinetic energy at V into ~26 kJ/K drums. [degF]
 
+    Parameters
+    ----------
+    weight_lb : float
+        Gross weight W. [lb]
+    speed_mph : float or array
+        Constant descent speed V. [mph]
+    constants : {"wydot", "fhwa"} or GSRSConstants
+        Constant set (default: the WYDOT update).
+
+    Returns
+    -------
+    numpy.ndarray
+        Temperature rise T_e. [degF]
+
+    Examples
+    --------
+    >>> round(float(emergency_stop_rise(80000, 50)), 1)
+    62.2
+
     References
     ----------
     WYDOT program GSRS-Latest (``T_e = 0.000000311 W V^2``).
@@ -227,7 +358,31 @@ def emergency_stop_rise(weight_lb, speed_mph, constants="wydot"):
 def limiting_temperature(
     weight_lb, grade, length_mi, speed_mph, constants="wydot", T0_F=150.0, Tinf_F=90.0, clamp=False
 ):
-    """Limiting brake temperature ``T_lim = T_f + T_e``; parameters as :func:`final_temperature`. [degF]
+    """Limiting temperature ``T_lim = T_f + T_e`` (:func:`final_temperature` + :func:`emergency_stop_rise`) [degF].
+
+    Parameters
+    ----------
+    weight_lb : float
+        Gross weight W. [lb]
+    grade : float or sequence of float
+        Downgrade(s) as decimals, positive downhill; a sequence chains segments. [-]
+    length_mi : float or sequence of float
+        Segment length(s). [mi]
+    speed_mph : float or array
+        Constant descent speed V. [mph]
+    constants : {"wydot", "fhwa"} or GSRSConstants
+        Constant set (default: the WYDOT update).
+    T0_F : float
+        Brake temperature at the top of the grade. [degF]
+    Tinf_F : float
+        Ambient temperature. [degF]
+    clamp : bool
+        Floor HP_B at 0 (see the module notes on the missing floor).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        T_lim, one per speed. [degF]
 
     References
     ----------
@@ -241,9 +396,29 @@ def limiting_temperature(
 def steady_temperature(weight_lb, grade, speed_mph, constants="wydot", Tinf_F=90.0, clamp=False):
     """Asymptote on an endless grade, ``T_inf + K2 HP_B`` (:func:`final_temperature` as L -> inf). [degF]
 
+    Parameters
+    ----------
+    weight_lb : float
+        Gross weight W. [lb]
+    grade : float
+        Downgrade as a decimal, positive downhill. [-]
+    speed_mph : float or array
+        Constant descent speed V. [mph]
+    constants : {"wydot", "fhwa"} or GSRSConstants
+        Constant set (default: the WYDOT update).
+    Tinf_F : float
+        Ambient temperature. [degF]
+    clamp : bool
+        Floor HP_B at 0 (see the module notes on the missing floor).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Steady brake temperature. [degF]
+
     References
     ----------
-    FHWA-IP-88-015; PHYSICS.md sec. 4.
+    FHWA-IP-88-015; Johnson, DiMarco & Allen, FHWA/RD-81/185 (1982).
     """
     c = get_constants(constants)
     return Tinf_F + c.k2_F_per_hp(speed_mph) * brake_power_hp(weight_lb, grade, speed_mph, c, clamp)
@@ -257,6 +432,32 @@ def max_safe_speed(
     Speeds are scanned upward from 1 mph as in the WYDOT program: the answer is
     the speed just below the first that exceeds ``limit_F`` [degF] (500 FHWA;
     WYDOT also offers 530), ``v_max`` [mph] if none does, 0 if even 1 mph does.
+
+    Parameters
+    ----------
+    weight_lb : float
+        Gross weight W. [lb]
+    grade : float or sequence of float
+        Downgrade(s) as decimals, positive downhill; a sequence chains segments. [-]
+    length_mi : float or sequence of float
+        Segment length(s). [mi]
+    limit_F : float
+        Limiting brake temperature. [degF]
+    constants : {"wydot", "fhwa"} or GSRSConstants
+        Constant set (default: the WYDOT update).
+    T0_F : float
+        Brake temperature at the top of the grade. [degF]
+    Tinf_F : float
+        Ambient temperature. [degF]
+    v_max : int
+        Highest speed scanned. [mph]
+    clamp : bool
+        Floor HP_B at 0 (see the module notes on the missing floor).
+
+    Returns
+    -------
+    int
+        Maximum safe speed. [mph]
 
     References
     ----------
@@ -350,6 +551,30 @@ def temperature_profile(
     weight_lb, grade, length_mi, speed_mph, constants="wydot", T0_F=150.0, Tinf_F=90.0, clamp=False
 ):
     """GSRS temperature along the descent: DataFrame of ``distance_mi``, ``temperature_F`` [degF].
+
+    Parameters
+    ----------
+    weight_lb : float
+        Gross weight W. [lb]
+    grade : float or sequence of float
+        Downgrade(s) as decimals, positive downhill; a sequence chains segments. [-]
+    length_mi : float or sequence of float
+        Segment length(s). [mi]
+    speed_mph : float
+        Constant descent speed V. [mph]
+    constants : {"wydot", "fhwa"} or GSRSConstants
+        Constant set (default: the WYDOT update).
+    T0_F : float
+        Brake temperature at the top of the grade. [degF]
+    Tinf_F : float
+        Ambient temperature. [degF]
+    clamp : bool
+        Floor HP_B at 0 (see the module notes on the missing floor).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``distance_mi`` [mi] and ``temperature_F`` [degF].
 
     References
     ----------
