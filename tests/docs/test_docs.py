@@ -65,7 +65,6 @@ def _page(module: str) -> str:
 IN_PROGRESS = {
     "gradesim.core.events",
     "gradesim.core.integrate",
-    "gradesim.sweeps.design",
 }
 
 

@@ -47,6 +47,27 @@ class Factor:
     ``values``/``labels`` list the discrete values (grid or ``choice``); a
     continuous random factor has ``values is None`` and its samples in
     ``user`` (the user's unit, ``unit``) and ``si`` (SI base units).
+
+    Attributes
+    ----------
+    key : str
+        Dotted scenario key.
+    dim : str
+        Dimension it lies on: the key for a grid, ``"sample"`` for Monte Carlo.
+    labels : list of str
+        Label of each discrete value (empty for a continuous factor).
+    values : list or None
+        Discrete values as written, or None for a continuous factor.
+    unit : str
+        The user's unit ('' for unitless values).
+    user : numpy.ndarray
+        Values or samples in ``unit`` (NaN for words).
+    si : numpy.ndarray
+        The same in SI base units.
+    index : numpy.ndarray or None
+        For a ``choice`` distribution, the value index of each sample.
+    distribution : dict or None
+        The distribution spec of a random factor.
     """
 
     key: str
@@ -65,7 +86,18 @@ class Factor:
         return self.values is None
 
     def replace_value(self, j: int) -> Any:
-        """The value handed to :meth:`Scenario.replace` for value (or sample) ``j``."""
+        """The value handed to :meth:`Scenario.replace` for value (or sample) ``j``.
+
+        Parameters
+        ----------
+        j : int
+            Value (or sample) index.
+
+        Returns
+        -------
+        str or Any
+            A discrete value as written, or ``"<float> <unit>"``.
+        """
         if self.values is not None:
             return self.values[j]
         return format_value(float(self.user[j]), self.unit)
@@ -73,7 +105,19 @@ class Factor:
 
 @dataclass
 class Design:
-    """Factors on named dimensions; scenario ``i`` is the flat C-order index into ``shape``."""
+    """Factors on named dimensions; scenario ``i`` is the flat C-order index into ``shape``.
+
+    Attributes
+    ----------
+    factors : list of Factor
+        The swept keys.
+    dims : tuple of str
+        Dimension names, grid keys first, then ``"sample"``.
+    shape : tuple of int
+        Length of each dimension.
+    spec : dict
+        The normalised ``[sweep]`` spec the design was built from.
+    """
 
     factors: list[Factor]
     dims: tuple[str, ...]
@@ -96,7 +140,18 @@ class Design:
         return [f for f in self.factors if f.dim == SAMPLE_DIM]
 
     def positions(self, flat: np.ndarray) -> list[np.ndarray]:
-        """Per factor, the value index (discrete) or sample index (continuous) of each scenario."""
+        """Per factor, the value index (discrete) or sample index (continuous) of each scenario.
+
+        Parameters
+        ----------
+        flat : numpy.ndarray of int
+            Flat scenario indices.
+
+        Returns
+        -------
+        list of numpy.ndarray
+            One index array per factor.
+        """
         multi = np.unravel_index(np.asarray(flat, dtype=np.int64), self.shape)
         out = []
         for f in self.factors:
@@ -105,11 +160,33 @@ class Design:
         return out
 
     def inputs(self, flat: np.ndarray) -> list[np.ndarray]:
-        """Per factor, the value index (discrete) or the value in the user's unit (continuous)."""
+        """Per factor, the value index (discrete) or the value in the user's unit (continuous).
+
+        Parameters
+        ----------
+        flat : numpy.ndarray of int
+            Flat scenario indices.
+
+        Returns
+        -------
+        list of numpy.ndarray
+            One array per factor.
+        """
         return [f.user[p] if f.continuous else p for f, p in zip(self.factors, self.positions(flat), strict=True)]
 
     def changes(self, i: int) -> dict[str, Any]:
-        """``Scenario.replace`` changes of scenario ``i``."""
+        """``Scenario.replace`` changes of scenario ``i``.
+
+        Parameters
+        ----------
+        i : int
+            Flat scenario index.
+
+        Returns
+        -------
+        dict
+            Dotted key -> value.
+        """
         pos = self.positions(np.array([i]))
         return {f.key: f.replace_value(int(p[0])) for f, p in zip(self.factors, pos, strict=True)}
 
@@ -120,18 +197,63 @@ class Design:
 
 
 def spec_fingerprint(spec: dict[str, Any]) -> str:
-    """Short SHA-256 of a spec's canonical JSON."""
+    """Short SHA-256 of a spec's canonical JSON.
+
+    Parameters
+    ----------
+    spec : dict
+        A JSON-able sweep spec.
+
+    Returns
+    -------
+    str
+        The first 16 hex digits of the hash.
+
+    Examples
+    --------
+    >>> spec_fingerprint({"a": 1}) == spec_fingerprint({"a": 1})
+    True
+    """
     return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def format_value(x: float, unit: str) -> Any:
-    """A float in ``unit`` as the exact string ``replace`` will parse (repr round-trips)."""
+    """A float in ``unit`` as the exact string ``replace`` will parse (repr round-trips).
+
+    Parameters
+    ----------
+    x : float
+        Magnitude in ``unit``.
+    unit : str
+        Unit; '' returns ``x`` itself.
+
+    Returns
+    -------
+    str or float
+        ``"<repr(x)> <unit>"``, or ``x``.
+
+    Examples
+    --------
+    >>> format_value(0.1, "mi")
+    '0.1 mi'
+    """
     return f"{x!r} {unit}" if unit else x
 
 
 # ------------------------------------------------------------------ parsing values
 def parse_number(value: Any) -> tuple[float, str, float] | None:
-    """``(magnitude, unit, SI magnitude)`` of a number or unit string; None for words."""
+    """``(magnitude, unit, SI magnitude)`` of a number or unit string; None for words.
+
+    Parameters
+    ----------
+    value : Any
+        A number, a quantity string (``"6 %"``, ``"30 mph"``) or a word.
+
+    Returns
+    -------
+    tuple of (float, str, float) or None
+        Magnitude, unit and SI magnitude; None when ``value`` is not numeric.
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -164,14 +286,38 @@ def _in_unit(value: Any, unit: str, err) -> float:
 
 
 def to_si(user: np.ndarray, unit: str) -> np.ndarray:
-    """SI base magnitude of values in ``unit`` (vectorised pint)."""
+    """SI base magnitude of values in ``unit`` (vectorised pint).
+
+    Parameters
+    ----------
+    user : numpy.ndarray
+        Values in ``unit``.
+    unit : str
+        Unit ('' for unitless).
+
+    Returns
+    -------
+    numpy.ndarray
+        Values in SI base units.
+    """
     if not unit:
         return np.asarray(user, dtype=float).copy()
     return np.asarray(Q_(np.asarray(user, dtype=float), unit).to_base_units().magnitude, dtype=float)
 
 
 def common_unit(values: list[Any]) -> tuple[str, np.ndarray]:
-    """The unit of the first numeric value and every value in it (NaN for words)."""
+    """The unit of the first numeric value and every value in it (NaN for words).
+
+    Parameters
+    ----------
+    values : list
+        Values as written in the spec.
+
+    Returns
+    -------
+    tuple of (str, numpy.ndarray)
+        The unit and the values' magnitudes in it.
+    """
     unit = None
     user = np.full(len(values), np.nan)
     for j, v in enumerate(values):
@@ -192,6 +338,25 @@ def grid_factor(key: str, spec: Any, err) -> Factor:
     """Factor of one grid key: a list of values or ``{"linspace": [start, stop, num]}``.
 
     ``err(message)`` makes the ScenarioError that names the key.
+
+    Parameters
+    ----------
+    key : str
+        Dotted scenario key swept.
+    spec : list or dict
+        The key's grid spec.
+    err : callable
+        ``err(message)`` returns the ScenarioError that names the file and key.
+
+    Returns
+    -------
+    Factor
+        The grid factor.
+
+    Raises
+    ------
+    ScenarioError
+        A malformed grid (through ``err``).
     """
     if isinstance(spec, dict):
         if set(spec) != {"linspace"} or not isinstance(spec["linspace"], list) or len(spec["linspace"]) != 3:
@@ -221,7 +386,20 @@ def grid_factor(key: str, spec: Any, err) -> Factor:
 
 
 def to_si_masked(user: np.ndarray, unit: str) -> np.ndarray:
-    """:func:`to_si` where ``user`` is finite, NaN elsewhere (words in a grid)."""
+    """:func:`to_si` where ``user`` is finite, NaN elsewhere (words in a grid).
+
+    Parameters
+    ----------
+    user : numpy.ndarray
+        Values in ``unit`` (NaN for words).
+    unit : str
+        Unit ('' for unitless).
+
+    Returns
+    -------
+    numpy.ndarray
+        Values in SI base units, NaN for words.
+    """
     out = np.full(user.shape, np.nan)
     ok = np.isfinite(user)
     if ok.any():
@@ -231,7 +409,40 @@ def to_si_masked(user: np.ndarray, unit: str) -> np.ndarray:
 
 # ------------------------------------------------------------------ random
 def unit_samples(method: str, n: int, d: int, seed: int) -> np.ndarray:
-    """``(n, d)`` points in the unit hypercube."""
+    """``(n, d)`` points in the unit hypercube.
+
+    Parameters
+    ----------
+    method : {"random", "lhs", "sobol", "saltelli"}
+        Sampler.
+    n : int
+        Number of points.
+    d : int
+        Number of dimensions.
+    seed : int
+        Random seed.
+
+    Returns
+    -------
+    numpy.ndarray
+        Array of shape ``(n, d)`` in [0, 1) (``(n (d + 2), d)`` for Saltelli's
+        first-order scheme).
+
+    Raises
+    ------
+    ValueError
+        An unknown ``method``.
+
+    References
+    ----------
+    .. [1] McKay, M. D., Beckman, R. J., Conover, W. J., "A comparison of three
+       methods for selecting values of input variables in the analysis of output
+       from a computer code", Technometrics 21(2), 1979 (LHS).
+    .. [2] Sobol', I. M., "On the distribution of points in a cube and the
+       approximate evaluation of integrals", USSR Comput. Math. Math. Phys. 7(4), 1967.
+    .. [3] Saltelli, A., "Making best use of model evaluations to compute
+       sensitivity indices", Comput. Phys. Commun. 145(2), 2002.
+    """
     from scipy.stats import qmc
 
     if d == 0:
@@ -255,7 +466,27 @@ def unit_samples(method: str, n: int, d: int, seed: int) -> np.ndarray:
 
 
 def distribution_of(key: str, spec: Any, err) -> tuple[str, dict[str, Any]]:
-    """Name and table of a distribution spec, checked for shape (``err`` names the key)."""
+    """Name and table of a distribution spec, checked for shape (``err`` names the key).
+
+    Parameters
+    ----------
+    key : str
+        Dotted scenario key swept.
+    spec : dict
+        The key's distribution spec, e.g. ``{uniform = [lo, hi]}``.
+    err : callable
+        ``err(message)`` returns the ScenarioError that names the file and key.
+
+    Returns
+    -------
+    tuple of (str, dict)
+        Distribution name and the spec.
+
+    Raises
+    ------
+    ScenarioError
+        A malformed distribution (through ``err``).
+    """
     if not isinstance(spec, dict):
         raise err("a distribution is a table such as { uniform = [lo, hi] }")
     names = [k for k in spec if k in DISTRIBUTIONS]
@@ -274,7 +505,29 @@ def distribution_of(key: str, spec: Any, err) -> tuple[str, dict[str, Any]]:
 
 
 def random_factor(key: str, spec: Any, u: np.ndarray, err) -> Factor:
-    """Factor of one random key from its column ``u`` of unit-hypercube points."""
+    """Factor of one random key from its column ``u`` of unit-hypercube points.
+
+    Parameters
+    ----------
+    key : str
+        Dotted scenario key swept.
+    spec : dict
+        The key's distribution spec.
+    u : numpy.ndarray
+        Unit-hypercube points of this key, one per sample.
+    err : callable
+        ``err(message)`` returns the ScenarioError that names the file and key.
+
+    Returns
+    -------
+    Factor
+        The random factor on the ``sample`` dimension.
+
+    Raises
+    ------
+    ScenarioError
+        A malformed distribution (through ``err``).
+    """
     from scipy import special, stats
 
     name, spec = distribution_of(key, spec, err)
@@ -311,7 +564,25 @@ def random_factor(key: str, spec: Any, u: np.ndarray, err) -> Factor:
 
 # ------------------------------------------------------------------ spec -> design
 def normalise_spec(spec: dict[str, Any], source: str | None = None) -> dict[str, Any]:
-    """Check the top-level keys of a ``[sweep]`` spec; returns a JSON-able copy."""
+    """Check the top-level keys of a ``[sweep]`` spec; returns a JSON-able copy.
+
+    Parameters
+    ----------
+    spec : dict
+        The ``[sweep]`` table.
+    source : str, optional
+        File the spec comes from (named in errors).
+
+    Returns
+    -------
+    dict
+        A JSON-able copy of the spec.
+
+    Raises
+    ------
+    ScenarioError
+        An unknown or malformed key.
+    """
 
     def err(key, msg):
         return ScenarioError(msg, file=source, key=key)
@@ -352,7 +623,27 @@ def normalise_spec(spec: dict[str, Any], source: str | None = None) -> dict[str,
 
 
 def build_design(spec: dict[str, Any], source: str | None = None, unit_points: np.ndarray | None = None) -> Design:
-    """The :class:`Design` of a normalised spec (``unit_points`` overrides the sampler)."""
+    """The :class:`Design` of a normalised spec (``unit_points`` overrides the sampler).
+
+    Parameters
+    ----------
+    spec : dict
+        A spec from :func:`normalise_spec`.
+    source : str, optional
+        File the spec comes from (named in errors).
+    unit_points : numpy.ndarray, optional
+        ``(n, d)`` unit-hypercube points to use instead of :func:`unit_samples`.
+
+    Returns
+    -------
+    Design
+        The design.
+
+    Raises
+    ------
+    ScenarioError
+        A malformed grid or distribution.
+    """
     factors: list[Factor] = []
     dims: list[str] = []
     shape: list[int] = []
@@ -386,7 +677,18 @@ def build_design(spec: dict[str, Any], source: str | None = None, unit_points: n
 
 
 def describe(design: Design) -> str:
-    """One line: ``3 x 2 grid (road.ramps.0.position, driver.take_ramp) = 6 scenarios``."""
+    """One line: ``3 x 2 grid (road.ramps.0.position, driver.take_ramp) = 6 scenarios``.
+
+    Parameters
+    ----------
+    design : Design
+        The design to describe.
+
+    Returns
+    -------
+    str
+        The description.
+    """
     parts = []
     g = design.grid_factors
     if g:
