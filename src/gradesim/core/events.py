@@ -140,6 +140,18 @@ INACTIVE = 1.0
 
 @njit(inline="always")
 def hottest_drum(y):
+    """Temperature of the hottest drum node of all brake groups. [K]
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        State vector (layout ``Y_*``). [SI]
+
+    Returns
+    -------
+    float
+        The highest drum temperature. [K]
+    """
     tmax = y[Y_T0]
     for k in range(1, NGROUPS):
         if y[Y_T0 + k] > tmax:
@@ -149,7 +161,25 @@ def hottest_drum(y):
 
 @njit(inline="always")
 def next_effect_time(P, act_time, act_done):
-    """Earliest time at which a triggered action takes effect (inf if none)."""
+    """Earliest time at which a triggered action takes effect (inf if none).
+
+    An action triggered at ``act_time[k]`` takes effect after the driver's
+    reaction time ``P[P_REACTION]``.
+
+    Parameters
+    ----------
+    P : numpy.ndarray
+        Packed parameters (layout ``P_*``). [SI]
+    act_time : numpy.ndarray
+        Trigger time of each action, inf while untriggered (changed in place). [s]
+    act_done : numpy.ndarray
+        1.0 for each action already carried out, else 0.0 (changed in place).
+
+    Returns
+    -------
+    float
+        Trigger time plus reaction time of the earliest pending action, or inf. [s]
+    """
     best = np.inf
     reaction = P[P_REACTION]
     for k in range(act_time.shape[0]):
@@ -162,7 +192,33 @@ def next_effect_time(P, act_time, act_done):
 
 @njit
 def eval_events(t, y, P, road, ramps, actions, mode, act_time, act_done, g, d):
-    """Fill event values ``g`` and directions ``d`` at (t, y) in the current mode."""
+    """Fill event values ``g`` and directions ``d`` at (t, y) in the current mode.
+
+    Parameters
+    ----------
+    t : float
+        Time. [s]
+    y : numpy.ndarray
+        State vector (layout ``Y_*`` of :mod:`gradesim.core.layout`), changed in place where the action sets it. [SI]
+    P : numpy.ndarray
+        Packed parameters (layout ``P_*``). [SI]
+    road : numpy.ndarray
+        Road table, one row per profile point (``ROAD_*`` columns). [m], [-]
+    ramps : numpy.ndarray
+        Escape-ramp table (``RAMP_*`` columns). [SI]
+    actions : numpy.ndarray
+        Scripted-action table (``ACT_*`` columns). [SI]
+    mode : numpy.ndarray
+        Discrete mode vector (``M_*``), changed in place.
+    act_time : numpy.ndarray
+        Trigger time of each action, inf while untriggered (changed in place). [s]
+    act_done : numpy.ndarray
+        1.0 for each action already carried out, else 0.0 (changed in place).
+    g : numpy.ndarray
+        Event values, filled in place.
+    d : numpy.ndarray
+        Event directions (+1 rising, -1 falling, 0 inactive), filled in place.
+    """
     for i in range(NE):
         g[i] = INACTIVE
         d[i] = 0.0
@@ -249,6 +305,19 @@ def set_pressure(t, y, P, mode, p_new):
     whole increase is drawn at the switch; if the next switch comes before the
     chambers have filled (the application lag), the air they did not take is
     given back, so a short stab of the pedal costs only what it used.
+
+    Parameters
+    ----------
+    t : float
+        Time. [s]
+    y : numpy.ndarray
+        State vector (layout ``Y_*`` of :mod:`gradesim.core.layout`), changed in place where the action sets it. [SI]
+    P : numpy.ndarray
+        Packed parameters (layout ``P_*``). [SI]
+    mode : numpy.ndarray
+        Discrete mode vector (``M_*``), changed in place.
+    p_new : float
+        New commanded brake-application pressure, gauge. [Pa]
     """
     p_now = commanded_pressure_unlimited(t, y, P, mode)
     if y[Y_PRES] < p_now:
@@ -270,7 +339,25 @@ def set_pressure(t, y, P, mode, p_new):
 
 @njit
 def start_strategy(t, y, P, mode, code, pressure, v_target):
-    """Enter braking strategy ``code`` at time ``t``."""
+    """Enter braking strategy ``code`` at time ``t``.
+
+    Parameters
+    ----------
+    t : float
+        Time. [s]
+    y : numpy.ndarray
+        State vector (layout ``Y_*`` of :mod:`gradesim.core.layout`), changed in place where the action sets it. [SI]
+    P : numpy.ndarray
+        Packed parameters (layout ``P_*``). [SI]
+    mode : numpy.ndarray
+        Discrete mode vector (``M_*``), changed in place.
+    code : int
+        Strategy code (``STRAT_*``).
+    pressure : float
+        Steady application pressure of the strategy; negative keeps the current one. [Pa]
+    v_target : float
+        Target speed of the strategy; negative keeps the current one. [m/s]
+    """
     p_now = commanded_pressure_unlimited(t, y, P, mode)
     mode[M_STRATEGY] = code
     if pressure >= 0.0:
@@ -300,7 +387,27 @@ def start_strategy(t, y, P, mode, code, pressure, v_target):
 
 @njit
 def change_gear(y, P, mode, gear):
-    """Engage ``gear`` at unchanged road speed; book the kinetic-energy jump."""
+    """Engage ``gear`` at unchanged road speed; book the kinetic-energy jump.
+
+    The effective (translational plus reflected rotating) mass changes with the
+    gear, so ``dE = (m_old - m_new) v^2 / 2`` is added to the shift-energy account.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        State vector (layout ``Y_*`` of :mod:`gradesim.core.layout`), changed in place where the action sets it. [SI]
+    P : numpy.ndarray
+        Packed parameters (layout ``P_*``). [SI]
+    mode : numpy.ndarray
+        Discrete mode vector (``M_*``), changed in place.
+    gear : int
+        Gear index to engage.
+
+    References
+    ----------
+    .. [1] Wong, J. Y., *Theory of Ground Vehicles*, 4th ed., Wiley, 2008,
+       ch. 3 (equivalent mass of rotating parts).
+    """
     m_old = effective_mass(mode[M_GEAR], P)
     mode[M_GEAR] = gear
     m_new = effective_mass(gear, P)
@@ -309,7 +416,25 @@ def change_gear(y, P, mode, gear):
 
 @njit
 def apply_action(t, y, P, ramps, actions, mode, k):
-    """Carry out scripted action ``k`` (its reaction time has passed)."""
+    """Carry out scripted action ``k`` (its reaction time has passed).
+
+    Parameters
+    ----------
+    t : float
+        Time. [s]
+    y : numpy.ndarray
+        State vector (layout ``Y_*`` of :mod:`gradesim.core.layout`), changed in place where the action sets it. [SI]
+    P : numpy.ndarray
+        Packed parameters (layout ``P_*``). [SI]
+    ramps : numpy.ndarray
+        Escape-ramp table (``RAMP_*`` columns). [SI]
+    actions : numpy.ndarray
+        Scripted-action table (``ACT_*`` columns). [SI]
+    mode : numpy.ndarray
+        Discrete mode vector (``M_*``), changed in place.
+    k : int
+        Row of the action in ``actions``.
+    """
     code = actions[k, ACT_CODE]
     if code == DO_SHIFT:
         gear = actions[k, ACT_V1]
@@ -337,7 +462,27 @@ def apply_action(t, y, P, ramps, actions, mode, k):
 
 @njit
 def process_effects(t, y, P, ramps, actions, mode, act_time, act_done):
-    """Carry out every triggered action whose reaction time has passed by ``t``."""
+    """Carry out every triggered action whose reaction time has passed by ``t``.
+
+    Parameters
+    ----------
+    t : float
+        Time. [s]
+    y : numpy.ndarray
+        State vector (layout ``Y_*`` of :mod:`gradesim.core.layout`), changed in place where the action sets it. [SI]
+    P : numpy.ndarray
+        Packed parameters (layout ``P_*``). [SI]
+    ramps : numpy.ndarray
+        Escape-ramp table (``RAMP_*`` columns). [SI]
+    actions : numpy.ndarray
+        Scripted-action table (``ACT_*`` columns). [SI]
+    mode : numpy.ndarray
+        Discrete mode vector (``M_*``), changed in place.
+    act_time : numpy.ndarray
+        Trigger time of each action, inf while untriggered (changed in place). [s]
+    act_done : numpy.ndarray
+        1.0 for each action already carried out, else 0.0 (changed in place).
+    """
     reaction = P[P_REACTION]
     while True:
         best = -1
@@ -356,7 +501,22 @@ def process_effects(t, y, P, ramps, actions, mode, act_time, act_done):
 
 @njit
 def road_elevation(s, road, P):
-    """Elevation of the road (not a ramp) at ``s``. [m]"""
+    """Elevation of the road (not a ramp) at ``s``, linear within a profile segment. [m]
+
+    Parameters
+    ----------
+    s : float
+        Position along the road. [m]
+    road : numpy.ndarray
+        Road table, one row per profile point (``ROAD_*`` columns). [m], [-]
+    P : numpy.ndarray
+        Packed parameters (layout ``P_*``). [SI]
+
+    Returns
+    -------
+    float
+        Elevation. [m]
+    """
     n = int(P[P_N_ROAD])
     i = 0
     while i + 1 < n - 1 and road[i + 1, ROAD_X] <= s:
@@ -366,7 +526,25 @@ def road_elevation(s, road, P):
 
 @njit
 def initial_state(P, road, actions, y, mode, act_time, act_done):
-    """Build y(0) and the initial mode from the packed parameters."""
+    """Build y(0) and the initial mode from the packed parameters.
+
+    Parameters
+    ----------
+    P : numpy.ndarray
+        Packed parameters (layout ``P_*``). [SI]
+    road : numpy.ndarray
+        Road table, one row per profile point (``ROAD_*`` columns). [m], [-]
+    actions : numpy.ndarray
+        Scripted-action table (``ACT_*`` columns). [SI]
+    y : numpy.ndarray
+        State vector (layout ``Y_*`` of :mod:`gradesim.core.layout`), changed in place where the action sets it. [SI]
+    mode : numpy.ndarray
+        Discrete mode vector (``M_*``), changed in place.
+    act_time : numpy.ndarray
+        Trigger time of each action, inf while untriggered (changed in place). [s]
+    act_done : numpy.ndarray
+        1.0 for each action already carried out, else 0.0 (changed in place).
+    """
     for i in range(y.shape[0]):
         y[i] = 0.0
     for i in range(NM):
@@ -410,7 +588,25 @@ def initial_state(P, road, actions, y, mode, act_time, act_done):
 
 @njit
 def skip_passed(t, y, P, ramps, actions, mode, act_time):
-    """Trigger actions already due at the start; skip ramps behind the truck."""
+    """Trigger actions already due at the start; skip ramps behind the truck.
+
+    Parameters
+    ----------
+    t : float
+        Time. [s]
+    y : numpy.ndarray
+        State vector (layout ``Y_*`` of :mod:`gradesim.core.layout`), changed in place where the action sets it. [SI]
+    P : numpy.ndarray
+        Packed parameters (layout ``P_*``). [SI]
+    ramps : numpy.ndarray
+        Escape-ramp table (``RAMP_*`` columns). [SI]
+    actions : numpy.ndarray
+        Scripted-action table (``ACT_*`` columns). [SI]
+    mode : numpy.ndarray
+        Discrete mode vector (``M_*``), changed in place.
+    act_time : numpy.ndarray
+        Trigger time of each action, inf while untriggered (changed in place). [s]
+    """
     s = y[Y_S]
     while int(mode[M_NEXT_RAMP]) < int(P[P_N_RAMPS]) and ramps[int(mode[M_NEXT_RAMP]), RAMP_POS] < s:
         mode[M_NEXT_RAMP] += 1.0
@@ -426,7 +622,36 @@ def skip_passed(t, y, P, ramps, actions, mode, act_time):
 
 @njit
 def handle_event(i, t, y, P, road, ramps, actions, mode, act_time, act_done):
-    """Act on event ``i`` located at (t, y).  Returns an outcome kind if terminal, else -1."""
+    """Act on event ``i`` located at (t, y).
+
+    Parameters
+    ----------
+    i : int
+        Index of the event that fired (``E_*``).
+    t : float
+        Time. [s]
+    y : numpy.ndarray
+        State vector (layout ``Y_*`` of :mod:`gradesim.core.layout`), changed in place where the action sets it. [SI]
+    P : numpy.ndarray
+        Packed parameters (layout ``P_*``). [SI]
+    road : numpy.ndarray
+        Road table, one row per profile point (``ROAD_*`` columns). [m], [-]
+    ramps : numpy.ndarray
+        Escape-ramp table (``RAMP_*`` columns). [SI]
+    actions : numpy.ndarray
+        Scripted-action table (``ACT_*`` columns). [SI]
+    mode : numpy.ndarray
+        Discrete mode vector (``M_*``), changed in place.
+    act_time : numpy.ndarray
+        Trigger time of each action, inf while untriggered (changed in place). [s]
+    act_done : numpy.ndarray
+        1.0 for each action already carried out, else 0.0 (changed in place).
+
+    Returns
+    -------
+    int
+        An outcome kind (``KIND_*``) if the event ends the run, else -1.
+    """
     if i == E_SEG:
         mode[M_SEG] += 1.0
     elif i == E_END:
