@@ -130,7 +130,44 @@ EVENT_TOL_S = 1e-10  # event time tolerance [s]
 
 @njit
 def rk_step(t, y, f, h, P, road, ramps, mode, K, y_new, tmp, diag, work):
-    """One Dormand-Prince step from (t, y) with f = f(t, y); fills K and y_new."""
+    """One Dormand-Prince step from (t, y) with f = f(t, y); fills K and y_new.
+
+    Parameters
+    ----------
+    t : float
+        Time at the start of the step. [s]
+    y : numpy.ndarray
+        State at ``t`` (layout ``Y_*`` of :mod:`gradesim.core.layout`). [SI]
+    f : numpy.ndarray
+        Derivative dy/dt at (t, y). [SI/s]
+    h : float
+        Step size. [s]
+    P : numpy.ndarray
+        Packed parameters (layout ``P_*``). [SI]
+    road : numpy.ndarray
+        Road table (``ROAD_*`` columns). [m], [-]
+    ramps : numpy.ndarray
+        Escape-ramp table (``RAMP_*`` columns). [SI]
+    mode : numpy.ndarray
+        Discrete mode vector (``M_*``).
+    K : numpy.ndarray
+        Stage derivatives, shape ``(7, n)``, filled in place. [SI/s]
+    y_new : numpy.ndarray
+        State at ``t + h`` (5th order), filled in place. [SI]
+    tmp : numpy.ndarray
+        Scratch state vector.
+    diag : numpy.ndarray
+        Scratch diagnostics row of the RHS.
+    work : numpy.ndarray
+        Scratch work array of the RHS.
+
+    References
+    ----------
+    .. [1] Dormand, J. R., Prince, P. J., "A family of embedded Runge-Kutta
+       formulae", J. Comput. Appl. Math. 6(1), 19-26, 1980.
+    .. [2] Hairer, E., Norsett, S. P., Wanner, G., *Solving Ordinary Differential
+       Equations I*, 2nd ed., Springer, 1993, sec. II.4-II.6.
+    """
     n = y.shape[0]
     for i in range(n):
         K[0, i] = f[i]
@@ -156,7 +193,38 @@ def rk_step(t, y, f, h, P, road, ramps, mode, K, y_new, tmp, diag, work):
 
 @njit
 def error_norm(K, h, y, y_new, rtol, atol):
-    """RMS of the embedded error estimate over the error-controlled states."""
+    """RMS of the embedded error estimate over the error-controlled states.
+
+    ``err = sqrt(mean((h sum_j E_j K_j / (atol + rtol max(|y|, |y_new|)))^2))``; a step is
+    accepted when ``err <= 1``.
+
+    Parameters
+    ----------
+    K : numpy.ndarray
+        Stage derivatives, shape ``(7, n)``. [SI/s]
+    h : float
+        Step size. [s]
+    y : numpy.ndarray
+        State at ``t`` (layout ``Y_*`` of :mod:`gradesim.core.layout`). [SI]
+    y_new : numpy.ndarray
+        State at the end of the step. [SI]
+    rtol : float
+        Relative tolerance. [-]
+    atol : float
+        Absolute tolerance, the same for every error-controlled state. [SI]
+
+    Returns
+    -------
+    float
+        Scaled error norm. [-]
+
+    References
+    ----------
+    .. [1] Dormand, J. R., Prince, P. J., "A family of embedded Runge-Kutta
+       formulae", J. Comput. Appl. Math. 6(1), 19-26, 1980.
+    .. [2] Hairer, E., Norsett, S. P., Wanner, G., *Solving Ordinary Differential
+       Equations I*, 2nd ed., Springer, 1993, sec. II.4-II.6.
+    """
     acc = 0.0
     for i in range(NY_ERR):
         e = h * (E1 * K[0, i] + E3 * K[2, i] + E4 * K[3, i] + E5 * K[4, i] + E6 * K[5, i] + E7 * K[6, i])
@@ -167,7 +235,28 @@ def error_norm(K, h, y, y_new, rtol, atol):
 
 @njit
 def dense_eval(y, K, h, theta, out):
-    """4th-order interpolant at fraction ``theta`` of the step (SciPy RK45's)."""
+    """4th-order interpolant at fraction ``theta`` of the step (SciPy RK45's).
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        State at ``t`` (layout ``Y_*`` of :mod:`gradesim.core.layout`). [SI]
+    K : numpy.ndarray
+        Stage derivatives, shape ``(7, n)``. [SI/s]
+    h : float
+        Step size. [s]
+    theta : float
+        Fraction of the step, 0 to 1. [-]
+    out : numpy.ndarray
+        Interpolated state, filled in place. [SI]
+
+    References
+    ----------
+    .. [1] Dormand, J. R., Prince, P. J., "A family of embedded Runge-Kutta
+       formulae", J. Comput. Appl. Math. 6(1), 19-26, 1980.
+    .. [2] Hairer, E., Norsett, S. P., Wanner, G., *Solving Ordinary Differential
+       Equations I*, 2nd ed., Springer, 1993, sec. II.4-II.6.
+    """
     x1 = theta
     x2 = x1 * theta
     x3 = x2 * theta
@@ -183,7 +272,49 @@ def dense_eval(y, K, h, theta, out):
 
 @njit
 def initial_step(t, y, f, P, road, ramps, mode, rtol, atol, max_step, tmp, f1, diag, work):
-    """SciPy's ``select_initial_step`` (Hairer, Norsett & Wanner, sec. II.4)."""
+    """SciPy's ``select_initial_step`` (Hairer, Norsett & Wanner, sec. II.4).
+
+    Parameters
+    ----------
+    t : float
+        Time at the start of the step. [s]
+    y : numpy.ndarray
+        State at ``t`` (layout ``Y_*`` of :mod:`gradesim.core.layout`). [SI]
+    f : numpy.ndarray
+        Derivative dy/dt at (t, y). [SI/s]
+    P : numpy.ndarray
+        Packed parameters (layout ``P_*``). [SI]
+    road : numpy.ndarray
+        Road table (``ROAD_*`` columns). [m], [-]
+    ramps : numpy.ndarray
+        Escape-ramp table (``RAMP_*`` columns). [SI]
+    mode : numpy.ndarray
+        Discrete mode vector (``M_*``).
+    rtol : float
+        Relative tolerance. [-]
+    atol : float
+        Absolute tolerance, the same for every error-controlled state. [SI]
+    max_step : float
+        Largest step allowed. [s]
+    tmp : numpy.ndarray
+        Scratch state vector.
+    f1 : numpy.ndarray
+        Scratch derivative vector.
+    diag : numpy.ndarray
+        Scratch diagnostics row of the RHS.
+    work : numpy.ndarray
+        Scratch work array of the RHS.
+
+    Returns
+    -------
+    float
+        Initial step size. [s]
+
+    References
+    ----------
+    .. [1] Hairer, E., Norsett, S. P., Wanner, G., *Solving Ordinary Differential
+       Equations I*, 2nd ed., Springer, 1993, sec. II.4.
+    """
     d0 = 0.0
     d1 = 0.0
     for i in range(NY_ERR):
@@ -210,6 +341,20 @@ def initial_step(t, y, f, P, road, ramps, mode, rtol, atol, max_step, tmp, f1, d
 
 @njit(inline="always")
 def crossed(gv, direction):
+    """Whether an event value lies on the crossed side of its root.
+
+    Parameters
+    ----------
+    gv : float
+        Event value.
+    direction : float
+        Event direction: +1 fires rising through 0, -1 falling.
+
+    Returns
+    -------
+    bool
+        ``gv >= 0`` for a rising event, ``gv <= 0`` for a falling one.
+    """
     return gv >= 0.0 if direction > 0.0 else gv <= 0.0
 
 
@@ -218,6 +363,55 @@ def locate(i, t, y, K, h, g_lo, g_hi, direction, P, road, ramps, actions, mode, 
     """Fraction of the step at which event ``i`` fires (Illinois on the interpolant).
 
     Returns the smallest fraction found on the crossed side of the root.
+
+    Parameters
+    ----------
+    i : int
+        Index of the event (``E_*``).
+    t : float
+        Time at the start of the step. [s]
+    y : numpy.ndarray
+        State at ``t`` (layout ``Y_*`` of :mod:`gradesim.core.layout`). [SI]
+    K : numpy.ndarray
+        Stage derivatives, shape ``(7, n)``. [SI/s]
+    h : float
+        Step size. [s]
+    g_lo : float
+        Event value at the start of the step.
+    g_hi : float
+        Event value at the end of the step.
+    direction : float
+        Event direction: +1 fires rising through 0, -1 falling.
+    P : numpy.ndarray
+        Packed parameters (layout ``P_*``). [SI]
+    road : numpy.ndarray
+        Road table (``ROAD_*`` columns). [m], [-]
+    ramps : numpy.ndarray
+        Escape-ramp table (``RAMP_*`` columns). [SI]
+    actions : numpy.ndarray
+        Scripted-action table (``ACT_*`` columns). [SI]
+    mode : numpy.ndarray
+        Discrete mode vector (``M_*``).
+    at : numpy.ndarray
+        Trigger time of each action, inf while untriggered. [s]
+    ad : numpy.ndarray
+        1.0 for each action already carried out, else 0.0.
+    ytmp : numpy.ndarray
+        Scratch state vector.
+    gb : numpy.ndarray
+        Scratch event values.
+    db : numpy.ndarray
+        Scratch event directions.
+
+    Returns
+    -------
+    float
+        Fraction of the step, within ``EVENT_TOL_S`` of the root on its crossed side. [-]
+
+    References
+    ----------
+    .. [1] Dowell, M., Jarratt, P., "A modified regula falsi method for computing
+       the root of an equation", BIT 11, 168-174, 1971.
     """
     lo = 0.0
     hi = 1.0
@@ -256,6 +450,36 @@ def settle(t, y, P, road, ramps, actions, mode, at, ad, g, d):
     A jump of the state (air drawn by an application) or a new mode can leave an
     event already on its crossed side; such events fire now, in index order,
     until none is left.  Returns a terminal outcome kind or -1; fills g, d.
+
+    Parameters
+    ----------
+    t : float
+        Time. [s]
+    y : numpy.ndarray
+        State at ``t``, changed in place by actions. [SI]
+    P : numpy.ndarray
+        Packed parameters (layout ``P_*``). [SI]
+    road : numpy.ndarray
+        Road table (``ROAD_*`` columns). [m], [-]
+    ramps : numpy.ndarray
+        Escape-ramp table (``RAMP_*`` columns). [SI]
+    actions : numpy.ndarray
+        Scripted-action table (``ACT_*`` columns). [SI]
+    mode : numpy.ndarray
+        Discrete mode vector (``M_*``), changed in place.
+    at : numpy.ndarray
+        Trigger time of each action, inf while untriggered. [s]
+    ad : numpy.ndarray
+        1.0 for each action already carried out, else 0.0.
+    g : numpy.ndarray
+        Event values, filled in place.
+    d : numpy.ndarray
+        Event directions, filled in place.
+
+    Returns
+    -------
+    int
+        A terminal outcome kind (``KIND_*``), or -1.
     """
     skip_passed(t, y, P, ramps, actions, mode, at)
     process_effects(t, y, P, ramps, actions, mode, at, ad)
@@ -278,6 +502,26 @@ def settle(t, y, P, road, ramps, actions, mode, at, ad, g, d):
 
 @njit
 def write_row(out, row, t, y, mode):
+    """Write (t, y, mode) into row ``row`` of the trace table ``out`` if it fits.
+
+    Parameters
+    ----------
+    out : numpy.ndarray
+        Trace table (``R_*`` columns), filled in place.
+    row : int
+        Row of ``out`` to write.
+    t : float
+        Time. [s]
+    y : numpy.ndarray
+        State at ``t``. [SI]
+    mode : numpy.ndarray
+        Discrete mode vector (``M_*``).
+
+    Returns
+    -------
+    bool
+        False if ``row`` is beyond the table (nothing written).
+    """
     if row >= out.shape[0]:
         return False
     out[row, R_T] = t
@@ -563,7 +807,21 @@ def integrate(P, road, ramps, actions, out, summary):
 
 @njit
 def diagnostics(rows, P, road, ramps, diag_out):
-    """Recompute the RHS diagnostics (forces, strokes, rpm ...) for trace rows."""
+    """Recompute the RHS diagnostics (forces, strokes, rpm ...) for trace rows.
+
+    Parameters
+    ----------
+    rows : numpy.ndarray
+        Trace rows (``R_*`` columns).
+    P : numpy.ndarray
+        Packed parameters (layout ``P_*``). [SI]
+    road : numpy.ndarray
+        Road table (``ROAD_*`` columns). [m], [-]
+    ramps : numpy.ndarray
+        Escape-ramp table (``RAMP_*`` columns). [SI]
+    diag_out : numpy.ndarray
+        Diagnostics, one row per trace row, filled in place.
+    """
     n = NY
     y = np.empty(n)
     dy = np.empty(n)
