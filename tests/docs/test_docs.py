@@ -60,21 +60,6 @@ def _page(module: str) -> str:
     return parts[1] if len(parts) > 2 else "report"
 
 
-# Modules whose owners are still writing their numpydoc docstrings: their completeness test may
-# fail for now (xfail, not strict, so it turns green by itself); remove a name once it passes.
-IN_PROGRESS = {
-    "gradesim.core.integrate",
-}
-
-
-def _completeness_params() -> list:
-    reason = "docstrings still being written by the module's owner"
-    return [
-        pytest.param(m, marks=pytest.mark.xfail(strict=False, reason=reason)) if m in IN_PROGRESS else m
-        for m in DOCUMENTED
-    ]
-
-
 def test_every_module_has_an_api_page():
     missing = sorted(_package_modules() - set(DOCUMENTED))
     hint = "; ".join(f"add '.. automodule:: {m}' to docs/api/{_page(m)}.rst" for m in missing)
@@ -242,7 +227,7 @@ def _public_members(module) -> list[tuple[str, object, str]]:
     return out
 
 
-@pytest.mark.parametrize("module", _completeness_params())
+@pytest.mark.parametrize("module", DOCUMENTED)
 def test_public_api_has_numpydoc_docstrings(module):
     mod = importlib.import_module(module)
     problems = []
