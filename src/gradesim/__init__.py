@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Any
 
 from gradesim._version import __version__
 from gradesim.scenario import Scenario, ScenarioError
-from gradesim.simulation import Comparison, IntegrationWarning, Outcome, Result, compare, simulate
 
 if TYPE_CHECKING:
+    from gradesim.simulation import Comparison, IntegrationWarning, Outcome, Result, compare, simulate
     from gradesim.sweeps import SweepResult, sweep
 
 __all__ = [
@@ -50,11 +50,18 @@ __all__ = [
     "sweep",
 ]
 
-_LAZY = {"sweep": "gradesim.sweeps", "SweepResult": "gradesim.sweeps"}
+# imported on first use: the simulation layer loads numba and pandas, sweeps load xarray, zarr and dask,
+# and ``gradesim check`` or ``gradesim schema`` need neither
+_LAZY = {
+    **dict.fromkeys(
+        ("Comparison", "IntegrationWarning", "Outcome", "Result", "compare", "simulate"), "gradesim.simulation"
+    ),
+    **dict.fromkeys(("SweepResult", "sweep"), "gradesim.sweeps"),
+}
 
 
 def __getattr__(name: str) -> Any:
-    """Import the heavier parts (sweeps: xarray, zarr, dask) only when used."""
+    """Import the heavier parts (simulation: numba, pandas; sweeps: xarray, zarr, dask) only when used."""
     if name in _LAZY:
         import importlib
 
@@ -62,3 +69,8 @@ def __getattr__(name: str) -> Any:
         globals()[name] = value
         return value
     raise AttributeError(f"module 'gradesim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public names, the lazily imported ones included (for tab completion)."""
+    return sorted(set(globals()) | set(__all__))
