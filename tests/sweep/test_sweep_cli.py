@@ -65,8 +65,9 @@ def test_sweep_cli_writes_store_csv_and_plots(sweep_toml, tmp_path, capsys):
     )
     for name in ("outcomes.csv", "heatmap.png", "fan_chart.png"):
         assert (out / name).stat().st_size > 0, name
-    df = pd.read_csv(out / "outcomes.csv")
-    assert len(df) == 2 * 2 * 8 and {"kind", "road.ramps.0.position", "truck.brakes.initial_temperature"} <= set(df)
+    df = pd.read_csv(out / "outcomes.csv")  # units in the headers
+    assert len(df) == 2 * 2 * 8
+    assert {"kind", "road.ramps.0.position", "truck.brakes.initial_temperature [°F]"} <= set(df)
     text = capsys.readouterr().out
     assert "P(impact speed > 0 mph)" in text and "scenarios/s" in text
     # a rerun resumes the store and simulates nothing
