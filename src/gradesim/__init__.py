@@ -33,11 +33,13 @@ from gradesim._version import __version__
 from gradesim.scenario import Scenario, ScenarioError
 
 if TYPE_CHECKING:
+    from gradesim.corridor import Fleet, corridor_risk
     from gradesim.simulation import Comparison, IntegrationWarning, Outcome, Result, compare, simulate
     from gradesim.sweeps import SweepResult, sweep
 
 __all__ = [
     "Comparison",
+    "Fleet",
     "IntegrationWarning",
     "Outcome",
     "Result",
@@ -46,6 +48,7 @@ __all__ = [
     "SweepResult",
     "__version__",
     "compare",
+    "corridor_risk",
     "simulate",
     "sweep",
 ]
@@ -57,6 +60,7 @@ _LAZY = {
         ("Comparison", "IntegrationWarning", "Outcome", "Result", "compare", "simulate"), "gradesim.simulation"
     ),
     **dict.fromkeys(("SweepResult", "sweep"), "gradesim.sweeps"),
+    **dict.fromkeys(("Fleet", "corridor_risk"), "gradesim.corridor"),
 }
 
 

@@ -34,8 +34,9 @@ LAYERS = {
     "output": BASE | {"core", "scenario", "simulation"},
     "checks": BASE | {"core", "scenario", "simulation", "output"},
     "sweeps": BASE | {"core", "scenario", "simulation", "output"},
+    "corridor": BASE | {"core", "scenario", "simulation", "output", "sweeps"},
     "report": BASE | {"core", "scenario", "simulation", "output", "checks", "sweeps"},
-    "cli": BASE | {"core", "scenario", "simulation", "output", "checks", "sweeps", "report"},
+    "cli": BASE | {"core", "scenario", "simulation", "output", "checks", "sweeps", "report", "corridor"},
 }
 
 

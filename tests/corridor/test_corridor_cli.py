@@ -1,0 +1,42 @@
+"""``gradesim corridor``: files, the printed table, resumption, one-line errors."""
+
+from __future__ import annotations
+
+import pandas as pd
+import xarray as xr
+
+from gradesim.cli import main
+
+SCEN = "scenarios/corridor_6pct_6mi.toml"
+
+
+def test_corridor_cli_writes_table_and_outcomes_and_resumes(tmp_path, capsys):
+    out = tmp_path / "c"
+    args = ["corridor", SCEN, "--samples", "300", "--out", str(out), "--no-progress", "--trucks-per-day", "3000"]
+    assert main([*args, "--point", "4 mi:40 mph"]) == 0
+    text = capsys.readouterr().out
+    assert "P(runaway)" in text and "P(caught_by_ramp_0)" in text and "per year" in text
+    risk = pd.read_csv(out / "risk.csv", index_col=0)
+    assert {"runaway", "caught_by_ramp_0", "overran_ramp_0", "runaway_reaches_bottom"} <= set(risk.index)
+    assert list(risk.columns) == ["probability", "se", "annual", "annual_se"]
+    ds = xr.open_dataset(out / "outcomes.nc")
+    assert ds.sizes["sample"] == 300 and "truck_gross_weight" in ds and "driver_gear" in ds
+    pts = pd.read_csv(out / "points.csv")
+    assert pts["n_traces"].iloc[0] == 300 and 0.0 <= pts["probability"].iloc[0] <= 1.0
+    assert (out / "bottom_speed.png").stat().st_size > 0
+    assert main([*args, "--point", "4 mi:40 mph"]) == 0  # a rerun takes every chunk from the store
+    assert "reused from the store" in capsys.readouterr().out
+
+
+def test_corridor_cli_bad_input_is_one_line(tmp_path, capsys):
+    out = tmp_path / "bad"
+    assert main(["corridor", SCEN, "--fleet", str(tmp_path / "none.toml"), "--out", str(out)]) == 2
+    assert "no such file" in capsys.readouterr().err
+    bad = tmp_path / "f.toml"
+    bad.write_text('name = "x"\n[weight]\ngross_weight = { value = "80000 lb" }\n')
+    assert main(["corridor", SCEN, "--fleet", str(bad), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "f.toml" in err and "weight.gross_weight" in err and "source" in err
+    assert main(["corridor", SCEN, "--point", "4 mi", "--out", str(out)]) == 2
+    assert "DISTANCE:SPEED" in capsys.readouterr().err
+    assert not out.exists()
