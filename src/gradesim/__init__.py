@@ -33,7 +33,7 @@ from gradesim._version import __version__
 from gradesim.scenario import Scenario, ScenarioError
 
 if TYPE_CHECKING:
-    from gradesim.corridor import Fleet, corridor_risk
+    from gradesim.corridor import Fleet, corridor_risk, site_ramp
     from gradesim.simulation import Comparison, IntegrationWarning, Outcome, Result, compare, simulate
     from gradesim.sweeps import SweepResult, sweep
 
@@ -50,6 +50,7 @@ __all__ = [
     "compare",
     "corridor_risk",
     "simulate",
+    "site_ramp",
     "sweep",
 ]
 
@@ -60,7 +61,7 @@ _LAZY = {
         ("Comparison", "IntegrationWarning", "Outcome", "Result", "compare", "simulate"), "gradesim.simulation"
     ),
     **dict.fromkeys(("SweepResult", "sweep"), "gradesim.sweeps"),
-    **dict.fromkeys(("Fleet", "corridor_risk"), "gradesim.corridor"),
+    **dict.fromkeys(("Fleet", "corridor_risk", "site_ramp"), "gradesim.corridor"),
 }
 
 

@@ -40,3 +40,17 @@ def test_corridor_cli_bad_input_is_one_line(tmp_path, capsys):
     assert main(["corridor", SCEN, "--point", "4 mi", "--out", str(out)]) == 2
     assert "DISTANCE:SPEED" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_site_ramp_cli(tmp_path, capsys):
+    out = tmp_path / "s"
+    args = ["site-ramp", SCEN, "--samples", "100", "--out", str(out), "--no-progress", "--from", "1 mi"]
+    assert main([*args, "--to", "5 mi", "--step", "1 mi", "--exclude", "2.5 mi:3.5 mi"]) == 0
+    text = capsys.readouterr().out
+    assert "4 candidates" in text  # 1, 2, 4, 5 mi: 3 mi is excluded
+    c = pd.read_csv(out / "candidates.csv")
+    assert list(c["position_m"].round(1)) == [1609.3, 3218.7, 6437.4, 8046.7]
+    assert {"objective", "se", "reduction", "se_crn", "se_independent", "caught", "caught_se"} <= set(c)
+    assert (out / "siting.png").stat().st_size > 0
+    assert main([*args, "--to", "5 mi", "--step", "0 mi"]) == 2
+    assert "positive step" in capsys.readouterr().err

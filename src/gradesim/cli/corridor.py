@@ -154,3 +154,114 @@ def _bottom_figure(r):
     fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
     plot_bottom_exceedance(ax, r)
     return fig
+
+
+def _add_site(p: argparse.ArgumentParser) -> None:
+    _common(p, "out/site_ramp", 4000)
+    p.add_argument("--from", dest="lo", help="first candidate entrance (default: 5 %% of the road)")
+    p.add_argument("--to", dest="hi", help="last candidate entrance (default: 95 %% of the road)")
+    p.add_argument("--step", default="0.25 mi", help="spacing of the candidates: the search tolerance (0.25 mi)")
+    p.add_argument("--length", action="append", help="candidate bed length (repeatable; default 1000 ft)")
+    p.add_argument("--grade", default="+5 %", help="grade of the new ramp (default +5 %%)")
+    p.add_argument("--bed", default="pea_gravel", help="arrester bed material (default pea_gravel)")
+    p.add_argument("--exclude", action="append", metavar="FROM:TO", help="stretch where no ramp may go (repeatable)")
+    p.add_argument("--max-length", help="longest bed allowed")
+    p.add_argument("--objective", choices=("runaways", "energy"), default="runaways", help="what to minimise")
+    p.add_argument("--units", choices=("us", "si"), default="us", help="units of the plot")
+
+
+def _positions(sc, args: argparse.Namespace) -> list[str]:
+    """Candidate entrances from --from/--to/--step, in the unit of --from (or of --step)."""
+    import numpy as np
+
+    from gradesim.core import layout as L
+    from gradesim.scenario.units import Q_
+
+    try:
+        step = Q_(args.step)
+        unit = str(Q_(args.lo).units) if args.lo else str(step.units)
+        end = Q_(float(sc.to_kernel().P[L.P_ROAD_END]), "m").to(unit).magnitude
+        lo = Q_(args.lo).to(unit).magnitude if args.lo else 0.05 * end
+        hi = Q_(args.hi).to(unit).magnitude if args.hi else 0.95 * end
+        h = step.to(unit).magnitude
+    except Exception as exc:
+        raise UserError(f"--from/--to/--step: not lengths ({exc})") from None
+    if not (h > 0 and hi > lo):
+        raise UserError(f"--from/--to/--step: needs from < to and a positive step, not {lo}..{hi} by {h} {unit}")
+    n = int(np.floor((hi - lo) / h + 1e-9)) + 1
+    if n > 400:
+        raise UserError(f"--step {args.step}: {n} candidates; at most 400")
+    return [f"{lo + k * h:.6g} {unit}" for k in range(n)]
+
+
+def _excluded(items: list[str] | None) -> list[tuple[str, str]]:
+    out = []
+    for item in items or []:
+        a, sep, b = item.partition(":")
+        if not sep or not a.strip() or not b.strip():
+            raise UserError(f"--exclude needs FROM:TO (e.g. '2 mi:2.5 mi'), not {item!r}")
+        out.append((a.strip(), b.strip()))
+    return out
+
+
+@subcommand("site-ramp", "where one new escape ramp removes the most runaway risk (common random numbers)", _add_site)
+def cmd_site_ramp(args: argparse.Namespace) -> int:
+    """Try one new ramp at each candidate entrance (and length); write candidates.csv and siting.png.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed command line.
+
+    Returns
+    -------
+    int
+        The exit code.
+
+    Examples
+    --------
+    >>> from gradesim.cli import main
+    >>> main(["site-ramp", "scenarios/corridor_6pct_6mi.toml", "--samples", "1000"])  # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+
+    from gradesim.corridor.siting import site_ramp
+    from gradesim.sweeps.store import StoreError
+
+    t0 = time.perf_counter()
+    sc, fleet = _inputs(args)
+    positions, exclude = _positions(sc, args), _excluded(args.exclude)
+    out = check_out_dir(Path(args.out))
+    store = _store(args, out, "stores")
+    print(f"{sc.source}: {len(positions)} entrances x {len(args.length or [1])} lengths x {args.samples:,} trucks")
+    try:
+        s = site_ramp(
+            sc,
+            fleet,
+            positions=positions,
+            lengths=args.length,
+            ramp={"length": (args.length or ["1000 ft"])[0], "grade": args.grade, "bed": args.bed},
+            exclude=exclude,
+            max_length=args.max_length,
+            objective=args.objective,
+            samples=args.samples,
+            seed=args.seed,
+            runaway_speed=args.runaway_speed,
+            store=store,
+            chunk_size=args.chunk_size,
+            scheduler=args.scheduler,
+            progress=not args.no_progress,
+        )
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    fig, ax = plt.subplots(figsize=(9, 5), layout="constrained")
+    s.plot(ax, units=args.units)
+    files = {
+        "candidates.csv": lambda p: s.candidates.to_csv(p, index=False, float_format="%.6g"),
+        "siting.png": lambda p: fig.savefig(p, dpi=150),
+    }
+    write_atomically(prepare_out_dir(out), files, own=SITE_FILES)
+    plt.close(fig)
+    print(s)
+    print(f"wrote {store} and {', '.join(sorted(files))} to {out}/ in {time.perf_counter() - t0:.1f} s")
+    return 0

@@ -138,3 +138,61 @@ def wilson(k: Any, n: int, z: float = 1.96) -> tuple[np.ndarray, np.ndarray]:
     c = (p + z**2 / (2 * n)) / d
     h = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / d
     return np.clip(c - h, 0.0, 1.0), np.clip(c + h, 0.0, 1.0)
+
+
+def plot_siting(ax: Axes, siting: Any, units: str = "us") -> Axes:
+    """Residual risk and the new ramp's catch probability along the road, each with a 95 % band.
+
+    The residual risk (the objective with the new ramp at x) is drawn with
+    its band from common random numbers (today's value minus the reduction,
+    ``1.96 se_crn``); today's corridor is a horizontal line; excluded
+    stretches are shaded; the best candidate is marked.  With several
+    lengths, one curve per length.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw (a twin axis on the right carries the catch probability).
+    siting : SitingResult
+        A :func:`~gradesim.corridor.siting.site_ramp` result.
+    units : {"us", "si"}
+        Miles or kilometres.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> plot_siting(ax, s)  # doctest: +SKIP
+    """
+    f, lab = (1 / MILE, "mi") if units == "us" else (1e-3, "km")
+    c = siting.candidates
+    ylab = "runaways not stopped per truck" if siting.objective == "runaways" else "energy of runaways per truck [J]"
+    right = ax.twinx()
+    for length, g in c.groupby("length_m"):
+        x = g["position_m"].to_numpy() * f
+        y = siting.baseline - g["reduction"].to_numpy()
+        h = 1.96 * g["se_crn"].to_numpy()
+        name = f"{length / 0.3048:.0f} ft" if units == "us" else f"{length:.0f} m"
+        (line,) = ax.plot(x, y, marker="o", ms=3, label=f"residual risk, ramp {name}")
+        ax.fill_between(x, y - h, y + h, color=line.get_color(), alpha=0.2)
+        p, e = g["caught"].to_numpy(), 1.96 * g["caught_se"].to_numpy()
+        right.plot(x, p, ls="--", color=line.get_color(), label=f"P(caught by the new ramp), {name}")
+        right.fill_between(x, p - e, p + e, color=line.get_color(), alpha=0.1)
+    ax.axhline(siting.baseline, color="k", lw=1, label="today")
+    for a, b in siting.excluded:
+        ax.axvspan(a * f, b * f, color="grey", alpha=0.2, lw=0)
+    best = siting.best
+    ax.plot([best["position_m"] * f], [best["objective"]], marker="*", ms=14, color="crimson", ls="", label="best")
+    ax.set_xlabel(f"entrance of the new ramp [{lab}]")
+    ax.set_ylabel(ylab)
+    right.set_ylabel("P(caught by the new ramp)")
+    right.set_ylim(0, max(0.05, float(c["caught"].max()) * 1.2))
+    h1, l1 = ax.get_legend_handles_labels()
+    h2, l2 = right.get_legend_handles_labels()
+    ax.legend(h1 + h2, l1 + l2, fontsize=8, frameon=False, loc="best")
+    ax.grid(True, alpha=0.3)
+    if siting.outcomes:
+        stamp_once(ax, siting.outcomes[0])
+    return ax
