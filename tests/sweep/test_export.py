@@ -67,3 +67,21 @@ def test_csv_round_trips_through_pandas_with_units(which, request, tmp_path):
     np.testing.assert_allclose(df["max_speed_mps"], orig["max_speed_mps [m/s]"], rtol=1e-8)
     assert list(df["kind"]) == list(orig["kind"])
     assert set(df["kind"]) <= {"stopped", "ramp_stop", "ramp_overrun", "impact", "end_of_road"}
+
+
+def test_exceedance_and_histogram_plots(mc_ds, grid_ds):
+    import matplotlib.pyplot as plt
+
+    from gradesim.sweeps.distributions import plot_exceedance, plot_histogram
+    from gradesim.sweeps.result import exceedance
+
+    fig, (a, b) = plt.subplots(1, 2)
+    plot_exceedance(a, mc_ds, "max_speed_mps", units="si")
+    x, y = a.lines[0].get_data()
+    v = float(np.median(x[1:]))  # at a sampled speed (km/h): the curve is P(speed > x) of the samples
+    i = int(np.searchsorted(x[1:], v, side="right"))
+    assert y[i] == pytest.approx(float(exceedance(mc_ds, v / 3.6, "max_speed_mps").squeeze()), abs=1e-12)
+    plot_histogram(b, grid_ds, "max_speed_mps", by="truck.gross_weight")
+    counts = sum(p.get_xy().shape[0] > 0 for p in b.patches)
+    assert counts == 2 and b.get_legend().get_title().get_text() == "Gross vehicle weight"
+    assert len(fig.texts) == 1  # the user's figure, stamped once

@@ -16,7 +16,15 @@ from typing import Any
 from gradesim.cli import UserError, subcommand, write_atomically
 from gradesim.cli.files import check_out_dir, prepare_out_dir
 
-SWEEP_FILES = ("outcomes.csv", "outcomes.nc", "outcomes.parquet", "heatmap.png", "fan_chart.png")
+SWEEP_FILES = (
+    "outcomes.csv",
+    "outcomes.nc",
+    "outcomes.parquet",
+    "heatmap.png",
+    "fan_chart.png",
+    "exceedance.png",
+    "histogram.png",
+)
 
 
 def _int_at_least(minimum: int):
@@ -244,7 +252,25 @@ def _sweep_files(res, args) -> dict[str, Any]:
     if "trace_speed_mps" in ds and SAMPLE_DIM in ds.dims:
         fig = fan_figure(ds, units=args.units)
         files["fan_chart.png"] = lambda p, f=fig: f.savefig(p, dpi=150, format="png")
+    if SAMPLE_DIM in ds.dims:
+        files.update(_distribution_files(ds, args))
     return files
+
+
+def _distribution_files(ds, args) -> dict[str, Any]:
+    """Exceedance curve and histogram of ``--var`` over the samples (one curve per value of the first grid key)."""
+    import matplotlib.pyplot as plt
+
+    from gradesim.sweeps.design import SAMPLE_DIM
+    from gradesim.sweeps.distributions import plot_exceedance, plot_histogram
+
+    by = next((d for d in ds["kind"].dims if d != SAMPLE_DIM), None)
+    out = {}
+    for name, draw in (("exceedance.png", plot_exceedance), ("histogram.png", plot_histogram)):
+        fig, ax = plt.subplots(figsize=(8, 5), layout="constrained")
+        draw(ax, ds, args.var, by=by, units=args.units)
+        out[name] = lambda p, f=fig: f.savefig(p, dpi=150, format="png")
+    return out
 
 
 def _summary(res, units: str) -> str:

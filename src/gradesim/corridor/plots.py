@@ -17,42 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from gradesim.output.figures import stamp
+from gradesim.sweeps.distributions import stamp_once, wilson
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 MPH = 0.44704
 MILE = 1609.344
-
-
-def stamp_once(ax: Axes, ds: Any) -> None:
-    """Stamp the figure of ``ax`` with the run's provenance unless it already carries a gradesim stamp.
-
-    Parameters
-    ----------
-    ax : matplotlib.axes.Axes
-        Axes drawn on (its figure is stamped).
-    ds : xarray.Dataset
-        Outcomes whose attributes name the scenario and the design.
-
-    Returns
-    -------
-    None
-
-    Examples
-    --------
-    >>> stamp_once(ax, r.outcomes)  # doctest: +SKIP
-    """
-    fig = ax.figure
-    if any(getattr(t, "_gradesim_stamp", False) for t in fig.texts):
-        return
-    stamp(
-        fig,
-        f"scenario {ds.attrs.get('scenario_hash', '?')} · {ds.attrs.get('scenario_name', '')}",
-        ds.attrs.get("design", ""),
-    )
-    fig.texts[-1]._gradesim_stamp = True  # type: ignore[attr-defined]
 
 
 def plot_bottom_exceedance(ax: Axes, risk: Any, units: str = "us") -> Axes:
@@ -104,40 +75,6 @@ def plot_bottom_exceedance(ax: Axes, risk: Any, units: str = "us") -> Axes:
     ax.grid(True, alpha=0.3)
     stamp_once(ax, risk.outcomes)
     return ax
-
-
-def wilson(k: Any, n: int, z: float = 1.96) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval of ``k`` successes in ``n`` trials.
-
-    Parameters
-    ----------
-    k : array_like
-        Successes.
-    n : int
-        Trials.
-    z : float
-        Normal quantile (1.96: 95 %).
-
-    Returns
-    -------
-    tuple of numpy.ndarray
-        Lower and upper bounds [-].
-
-    References
-    ----------
-    E. B. Wilson, JASA 22 (1927) 209-212.
-
-    Examples
-    --------
-    >>> [round(float(x), 4) for x in wilson(0, 1000)]
-    [0.0, 0.0038]
-    """
-    k = np.asarray(k, dtype=float)
-    p = k / n
-    d = 1 + z**2 / n
-    c = (p + z**2 / (2 * n)) / d
-    h = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / d
-    return np.clip(c - h, 0.0, 1.0), np.clip(c + h, 0.0, 1.0)
 
 
 def plot_siting(ax: Axes, siting: Any, units: str = "us") -> Axes:
