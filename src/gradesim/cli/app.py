@@ -190,8 +190,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         figs["compare"] = compare_figure([res, *var_res.values()], ["base", *var_res.keys()], units=args.units)
 
+    from gradesim.output.files import save_figure
+
     def fig_writer(f, fmt):
-        return lambda p: f.savefig(p, dpi=150, format=fmt)
+        return lambda p: save_figure(f, p, fmt)
 
     files = {}
     for name, f in figs.items():
@@ -248,6 +250,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
     import matplotlib.pyplot as plt
 
     from gradesim.output.figures import forces_figure, speed_distance_figure
+    from gradesim.output.files import save_figure
 
     sc = _load(args.scenario)
     sc.to_kernel()
@@ -257,7 +260,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
     files = {}
     for name, fig in figs.items():
         for fmt in ("png", "svg"):
-            files[f"{name}.{fmt}"] = lambda p, f=fig, fmt=fmt: f.savefig(p, dpi=150, format=fmt)
+            files[f"{name}.{fmt}"] = lambda p, f=fig, fmt=fmt: save_figure(f, p, fmt)
     write_atomically(out, files, own=PLOT_FILES)
     for fig in figs.values():
         plt.close(fig)

@@ -27,7 +27,29 @@ UNITS = {
     "si": {"dist": ("km", 1 / 1000.0), "speed": ("km/h", 3.6), "elev": ("m", 1.0)},
 }
 GROUP_COLORS = {"steer": "#1b9e77", "drive": "#d95f02", "trailer": "#7570b3"}
-GROUP_STYLES = {"steer": "-", "drive": "--", "trailer": (0, (1, 1))}
+GROUP_STYLES = {"steer": "-", "drive": "--", "trailer": ":"}
+#: one marker per axle group, set at staggered points so identical curves stay visible
+GROUP_MARKERS = {"steer": "o", "drive": "s", "trailer": "^"}
+#: print layout: figures are drawn at 6.5 in width (a letter page's text width); no font under 8 pt there
+PRINT_WIDTH_IN = 6.5
+PRINT_RC = {
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 8.5,
+    "ytick.labelsize": 8.5,
+    "legend.fontsize": 8,
+}
+#: outcome kinds in a few plain words, for legends (never the internal names)
+KIND_SHORT = {
+    "stopped": "stopped on the road",
+    "ramp_stop": "stopped in the ramp",
+    "ramp_overrun": "overran the ramp",
+    "impact": "struck the traffic",
+    "end_of_road": "still moving at the end",
+    "time_limit": "still moving at the time limit",
+    "failed": "integration failed",
+}
 KIND_MARK = {
     "stopped": ("o", "#1a9850"),
     "ramp_stop": ("o", "#1a9850"),
@@ -37,6 +59,18 @@ KIND_MARK = {
     "time_limit": (">", "#555555"),
     "failed": ("x", "black"),
 }
+
+
+def _printed(fn):
+    """Draw the figure of ``fn`` with the print font sizes of :data:`PRINT_RC`."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with plt.rc_context(PRINT_RC):
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 def _check_units(units: str) -> dict[str, tuple[str, float]]:
@@ -105,18 +139,21 @@ def mark_positions(
     """
 
     def label(x: float, text: str, color: str, dx: float, ha: str) -> None:
-        ax.annotate(
+        ann = ax.annotate(
             text,
             xy=(x, 1.0),
             xycoords=("data", "axes fraction"),
-            xytext=(dx, -8),
+            xytext=(dx, -4),
             textcoords="offset points",
             ha=ha,
             va="top",
             fontsize=8,
             color=color,
             rotation=90,
+            bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85},
+            zorder=6,
         )
+        ax._gradesim_top_labels = [*getattr(ax, "_gradesim_top_labels", []), ann]  # see make_headroom
 
     for x, name in zip(ramps_x, ramp_names, strict=True):
         ax.axvline(x, color="#2c7fb8", lw=1.2, ls="--", zorder=1)
@@ -163,10 +200,142 @@ def mark_road_features(ax: Axes, res: Result, units: str = "us", labels: bool = 
     return mark_positions(
         ax,
         [ki.ramps[k, L.RAMP_POS] * fx for k in range(ki.ramps.shape[0])],
-        [ramps[k].name or f"ramp {k}" for k in range(ki.ramps.shape[0])],
+        [ramp_label(ramps[k].name, k, ki.ramps[k, L.RAMP_POS], units) for k in range(ki.ramps.shape[0])],
         q * fx if q >= 0 else None,
         labels,
     )
+
+
+def ramp_label(name: str | None, index: int, position_m: float, units: str = "us") -> str:
+    """How a ramp is named to a reader: its own name, else its number counted from 1 and its position.
+
+    Parameters
+    ----------
+    name : str or None
+        The ramp's ``name`` in the scenario.
+    index : int
+        Its index in ``road.ramps`` (counted from 0).
+    position_m : float
+        Its entrance along the road. [m]
+    units : {"us", "si"}
+        Units of the position.
+
+    Returns
+    -------
+    str
+        ``name``, or ``"ramp 1 at 3.20 mi (5.15 km)"``.
+
+    Examples
+    --------
+    >>> ramp_label(None, 0, 5150.0)
+    'ramp 1 at 3.20 mi (5.15 km)'
+    >>> ramp_label("MP 256 ramp", 0, 5150.0)
+    'MP 256 ramp'
+    """
+    if name:
+        return name
+    mi, km = position_m / 1609.344, position_m / 1000.0
+    where = f"{mi:.2f} mi ({km:.2f} km)" if units == "us" else f"{km:.2f} km ({mi:.2f} mi)"
+    return f"ramp {index + 1} at {where}"
+
+
+def make_headroom(fig: Figure) -> None:
+    """Raise the top of each axes with road labels so that no curve runs under a label.
+
+    The labels of :func:`mark_positions` hang from the top edge of the axes;
+    the y range is widened until the data stay below the longest label.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A figure whose axes may carry labels from :func:`mark_positions`.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([0, 1], [0, 10])
+    >>> _ = mark_positions(ax, [0.5], ["ramp 1"], None)
+    >>> make_headroom(fig)
+    >>> ax.get_ylim()[1] > 10.5
+    True
+    """
+    renderer = fig.canvas.get_renderer()
+    for _ in range(2):  # the layout engine moves the axes once the limits change
+        fig.draw_without_rendering()
+        for ax in fig.axes:
+            labels = getattr(ax, "_gradesim_top_labels", [])
+            if not labels:
+                continue
+            h_ax = ax.get_window_extent(renderer).height
+            h_lab = max(t.get_window_extent(renderer).height for t in labels) + 8.0
+            frac = min(h_lab / max(h_ax, 1.0), 0.6)
+            lo, _hi = ax.get_ylim()
+            data_top = max((np.nanmax(ln.get_ydata()) for ln in ax.lines if _in_data(ln, ax)), default=_hi)
+            ax.set_ylim(lo, lo + (data_top - lo) / (1.0 - frac))
+
+
+def _in_data(line, ax) -> bool:
+    """Whether ``line`` has its y values in data coordinates, finite ones (a curve or an axhline, not an axvline)."""
+    y = np.asarray(line.get_ydata(), dtype=float)
+    return line.get_transform() != ax.get_xaxis_transform() and y.size > 0 and bool(np.isfinite(y).any())
+
+
+def plot_groups(ax: Axes, x: np.ndarray, curves: dict[str, np.ndarray], suffix: str = "") -> Axes:
+    """One curve per axle group, each with its own colour, line style and staggered markers.
+
+    A curve equal to an earlier group's is still drawn (its markers sit at other
+    points, so both stay visible) and its legend entry says so.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    x : numpy.ndarray
+        Positions, in axis units.
+    curves : dict of str to numpy.ndarray
+        Group name (``steer``, ``drive``, ``trailer``) to values, in axis units.
+    suffix : str
+        Appended to the group name in the legend (``" drums"``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fig, ax = plt.subplots()
+    >>> x = np.linspace(0, 1, 50)
+    >>> _ = plot_groups(ax, x, {"drive": x, "trailer": x.copy()})
+    >>> [ln.get_label() for ln in ax.lines]
+    ['drive', 'trailer (same as drive)']
+    """
+    n = len(x)
+    step = max(n // 12, 1)
+    seen: dict[str, np.ndarray] = {}
+    for i, (grp, y) in enumerate(curves.items()):
+        same = next(
+            (g for g, yy in seen.items() if yy.shape == y.shape and np.allclose(yy, y, rtol=1e-9, atol=0)), None
+        )
+        label = f"{grp}{suffix}" + (f" (same as {same})" if same else "")
+        ax.plot(
+            x,
+            y,
+            color=GROUP_COLORS.get(grp),
+            ls=GROUP_STYLES.get(grp, "-"),
+            lw=1.6,
+            marker=GROUP_MARKERS.get(grp),
+            ms=4,
+            markevery=(min(i * step // 3, max(n - 1, 0)), step),
+            label=label,
+        )
+        seen[grp] = y
+    return ax
 
 
 def plot_speed_distance(
@@ -272,22 +441,15 @@ def plot_brake_temperature(ax: Axes, res: Result, units: str = "us") -> Axes:
     u = _check_units(units)
     tr = res.trace
     x = tr["position_m"].to_numpy() * u["dist"][1]
-    for grp in GROUPS:
-        col = f"brake_temp_{grp}_K"
-        if col in tr:
-            ax.plot(
-                x,
-                temp_convert(tr[col].to_numpy(), units),
-                color=GROUP_COLORS[grp],
-                ls=GROUP_STYLES[grp],
-                lw=1.8,
-                label=f"{grp} drums",
-            )
+    curves = {g: temp_convert(tr[f"brake_temp_{g}_K"].to_numpy(), units) for g in GROUPS if f"brake_temp_{g}_K" in tr}
+    plot_groups(ax, x, curves, " drums")
     limit = temp_convert(np.array(res.kernel_input.P[L.P_T_LIMIT]), units)
-    ax.axhline(float(limit), color="#d73027", lw=1, ls=":", label="GSRS limit")
+    ax.axhline(float(limit), color="#d73027", lw=1, ls=":", label="temperature limit (GSRS)")
     ax.set_ylabel("brake drum [°F]" if units == "us" else "brake drum [°C]")
     ax.set_xlabel(f"distance along road [{u['dist'][0]}]")
-    ax.legend(loc="upper left", fontsize=8, ncol=4, frameon=False)
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(lo, hi + 0.25 * (hi - lo))  # room for the legend above the curves
+    ax.legend(loc="upper left", fontsize=8, ncol=2, frameon=False)
     ax.grid(True, alpha=0.3)
     return ax
 
@@ -333,31 +495,27 @@ def plot_stroke(ax: Axes, res: Result, units: str = "us") -> Axes:
     unit = "in" if units == "us" else "mm"
     limits = res.readjustment_limits_m()
     P = res.kernel_input.P
-    drawn = set()
+    curves = {g: tr[f"stroke_{g}_m"].to_numpy() * f_len for g in GROUPS if f"stroke_{g}_m" in tr}
+    plot_groups(ax, x, curves)
+    lines: dict[tuple[float, str], list[str]] = {}  # (value, name) -> groups it applies to
     for gi, grp in enumerate(GROUPS):
-        col = f"stroke_{grp}_m"
-        if col not in tr:
+        if grp not in curves:
             continue
-        ax.plot(x, tr[col].to_numpy() * f_len, color=GROUP_COLORS[grp], ls=GROUP_STYLES[grp], lw=1.8, label=grp)
         rated = P[L.P_BRK + gi * L.NB + L.B_STROKE_MAX]
-        for val, style, name in ((limits[grp], "--", "readjustment limit"), (rated, "-", "rated stroke")):
-            key = (round(val, 6), name)
-            if key in drawn:
-                continue
-            drawn.add(key)
-            ax.axhline(val * f_len, color="#d73027" if name == "rated stroke" else "#fc8d59", lw=1, ls=style)
-            ax.annotate(
-                f"{name} ({grp})",
-                xy=(0.0, val * f_len),
-                xycoords=("axes fraction", "data"),
-                xytext=(3, 2),
-                textcoords="offset points",
-                fontsize=7,
-                color="#d73027",
-            )
+        for val, name in ((limits[grp], "readjustment limit"), (rated, "rated stroke")):
+            lines.setdefault((round(val * f_len, 4), name), []).append(grp)
+    reds = {"rated stroke": ("#d73027", "-"), "readjustment limit": ("#fc8d59", "--")}
+    for k, ((val, name), grps) in enumerate(sorted(lines.items(), reverse=True)):
+        color, style = reds[name]
+        ax.axhline(val, color=color, lw=1.1, ls=style, dashes=(4, 1 + k) if style == "--" else (None, None))
+        ax.lines[-1].set_label(f"{name}, {' & '.join(grps)}: {val:.2f} {unit}")
+    top = max([v for v, _ in lines] + [float(np.nanmax(c)) for c in curves.values()] + [0.0])
+    lo = ax.get_ylim()[0]
+    rows = -(-(len(curves) + len(lines)) // 2)
+    ax.set_ylim(lo, top + (0.25 + 0.22 * rows) * (top - lo))  # the legend sits above the highest line
     ax.set_ylabel(f"pushrod stroke [{unit}]")
     ax.set_xlabel(f"distance along road [{u['dist'][0]}]")
-    ax.legend(loc="lower right", fontsize=8, ncol=3, frameon=False)
+    ax.legend(loc="upper left", fontsize=8, ncol=2, frameon=False)
     ax.grid(True, alpha=0.3)
     return ax
 
@@ -431,27 +589,36 @@ def stamp(fig: Figure, res_or_hash: Any, extra: str = "") -> None:
     >>> fig.texts[0].get_text().split(" · ")[1:]
     ['scenario 0123abcd', 'sweep of 400']
     """
-    from gradesim.provenance import short_code_id
+    from gradesim.provenance import SHORT_HASH, scenario_sha256, short_code_id
 
     code = short_code_id()  # version + commit (+ a source hash when modified or installed)
     if hasattr(res_or_hash, "scenario"):
         sc = res_or_hash.scenario
-        text = f"{code} · scenario {sc.hash} · {sc.name}"
+        text = f"{code} · scenario {scenario_sha256(sc)[:SHORT_HASH]} · {sc.name}"
     else:
         text = f"{code} · {res_or_hash}"
     if extra:
         text += f" · {extra}"
-    if len(text) > 170:  # keep the stamp inside the figure
-        text = text[:167] + "..."
+    if len(text) > 92:  # keep the stamp inside a 6.5 in figure at 8 pt
+        text = text[:89] + "..."
     engine = fig.get_layout_engine()
     if engine is not None and hasattr(engine, "set"):
         try:
             engine.set(rect=(0, 0.025, 1, 0.975))  # keep a strip for the stamp
         except TypeError:
             pass
-    fig.text(0.01, 0.004, text, fontsize=7, color="#666666", ha="left", va="bottom")
+    fig.text(0.01, 0.004, text, fontsize=8, color="#555555", ha="left", va="bottom")
 
 
+def _where(o, units: str) -> str:
+    """Where the run ended, in both unit systems: position, and speed when still moving."""
+    from gradesim.output.text import fmt_dist2, fmt_speed2
+
+    at = f"at {fmt_dist2(o.position_m, units)}"
+    return at if o.speed_mps < 0.05 else f"{at}, {fmt_speed2(o.speed_mps, units)}"
+
+
+@_printed
 def speed_distance_figure(res: Result, units: str = "us", title: str | None = None) -> Figure:
     """The core product: speed vs distance over drum temperatures, strokes and elevation.
 
@@ -470,7 +637,7 @@ def speed_distance_figure(res: Result, units: str = "us", title: str | None = No
     Returns
     -------
     matplotlib.figure.Figure
-        The figure, 10 x 10 in.
+        The figure, 6.5 x 9 in (fonts 8 pt and up at that size).
 
     Examples
     --------
@@ -478,10 +645,15 @@ def speed_distance_figure(res: Result, units: str = "us", title: str | None = No
     >>> res = gs.simulate(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))  # doctest: +SKIP
     >>> speed_distance_figure(res, units="si").savefig("speed_distance.png")  # doctest: +SKIP
     """
-    from gradesim.output.text import KIND_TEXT, fmt_speed
+    from gradesim.output.text import KIND_TEXT
 
     fig, (ax_v, ax_t, ax_s, ax_z) = plt.subplots(
-        4, 1, figsize=(10, 10), sharex=True, gridspec_kw={"height_ratios": [3, 2, 1.6, 1.1]}, layout="constrained"
+        4,
+        1,
+        figsize=(PRINT_WIDTH_IN, 9.0),
+        sharex=True,
+        gridspec_kw={"height_ratios": [3, 2, 2.4, 1.1]},
+        layout="constrained",
     )
     plot_speed_distance(ax_v, res, units)
     mark_road_features(ax_v, res, units)
@@ -494,15 +666,44 @@ def speed_distance_figure(res: Result, units: str = "us", title: str | None = No
     for ax in (ax_v, ax_t, ax_s):
         ax.set_xlabel("")
     o = res.outcome
-    ax_v.set_title(
-        title or f"{res.scenario.name}\n{KIND_TEXT[o.kind]} at {fmt_speed(o.speed_mps, units)}", fontsize=11, loc="left"
-    )
+    ax_v.set_title(title or f"{res.scenario.name}\n{KIND_TEXT[o.kind]} {_where(o, units)}", fontsize=10, loc="left")
     if ax_v.get_legend_handles_labels()[0]:
         ax_v.legend(loc="lower left", fontsize=8, frameon=False)
+    make_headroom(fig)
     stamp(fig, res)
     return fig
 
 
+def same_result(a: Result, b: Result) -> bool:
+    """Whether two runs gave the same result: same outcome and the same trace to 1e-9 (relative).
+
+    Parameters
+    ----------
+    a, b : Result
+        The runs.
+
+    Returns
+    -------
+    bool
+        True when a reader could not tell them apart.
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> sc = gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml")  # doctest: +SKIP
+    >>> same_result(gs.simulate(sc), gs.simulate(sc))  # doctest: +SKIP
+    True
+    """
+    if a.outcome.kind != b.outcome.kind:
+        return False
+    ta, tb = a.trace, b.trace
+    if ta is None or tb is None or len(ta) != len(tb):
+        return False
+    cols = ["position_m", "speed_mps"]
+    return bool(np.allclose(ta[cols].to_numpy(), tb[cols].to_numpy(), rtol=1e-9, atol=1e-9))
+
+
+@_printed
 def compare_figure(
     results: Sequence[Result], labels: Sequence[str], units: str = "us", title: str | None = None
 ) -> Figure:
@@ -532,16 +733,36 @@ def compare_figure(
     >>> compare_figure(runs, ["as driven", "took the ramp"])  # doctest: +SKIP
     """
     fig, (ax_v, ax_t) = plt.subplots(
-        2, 1, figsize=(10, 7), sharex=True, gridspec_kw={"height_ratios": [3, 2]}, layout="constrained"
+        2, 1, figsize=(PRINT_WIDTH_IN, 5.6), sharex=True, gridspec_kw={"height_ratios": [3, 2]}, layout="constrained"
     )
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    styles, markers = ("-", "--", "-.", ":"), ("o", "s", "^", "D", "v", "P")
+    u = _check_units(units)
+    shown: dict[str, Result] = {}
     for i, (res, lab) in enumerate(zip(results, labels, strict=True)):
         c = colors[i % len(colors)]
-        plot_speed_distance(ax_v, res, units, label=f"{lab}: {res.outcome.kind}", color=c, speed_limit=i == 0)
-        u = _check_units(units)
+        same = next((name for name, r in shown.items() if same_result(r, res)), None)
+        text = f"{lab}: {KIND_SHORT[res.outcome.kind]}" + (f" (identical to {same})" if same else "")
+        plot_speed_distance(ax_v, res, units, label=text, color=c, speed_limit=i == 0)
         tr = res.trace
+        n = len(tr)
+        step = max(n // 10, 1)
+        every = (min(i * step // max(len(results), 1), max(n - 1, 0)), step)
+        main = next(ln for ln in ax_v.lines if ln.get_label() == text)
+        main.set(ls=styles[i % 4], marker=markers[i % 6], ms=4, markevery=every)
         hot = tr[[c_ for c_ in tr.columns if c_.startswith("brake_temp_")]].max(axis=1).to_numpy()
-        ax_t.plot(tr["position_m"] * u["dist"][1], temp_convert(hot, units), color=c, lw=1.6, label=lab)
+        ax_t.plot(
+            tr["position_m"] * u["dist"][1],
+            temp_convert(hot, units),
+            color=c,
+            lw=1.6,
+            ls=styles[i % 4],
+            marker=markers[i % 6],
+            ms=4,
+            markevery=every,
+            label=lab,
+        )
+        shown.setdefault(lab, res)
     # every run's ramps (a variant may add one), each position once
     seen: set[tuple] = set()
     for res in results:
@@ -557,6 +778,7 @@ def compare_figure(
     ax_v.set_xlabel("")
     ax_v.legend(loc="lower left", fontsize=8, frameon=False)
     ax_v.set_title(title or results[0].scenario.name, fontsize=11, loc="left")
+    make_headroom(fig)
     stamp(fig, results[0], extra=f"{len(results)} runs")
     return fig
 
@@ -653,6 +875,7 @@ def plot_energy(ax: Axes, res: Result) -> Axes:
     return ax
 
 
+@_printed
 def forces_figure(res: Result, units: str = "us") -> Figure:
     """Forces along the road and the energy budget: why the truck ended where it did.
 
@@ -674,10 +897,13 @@ def forces_figure(res: Result, units: str = "us") -> Figure:
     >>> res = gs.simulate(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))  # doctest: +SKIP
     >>> forces_figure(res).savefig("forces.png")  # doctest: +SKIP
     """
-    fig, (ax_f, ax_e) = plt.subplots(2, 1, figsize=(10, 8), gridspec_kw={"height_ratios": [3, 2]}, layout="constrained")
+    fig, (ax_f, ax_e) = plt.subplots(
+        2, 1, figsize=(PRINT_WIDTH_IN, 6.8), gridspec_kw={"height_ratios": [3, 2]}, layout="constrained"
+    )
     plot_forces(ax_f, res, units)
     mark_road_features(ax_f, res, units)
     ax_f.set_title(res.scenario.name, fontsize=11, loc="left")
     plot_energy(ax_e, res)
+    make_headroom(fig)
     stamp(fig, res)
     return fig
