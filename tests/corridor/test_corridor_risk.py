@@ -108,3 +108,17 @@ def test_fleet_without_a_source_is_refused(harsh_fleet):
     with pytest.raises(gs.ScenarioError, match="needs a source") as exc:
         Fleet(data, "f.toml")
     assert exc.value.key == "driver.take_ramp"
+
+
+def test_group_level_fallback_until_the_scenario_takes_per_end_strokes(corridor, harsh_fleet):
+    from gradesim.corridor.design import fleet_job, per_end_strokes
+
+    job = fleet_job(corridor, harsh_fleet, 20, 1)
+    keys = [f.key for f in job.design.factors]
+    if per_end_strokes(corridor):  # the per-wheel-end brake model: one factor per end
+        assert "truck.brakes.drive.stroke_at_rest.3" in keys and "truck.brakes.drive.stroke_at_rest" not in keys
+    else:  # one lumped brake per group: the mean of the group's sampled ends
+        assert "truck.brakes.drive.stroke_at_rest" in keys and "truck.brakes.trailer.stroke_at_rest" in keys
+        s = harsh_fleet.sample(20, 1)
+        f = job.design.factors[keys.index("truck.brakes.drive.stroke_at_rest")]
+        np.testing.assert_allclose(f.user, np.mean([s[f"stroke_drive_{k}_in"] for k in range(4)], axis=0))

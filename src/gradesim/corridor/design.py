@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from gradesim.core import layout as L
+from gradesim.corridor.fleet import ENDS
 from gradesim.scenario import Scenario, ScenarioError
 from gradesim.sweeps.backends import Job
 from gradesim.sweeps.design import SAMPLE_DIM, Design, Factor, grid_factor, to_si
@@ -94,9 +95,16 @@ def fleet_factors(sc: Scenario, fleet: Any, samples: dict[str, np.ndarray]) -> l
     >>> fs = fleet_factors(sc, fleet, fleet.sample(10))  # doctest: +SKIP
     """
     out = []
+    per_end = per_end_strokes(sc)
     for key, (name, unit) in CONTINUOUS.items():
-        x = np.asarray(samples[name], dtype=float)
-        out.append(Factor(key, SAMPLE_DIM, [], None, unit, x, to_si(x, unit), None, {"fleet": name}))
+        if per_end and key.endswith(".stroke_at_rest"):
+            g = key.split(".")[2]
+            names = [(f"{key}.{k}", f"stroke_{g}_{k}_in") for k in range(ENDS[g])]
+        else:
+            names = [(key, name)]
+        for k, n in names:
+            x = np.asarray(samples[n], dtype=float)
+            out.append(Factor(k, SAMPLE_DIM, [], None, unit, x, to_si(x, unit), None, {"fleet": n}))
     offsets = [int(o) for o in fleet.choices("driver.gear_offset")]
     n_gears = int(sc.to_kernel().P[L.P_N_GEARS])
     gears = gear_values(sc.model.driver.gear, offsets, n_gears)
@@ -111,6 +119,56 @@ def fleet_factors(sc: Scenario, fleet: Any, samples: dict[str, np.ndarray]) -> l
     take = np.where(samples["takes_ramp"] > 0, 0, 1)
     out.append(_choice_factor("driver.take_ramp", ["auto", "none"], take, fleet.source))
     return out
+
+
+def per_end_strokes(sc: Scenario) -> bool:
+    """True if the scenario takes one stroke per wheel end (``stroke_at_rest = [...]``) for the sampled groups.
+
+    Then every wheel end gets its own sampled stroke; otherwise (the group-level
+    fallback) a group gets the mean stroke of its ends.
+
+    Parameters
+    ----------
+    sc : Scenario
+        The corridor scenario.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> per_end_strokes(sc)  # doctest: +SKIP
+    False
+    """
+    try:
+        with_per_end_lists(sc).to_kernel()
+    except ScenarioError:
+        return False
+    return True
+
+
+def with_per_end_lists(sc: Scenario) -> Scenario:
+    """The scenario with each sampled group's ``stroke_at_rest`` written as a per-wheel-end list.
+
+    Parameters
+    ----------
+    sc : Scenario
+        The corridor scenario.
+
+    Returns
+    -------
+    Scenario
+        Ends at 0.60, 0.65, ... in: different per end, so a scenario that lumps
+        the ends of a group refuses it (the values are replaced by the fleet's draws).
+
+    Examples
+    --------
+    >>> with_per_end_lists(sc)  # doctest: +SKIP
+    """
+    return sc.replace(
+        {f"truck.brakes.{g}.stroke_at_rest": [f"{0.6 + 0.05 * k:.2f} in" for k in range(n)] for g, n in ENDS.items()}
+    )
 
 
 def _usable_gears(sc: Scenario, gears: list[int]) -> dict[int, int]:
@@ -217,6 +275,8 @@ def fleet_job(
             return ScenarioError(msg, sc.source, key)
 
         factors.append(grid_factor(key, values, err))
+    if per_end_strokes(sc):
+        sc = with_per_end_lists(sc)
     factors += fleet_factors(sc, fleet, fleet.sample(samples, seed))
     dims = (*[f.dim for f in factors if f.dim != SAMPLE_DIM], SAMPLE_DIM)
     shape = (*[len(f.values or ()) for f in factors if f.dim != SAMPLE_DIM], samples)
