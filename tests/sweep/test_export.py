@@ -85,3 +85,14 @@ def test_exceedance_and_histogram_plots(mc_ds, grid_ds):
     counts = sum(p.get_xy().shape[0] > 0 for p in b.patches)
     assert counts == 2 and b.get_legend().get_title().get_text() == "Gross vehicle weight"
     assert len(fig.texts) == 1  # the user's figure, stamped once
+
+
+def test_sweep_result_named_and_export(tmp_path):
+    from tests.sweep.conftest import RAMP_DEMO
+
+    sw = gs.sweep(gs.Scenario.from_dict(RAMP_DEMO), grid={"driver.take_ramp": [0, "none"]}, progress=False)
+    assert sw.named().sel(driver_take_ramp="none")["kind"].size == 1
+    for suffix in (".csv", ".nc", ".parquet"):
+        assert sw.export(tmp_path / f"o{suffix}").stat().st_size > 0
+    with pytest.raises(ValueError, match=r"\.csv, \.nc or \.parquet"):
+        sw.export(tmp_path / "o.xlsx")
