@@ -199,12 +199,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     for name, f in figs.items():
         files[f"{name}.png"] = fig_writer(f, "png")
         files[f"{name}.svg"] = fig_writer(f, "svg")
-    files["trace.csv"] = lambda p: res.trace.to_csv(p, index=False, float_format="%.12g")
+    files["trace.csv"] = lambda p: res.trace.to_csv(p, index=False, float_format="%.17g", lineterminator="\n")
     files["outcome.json"] = lambda p: p.write_text(res.to_json(), encoding="utf-8")
     for name, r in var_res.items():
         safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
         files[f"outcome_{safe}.json"] = lambda p, r=r: p.write_text(r.to_json(), encoding="utf-8")
-    write_atomically(out, files, own=RUN_FILES)
+    from gradesim.cli.reproduce import BUNDLE_FILES, bundle_writers
+
+    traces = {"base": res.trace, **{name: r.trace for name, r in var_res.items()}}
+    files.update(bundle_writers(sc, variants, traces, getattr(args, "argv", ["run", args.scenario])))
+    write_atomically(out, files, own=RUN_FILES + BUNDLE_FILES)
     for f in figs.values():
         plt.close(f)
     print(res.summary_text(args.units))
@@ -215,6 +219,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         where = f"{fmt_dist(o.position_m, args.units)}, {fmt_speed(o.speed_mps, args.units)}"
         print(f"variant {name}: {KIND_TEXT[o.kind]} at {where}")
     print(f"wrote {', '.join(sorted(files))} to {out}/ in {time.perf_counter() - t0:.2f} s")
+    print(f"reproduce with: gradesim reproduce {out}")
     return _report_failures({"base": res, **var_res})
 
 
@@ -408,7 +413,7 @@ def _load_plugins() -> None:
     """Import the modules that register subcommands (optional ones may be absent)."""
     import importlib
 
-    for mod in ("checks", "classroom", "scenario", "sweep", "report"):
+    for mod in ("checks", "classroom", "scenario", "sweep", "report", "reproduce"):
         importlib.import_module(f"gradesim.cli.{mod}")
 
 
@@ -462,6 +467,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
+    args.argv = argv  # recorded in a run's manifest
     try:
         return int(args.func(args) or 0)
     except ScenarioError as exc:

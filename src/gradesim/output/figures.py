@@ -260,7 +260,7 @@ def make_headroom(fig: Figure) -> None:
     >>> _ = ax.plot([0, 1], [0, 10])
     >>> _ = mark_positions(ax, [0.5], ["ramp 1"], None)
     >>> make_headroom(fig)
-    >>> ax.get_ylim()[1] > 10.5
+    >>> bool(ax.get_ylim()[1] > 10.5)
     True
     """
     renderer = fig.canvas.get_renderer()
