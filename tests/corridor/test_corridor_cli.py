@@ -13,7 +13,7 @@ SCEN = "scenarios/corridor_6pct_6mi.toml"
 def test_corridor_cli_writes_table_and_outcomes_and_resumes(tmp_path, capsys):
     out = tmp_path / "c"
     args = ["corridor", SCEN, "--samples", "300", "--out", str(out), "--no-progress", "--trucks-per-day", "3000"]
-    assert main([*args, "--point", "4 mi:40 mph"]) == 0
+    assert main([*args, "--point", "4 mi:40 mph", "--csv"]) == 0
     text = capsys.readouterr().out
     assert "P(runaway)" in text and "P(caught_by_ramp_0)" in text and "per year" in text
     risk = pd.read_csv(out / "risk.csv", index_col=0)
@@ -24,6 +24,7 @@ def test_corridor_cli_writes_table_and_outcomes_and_resumes(tmp_path, capsys):
     pts = pd.read_csv(out / "points.csv")
     assert pts["n_traces"].iloc[0] == 300 and 0.0 <= pts["probability"].iloc[0] <= 1.0
     assert (out / "bottom_speed.png").stat().st_size > 0
+    assert len(pd.read_csv(out / "outcomes.csv")) == 300
     assert main([*args, "--point", "4 mi:40 mph"]) == 0  # a rerun takes every chunk from the store
     assert "reused from the store" in capsys.readouterr().out
 

@@ -40,6 +40,7 @@ def _add_corridor(p: argparse.ArgumentParser) -> None:
         "--point", action="append", metavar="DISTANCE:SPEED", help="P(speed > SPEED at DISTANCE), e.g. '4 mi:60 mph'"
     )
     p.add_argument("--traces", type=int, default=0, help="speed traces kept (default: 2000 with --point)")
+    p.add_argument("--csv", action="store_true", help="also write every truck to outcomes.csv (large for big runs)")
 
 
 def _check_numbers(args: argparse.Namespace) -> None:
@@ -130,10 +131,11 @@ def cmd_corridor(args: argparse.Namespace) -> int:
         raise
     files: dict[str, Any] = {
         "risk.csv": lambda p: r.table.to_csv(p, float_format="%.6g"),
-        "outcomes.csv": lambda p: write_csv(r.outcomes, p),
         "outcomes.nc": lambda p: write_netcdf(r.outcomes, p),
         "bottom_speed.png": lambda p: _bottom_figure(r).savefig(p, dpi=150),
     }
+    if args.csv:
+        files["outcomes.csv"] = lambda p: write_csv(r.outcomes, p)
     if points:
         files["points.csv"] = lambda p: r.at_points.to_csv(p, index=False, float_format="%.6g")
     write_atomically(prepare_out_dir(out), files, own=CORRIDOR_FILES)
