@@ -122,3 +122,17 @@ def test_group_level_fallback_until_the_scenario_takes_per_end_strokes(corridor,
         s = harsh_fleet.sample(20, 1)
         f = job.design.factors[keys.index("truck.brakes.drive.stroke_at_rest")]
         np.testing.assert_allclose(f.user, np.mean([s[f"stroke_drive_{k}_in"] for k in range(4)], axis=0))
+
+
+@pytest.mark.slow
+def test_corridor_on_a_dask_cluster_equals_local(corridor, harsh_fleet):
+    distributed = pytest.importorskip("distributed")
+    local = corridor_risk(corridor, harsh_fleet, samples=200, seed=4, chunk_size=50)
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        remote = corridor_risk(corridor, harsh_fleet, samples=200, seed=4, chunk_size=50, client=client)
+    assert sorted(remote.computed_chunks) == [0, 1, 2, 3]
+    assert remote.table.equals(local.table)
+    np.testing.assert_array_equal(remote.outcomes["max_speed_mps"].values, local.outcomes["max_speed_mps"].values)
