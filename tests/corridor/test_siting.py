@@ -69,3 +69,13 @@ def test_common_random_numbers_beat_independent_samples(pitch, harsh_fleet):
         assert row["se_crn"] < se_independent and row["se_crn"] < row["se_independent"]
         ratios.append(row["se_crn"] / se_independent)
     assert min(ratios) < 0.6  # a ramp that catches part of the runaways: the paired difference is far sharper
+
+
+def test_greedy_second_ramp_stops_when_nothing_is_left(pitch, harsh_fleet):
+    from gradesim.corridor.siting import site_ramps
+
+    rounds = site_ramps(pitch, harsh_fleet, n=3, positions=POSITIONS, ramp=LONG_RAMP, samples=150, seed=1)
+    assert len(rounds) == 2  # the first ramp (at the foot) leaves nothing for a second one to catch
+    assert abs(rounds[0].best["position_m"] - 1.6 * MILE) <= 0.1 * MILE + 1.0
+    assert rounds[1].baseline == 0.0 and rounds[1].best["reduction"] == 0.0
+    assert len(rounds[1].candidates) == 36  # the candidate at the first new ramp's entrance is not a site

@@ -170,6 +170,7 @@ def _add_site(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-length", help="longest bed allowed")
     p.add_argument("--objective", choices=("runaways", "energy"), default="runaways", help="what to minimise")
     p.add_argument("--units", choices=("us", "si"), default="us", help="units of the plot")
+    p.add_argument("--ramps", type=int, default=1, help="new ramps to place one after another (default 1)")
 
 
 def _positions(sc, args: argparse.Namespace) -> list[str]:
@@ -227,7 +228,7 @@ def cmd_site_ramp(args: argparse.Namespace) -> int:
     """
     import matplotlib.pyplot as plt
 
-    from gradesim.corridor.siting import site_ramp
+    from gradesim.corridor.siting import site_ramps
     from gradesim.sweeps.store import StoreError
 
     t0 = time.perf_counter()
@@ -236,10 +237,13 @@ def cmd_site_ramp(args: argparse.Namespace) -> int:
     out = check_out_dir(Path(args.out))
     store = _store(args, out, "stores")
     print(f"{sc.source}: {len(positions)} entrances x {len(args.length or [1])} lengths x {args.samples:,} trucks")
+    if args.ramps < 1:
+        raise UserError(f"--ramps needs a number >= 1, not {args.ramps}")
     try:
-        s = site_ramp(
+        rounds = site_ramps(
             sc,
             fleet,
+            n=args.ramps,
             positions=positions,
             lengths=args.length,
             ramp={"length": (args.length or ["1000 ft"])[0], "grade": args.grade, "bed": args.bed},
@@ -256,14 +260,19 @@ def cmd_site_ramp(args: argparse.Namespace) -> int:
         )
     except StoreError as exc:
         raise UserError(str(exc)) from None
-    fig, ax = plt.subplots(figsize=(9, 5), layout="constrained")
-    s.plot(ax, units=args.units)
+    import pandas as pd
+
+    fig, axes = plt.subplots(len(rounds), 1, figsize=(9, 5 * len(rounds)), layout="constrained", squeeze=False)
+    for s, ax in zip(rounds, axes[:, 0], strict=True):
+        s.plot(ax, units=args.units)
+    table = pd.concat([s.candidates.assign(round=k + 1) for k, s in enumerate(rounds)], ignore_index=True)
     files = {
-        "candidates.csv": lambda p: s.candidates.to_csv(p, index=False, float_format="%.6g"),
+        "candidates.csv": lambda p: table.to_csv(p, index=False, float_format="%.6g"),
         "siting.png": lambda p: fig.savefig(p, dpi=150),
     }
     write_atomically(prepare_out_dir(out), files, own=SITE_FILES)
     plt.close(fig)
-    print(s)
+    for k, s in enumerate(rounds):
+        print(f"new ramp {k + 1}: {s}")
     print(f"wrote {store} and {', '.join(sorted(files))} to {out}/ in {time.perf_counter() - t0:.1f} s")
     return 0

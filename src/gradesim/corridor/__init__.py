@@ -8,6 +8,6 @@
 
 from gradesim.corridor.fleet import DEFAULT_FLEET, Fleet
 from gradesim.corridor.risk import CorridorRisk, corridor_risk
-from gradesim.corridor.siting import SitingResult, site_ramp
+from gradesim.corridor.siting import SitingResult, site_ramp, site_ramps
 
-__all__ = ["DEFAULT_FLEET", "CorridorRisk", "Fleet", "SitingResult", "corridor_risk", "site_ramp"]
+__all__ = ["DEFAULT_FLEET", "CorridorRisk", "Fleet", "SitingResult", "corridor_risk", "site_ramp", "site_ramps"]

@@ -324,6 +324,50 @@ def site_ramp(
     return SitingResult(cand, float(base.mean()), float(base.std(ddof=1) / np.sqrt(n)), objective, n, cuts, sets)
 
 
+def site_ramps(scenario: Scenario | str | Path, fleet: Any = None, *, n: int = 2, **kw: Any) -> list[SitingResult]:
+    """Place up to ``n`` new ramps one after another (greedy): each search starts from the ramps found so far.
+
+    The search stops early when the best next ramp does not reduce the
+    objective by more than two of its (common-random-number) standard errors.
+
+    Parameters
+    ----------
+    scenario : Scenario or path
+        The corridor.
+    fleet : Fleet or path, optional
+        The traffic mix.
+    n : int
+        Most new ramps to place.
+    **kw
+        Passed to :func:`site_ramp` (``positions``, ``ramp``, ``exclude``, ``samples``, ``seed``, ...;
+        with ``store``, each round gets its own sub-folder).
+
+    Returns
+    -------
+    list of SitingResult
+        One per ramp placed (the last one may show that no further ramp helps).
+
+    Examples
+    --------
+    >>> rounds = site_ramps("scenarios/corridor_6pct_6mi.toml", n=2, samples=1000)  # doctest: +SKIP
+    >>> [r.best["position_m"] for r in rounds]  # doctest: +SKIP
+    """
+    sc = _scenario(scenario)
+    tmpl = {**DEFAULT_RAMP, **(kw.get("ramp") or {})}
+    store = kw.pop("store", None)
+    out: list[SitingResult] = []
+    for k in range(n):
+        s = site_ramp(sc, fleet, **kw, store=Path(store) / f"round_{k}" if store is not None else None)
+        out.append(s)
+        b = s.best
+        if not b["reduction"] > 2.0 * b["se_crn"]:
+            break
+        pos = float(b["position_m"])
+        j = int(np.searchsorted([float(r[L.RAMP_POS]) for r in sc.to_kernel().ramps], pos))
+        sc = _inserted(sc, j, {**tmpl, "length": f"{float(b['length_m'])!r} m"}, f"{pos!r} m")
+    return out
+
+
 def _row(x: float, length: float, y: np.ndarray, base: np.ndarray, caught: np.ndarray) -> dict[str, float]:
     """One candidate's objective, reduction (CRN and independent standard errors) and catch probability."""
     n = y.size
