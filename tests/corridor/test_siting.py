@@ -79,3 +79,22 @@ def test_greedy_second_ramp_stops_when_nothing_is_left(pitch, harsh_fleet):
     assert abs(rounds[0].best["position_m"] - 1.6 * MILE) <= 0.1 * MILE + 1.0
     assert rounds[1].baseline == 0.0 and rounds[1].best["reduction"] == 0.0
     assert len(rounds[1].candidates) == 36  # the candidate at the first new ramp's entrance is not a site
+
+
+def test_bed_and_length_are_searched_too(pitch, harsh_fleet):
+    s = site_ramp(
+        pitch,
+        harsh_fleet,
+        positions=["1.6 mi"],
+        lengths=["300 ft", "4000 ft"],
+        beds=["pea_gravel", "sand"],
+        ramp={"grade": "+8 %"},
+        samples=150,
+        seed=1,
+    )
+    c = s.candidates.assign(length_ft=(s.candidates["length_m"] / 0.3048).round()).set_index(["length_ft", "bed"])
+    assert len(c) == 4
+    long_ = c.loc[(4000, "pea_gravel"), "objective"]
+    short = c.loc[(300, "pea_gravel"), "objective"]
+    assert long_ == 0.0 and short > 0.0  # a 300 ft bed is overrun by the runaways the 4000 ft one stops
+    assert s.best["length_m"] == pytest.approx(4000 * 0.3048)

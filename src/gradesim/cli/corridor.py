@@ -165,7 +165,7 @@ def _add_site(p: argparse.ArgumentParser) -> None:
     p.add_argument("--step", default="0.25 mi", help="spacing of the candidates: the search tolerance (0.25 mi)")
     p.add_argument("--length", action="append", help="candidate bed length (repeatable; default 1000 ft)")
     p.add_argument("--grade", default="+5 %", help="grade of the new ramp (default +5 %%)")
-    p.add_argument("--bed", default="pea_gravel", help="arrester bed material (default pea_gravel)")
+    p.add_argument("--bed", action="append", help="arrester bed material (repeatable; default pea_gravel)")
     p.add_argument("--exclude", action="append", metavar="FROM:TO", help="stretch where no ramp may go (repeatable)")
     p.add_argument("--max-length", help="longest bed allowed")
     p.add_argument("--objective", choices=("runaways", "energy"), default="runaways", help="what to minimise")
@@ -246,7 +246,12 @@ def cmd_site_ramp(args: argparse.Namespace) -> int:
             n=args.ramps,
             positions=positions,
             lengths=args.length,
-            ramp={"length": (args.length or ["1000 ft"])[0], "grade": args.grade, "bed": args.bed},
+            beds=args.bed,
+            ramp={
+                "length": (args.length or ["1000 ft"])[0],
+                "grade": args.grade,
+                "bed": (args.bed or ["pea_gravel"])[0],
+            },
             exclude=exclude,
             max_length=args.max_length,
             objective=args.objective,

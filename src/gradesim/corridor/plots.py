@@ -107,11 +107,14 @@ def plot_siting(ax: Axes, siting: Any, units: str = "us") -> Axes:
     c = siting.candidates
     ylab = "runaways not stopped per truck" if siting.objective == "runaways" else "energy of runaways per truck [J]"
     right = ax.twinx()
-    for length, g in c.groupby("length_m"):
+    keys = ["length_m", "bed"] if "bed" in c else ["length_m"]
+    for key, g in c.groupby(keys):
+        length = key[0]
         x = g["position_m"].to_numpy() * f
         y = siting.baseline - g["reduction"].to_numpy()
         h = 1.96 * g["se_crn"].to_numpy()
         name = f"{length / 0.3048:.0f} ft" if units == "us" else f"{length:.0f} m"
+        name += f" {key[1]}" if len(keys) > 1 and c["bed"].nunique() > 1 else ""
         (line,) = ax.plot(x, y, marker="o", ms=3, label=f"residual risk, ramp {name}")
         ax.fill_between(x, y - h, y + h, color=line.get_color(), alpha=0.2)
         p, e = g["caught"].to_numpy(), 1.96 * g["caught_se"].to_numpy()

@@ -27,6 +27,7 @@ Examples
 from __future__ import annotations
 
 import copy
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,7 +90,7 @@ class SitingResult:
     Attributes
     ----------
     candidates : pandas.DataFrame
-        One row per candidate: ``position_m``, ``length_m``, ``objective``
+        One row per candidate: ``position_m``, ``length_m``, ``bed``, ``objective``
         and ``se``; ``reduction`` (today minus candidate) with ``se_crn``
         (common random numbers) and ``se_independent`` (what two independent
         runs would give); ``caught``: P(the new ramp stops a truck) and ``caught_se``.
@@ -221,6 +222,7 @@ def site_ramp(
     *,
     positions: Any = None,
     lengths: Any = None,
+    beds: list[str] | None = None,
     ramp: dict[str, Any] | None = None,
     exclude: list[tuple[Any, Any]] | None = None,
     max_length: Any = None,
@@ -247,6 +249,8 @@ def site_ramp(
         (default: 19 points over 5-95 % of the road).
     lengths : list or dict, optional
         Candidate bed lengths (default: the ramp's length).
+    beds : list of str, optional
+        Candidate arrester-bed materials, e.g. ``["pea_gravel", "sand"]`` (default: the ramp's bed).
     ramp : dict, optional
         The new ramp's ``length``, ``grade`` and ``bed`` (default 1000 ft, +5 %, pea gravel).
     exclude : list of (start, end), optional
@@ -297,6 +301,7 @@ def site_ramp(
     sc, fl = _scenario(scenario), _fleet(fleet)
     tmpl = {**DEFAULT_RAMP, **(ramp or {})}
     pos_v, pos_si, len_v, len_si, cuts = _candidates(sc, positions, lengths or [tmpl["length"]], exclude, max_length)
+    bed_v = list(beds or [tmpl["bed"]])
     v_run = _si(runaway_speed, "speed", "runaway_speed")
     kw = {"client": client, "scheduler": scheduler, "progress": progress, "adopt_store_chunks": True}
 
@@ -310,16 +315,16 @@ def site_ramp(
     for j, idx in enumerate(_slots(sc, pos_si)):
         if not idx.size:
             continue
-        kpos, klen = f"road.ramps.{j}.position", f"road.ramps.{j}.length"
+        kpos, klen, kbed = (f"road.ramps.{j}.{k}" for k in ("position", "length", "bed"))
         s = _inserted(sc, j, tmpl, pos_v[idx[0]])
-        ds = run(s, {kpos: [pos_v[i] for i in idx], klen: list(len_v)}, f"slot_{j}")
+        ds = run(s, {kpos: [pos_v[i] for i in idx], klen: list(len_v), kbed: bed_v}, f"slot_{j}")
         sets.append(ds)
-        score = truck_score(ds, v_run, objective).transpose(kpos, klen, SAMPLE_DIM).values
-        caught = ((ds["kind"] == L.KIND_RAMP_STOP) & (ds["ramp"] == j)).transpose(kpos, klen, SAMPLE_DIM).values
-        for a, i in enumerate(idx):
-            for b in range(len(len_v)):
-                rows.append(_row(pos_si[i], len_si[b], score[a, b], base, caught[a, b]))
-    cand = pd.DataFrame(rows).sort_values(["position_m", "length_m"], ignore_index=True)
+        dims = (kpos, klen, kbed, SAMPLE_DIM)
+        score = truck_score(ds, v_run, objective).transpose(*dims).values
+        caught = ((ds["kind"] == L.KIND_RAMP_STOP) & (ds["ramp"] == j)).transpose(*dims).values
+        for (a, i), b, c in itertools.product(enumerate(idx), range(len(len_v)), range(len(bed_v))):
+            rows.append({**_row(pos_si[i], len_si[b], score[a, b, c], base, caught[a, b, c]), "bed": bed_v[c]})
+    cand = pd.DataFrame(rows).sort_values(["position_m", "length_m", "bed"], ignore_index=True)
     n = samples
     return SitingResult(cand, float(base.mean()), float(base.std(ddof=1) / np.sqrt(n)), objective, n, cuts, sets)
 
