@@ -74,11 +74,12 @@ def test_common_random_numbers_beat_independent_samples(pitch, harsh_fleet):
 def test_greedy_second_ramp_stops_when_nothing_is_left(pitch, harsh_fleet):
     from gradesim.corridor.siting import site_ramps
 
-    rounds = site_ramps(pitch, harsh_fleet, n=3, positions=POSITIONS, ramp=LONG_RAMP, samples=150, seed=1)
+    coarse = {"linspace": ["0.2 mi", "3.8 mi", 19]}  # every 0.2 mi
+    rounds = site_ramps(pitch, harsh_fleet, n=3, positions=coarse, ramp=LONG_RAMP, samples=150, seed=1)
     assert len(rounds) == 2  # the first ramp (at the foot) leaves nothing for a second one to catch
-    assert abs(rounds[0].best["position_m"] - 1.6 * MILE) <= 0.1 * MILE + 1.0
+    assert abs(rounds[0].best["position_m"] - 1.6 * MILE) <= 0.2 * MILE + 1.0
     assert rounds[1].baseline == 0.0 and rounds[1].best["reduction"] == 0.0
-    assert len(rounds[1].candidates) == 36  # the candidate at the first new ramp's entrance is not a site
+    assert len(rounds[1].candidates) == 18  # the candidate at the first new ramp's entrance is not a site
 
 
 def test_bed_and_length_are_searched_too(pitch, harsh_fleet):
