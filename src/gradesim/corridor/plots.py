@@ -81,8 +81,8 @@ def plot_siting(ax: Axes, siting: Any, units: str = "us") -> Axes:
     """Residual risk and the new ramp's catch probability along the road, each with a 95 % band.
 
     The residual risk (the objective with the new ramp at x) is drawn with
-    its band from common random numbers (today's value minus the reduction,
-    ``1.96 se_crn``); today's corridor is a horizontal line; excluded
+    its 95 % band (``1.96 se``, clipped at 0; the differences between
+    candidates are sharper, see ``se_crn`` in the table); today's corridor is a horizontal line; excluded
     stretches are shaded; the best candidate is marked.  With several
     lengths, one curve per length.
 
@@ -111,12 +111,12 @@ def plot_siting(ax: Axes, siting: Any, units: str = "us") -> Axes:
     for key, g in c.groupby(keys):
         length = key[0]
         x = g["position_m"].to_numpy() * f
-        y = siting.baseline - g["reduction"].to_numpy()
-        h = 1.96 * g["se_crn"].to_numpy()
+        y = g["objective"].to_numpy()
+        h = 1.96 * g["se"].to_numpy()
         name = f"{length / 0.3048:.0f} ft" if units == "us" else f"{length:.0f} m"
         name += f" {key[1]}" if len(keys) > 1 and c["bed"].nunique() > 1 else ""
         (line,) = ax.plot(x, y, marker="o", ms=3, label=f"residual risk, ramp {name}")
-        ax.fill_between(x, y - h, y + h, color=line.get_color(), alpha=0.2)
+        ax.fill_between(x, np.maximum(y - h, 0.0), y + h, color=line.get_color(), alpha=0.2)
         p, e = g["caught"].to_numpy(), 1.96 * g["caught_se"].to_numpy()
         right.plot(x, p, ls="--", color=line.get_color(), label=f"P(caught by the new ramp), {name}")
         right.fill_between(x, p - e, p + e, color=line.get_color(), alpha=0.1)
