@@ -259,3 +259,34 @@ def scenario_sha256(scenario: Any) -> str:
 
 #: hex digits of the scenario digest on figures and page headers
 SHORT_HASH = 16
+
+
+def resolved_tree(sc: Any) -> dict[str, Any]:
+    """The scenario with the truck preset merged in and every default written out (no ``[sweep]``).
+
+    Parameters
+    ----------
+    sc : Scenario
+        The scenario.
+
+    Returns
+    -------
+    dict
+        A scenario tree that loads to the same simulation (a test checks the trace bit for bit).
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> tree = resolved_tree(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))  # doctest: +SKIP
+    >>> tree["road"]["ambient_temperature"]  # doctest: +SKIP
+    '60 degF'
+    """
+    import copy
+
+    tree = sc.model.model_dump(mode="json", exclude_none=True)
+    truck = copy.deepcopy(sc.truck)
+    truck["preset"] = tree["truck"].get("preset")
+    tree["truck"] = {k: v for k, v in truck.items() if v is not None}
+    tree.pop("sweep", None)
+    tree.pop("extends", None)
+    return tree

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gradesim.cli.app import UserError, subcommand
-from gradesim.provenance import code_identity, file_sha256, scenario_sha256
+from gradesim.provenance import code_identity, file_sha256, resolved_tree, scenario_sha256
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,35 +67,6 @@ def trace_sha256(trace: pd.DataFrame) -> str:
     h = hashlib.sha256("\n".join(map(str, trace.columns)).encode())
     h.update(np.ascontiguousarray(trace.to_numpy(dtype=np.float64), dtype="<f8").tobytes())
     return h.hexdigest()
-
-
-def resolved_tree(sc: Scenario) -> dict[str, Any]:
-    """The scenario with the truck preset merged in and every default written out (no ``[sweep]``).
-
-    Parameters
-    ----------
-    sc : Scenario
-        The scenario.
-
-    Returns
-    -------
-    dict
-        A scenario tree that loads to the same simulation (a test checks the trace bit for bit).
-
-    Examples
-    --------
-    >>> import gradesim as gs
-    >>> tree = resolved_tree(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))  # doctest: +SKIP
-    >>> tree["road"]["ambient_temperature"]  # doctest: +SKIP
-    '60 degF'
-    """
-    tree = sc.model.model_dump(mode="json", exclude_none=True)
-    truck = copy.deepcopy(sc.truck)
-    truck["preset"] = tree["truck"].get("preset")
-    tree["truck"] = {k: v for k, v in truck.items() if v is not None}
-    tree.pop("sweep", None)
-    tree.pop("extends", None)
-    return tree
 
 
 def bundle_writers(
