@@ -136,3 +136,11 @@ def test_corridor_on_a_dask_cluster_equals_local(corridor, harsh_fleet):
     assert sorted(remote.computed_chunks) == [0, 1, 2, 3]
     assert remote.table.equals(local.table)
     np.testing.assert_array_equal(remote.outcomes["max_speed_mps"].values, local.outcomes["max_speed_mps"].values)
+
+
+def test_fleet_typo_is_refused_with_a_suggestion(harsh_fleet):
+    data = copy.deepcopy(harsh_fleet.data)
+    data["driver"]["reaction_tme"] = data["driver"].pop("reaction_time")
+    with pytest.raises(gs.ScenarioError, match="did you mean 'reaction_time'") as exc:
+        Fleet(data, "f.toml")
+    assert exc.value.key == "driver.reaction_tme"

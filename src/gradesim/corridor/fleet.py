@@ -85,9 +85,27 @@ class Fleet:
 
     def __post_init__(self) -> None:
         self.name = str(self.data.get("name", "fleet"))
+        self._check_known()
         for table, keys in REQUIRED.items():
             for key in keys:
                 self._entry(f"{table}.{key}")
+
+    def _check_known(self) -> None:
+        """Unknown tables and entries are errors (a typo must not pass silently)."""
+        import difflib
+
+        known = {"name", "description", *REQUIRED}
+        for top, value in self.data.items():
+            if top not in known:
+                close = difflib.get_close_matches(top, sorted(known), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise self._err(top, f"unknown table or key{hint}")
+            if top in REQUIRED:
+                for key in value if isinstance(value, dict) else {}:
+                    if key not in REQUIRED[top]:
+                        close = difflib.get_close_matches(key, REQUIRED[top], n=1)
+                        hint = f" (did you mean {close[0]!r}?)" if close else ""
+                        raise self._err(f"{top}.{key}", f"unknown entry{hint}")
 
     @classmethod
     def from_toml(cls, path: str | Path) -> Fleet:
