@@ -88,9 +88,8 @@ def dual_units(value: Any) -> tuple[str, str]:
         return ("yes", "yes") if value else ("no", "no")
     if isinstance(value, int | float):
         return (_fmt(value),) * 2
-    if not isinstance(value, str):
-        text = ", ".join(f"{k}: {v}" for k, v in value.items()) if isinstance(value, dict) else str(value)
-        text = text if not isinstance(value, list) else "; ".join(map(str, value))
+    if not isinstance(value, str):  # a table or a list: spelled out, both systems inside
+        text = plain_value(value) if isinstance(value, dict | list) else str(value)
         return text, text
     from gradesim.scenario.units import parse_quantity
 
@@ -114,6 +113,34 @@ def dual_units(value: Any) -> tuple[str, str]:
     us = q.to(us_u.replace("^", "**")).magnitude
     si = q.to(si_u.replace("^", "**")).magnitude
     return f"{_fmt(us)} {us_u}", f"{_fmt(si)} {si_u}"
+
+
+def plain_value(value: Any) -> str:
+    """A value for a reader, both unit systems, tables and lists spelled out (never a Python repr).
+
+    Parameters
+    ----------
+    value : Any
+        A scenario value: a quantity string, number, word, table or list.
+
+    Returns
+    -------
+    str
+        ``"4.2 mi (6.76 km)"``; a table as ``"position 4.2 mi (6.76 km), grade 5 %"``.
+
+    Examples
+    --------
+    >>> plain_value({"position": "4.2 mi", "bed": "pea_gravel"})
+    'position 4.2 mi (6.759 km), bed pea_gravel'
+    >>> plain_value([{"at": "1 mi", "do": "release"}])
+    'at 1 mi (1.609 km), do release'
+    """
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {plain_value(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(plain_value(v) for v in value) if value else "none"
+    us, si = dual_units(value)
+    return us if us == si else f"{us} ({si})"
 
 
 def source_kind(source: str) -> str:

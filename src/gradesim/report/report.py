@@ -226,6 +226,7 @@ def build_report(
         equations=equation_rows(),
         symbols=SYMBOLS,
         checks=_checks(scenario),
+        both_units=both_units,
         warnings=warn_lines,
         energy=list(res.energy.items()),
         potential=res.energy["potential"],
@@ -236,6 +237,47 @@ def build_report(
         reproduce_hint=reproduce_hint,
         scenario_text=source.read_text(encoding="utf-8") if source and source.is_file() else "",
     )
+
+
+#: units of validation rows -> (other unit, factor, offset): the other system's value is x * factor + offset
+_OTHER = {
+    "degF": ("degC", 5 / 9, -32 * 5 / 9),
+    "K": ("degF", 1.8, -459.67),
+    "ft": ("m", 0.3048, 0.0),
+    "m": ("ft", 1 / 0.3048, 0.0),
+    "in": ("mm", 25.4, 0.0),
+    "m/s": ("mph", 1 / 0.44704, 0.0),
+    "kW": ("hp", 1 / 0.745699872, 0.0),
+    "J": ("ft·lbf", 1 / 1.3558179483, 0.0),
+}
+
+
+def both_units(x: float, unit: str) -> str:
+    """A validation value in its unit and, in brackets, the other system's (``"473.5 degF (245.3 degC)"``).
+
+    Parameters
+    ----------
+    x : float
+        The value, in ``unit``.
+    unit : str
+        Its unit.
+
+    Returns
+    -------
+    str
+        Six significant digits; the other system where the unit has one.
+
+    Examples
+    --------
+    >>> both_units(500.0, "degF")
+    '500 degF (260 degC)'
+    """
+    text = f"{x:.6g} {unit}" if unit not in ("-", "") else f"{x:.6g}"
+    if unit in _OTHER:
+        other, f, off = _OTHER[unit]
+        y = x * f + off if unit != "degF" else (x - 32.0) * 5 / 9
+        text += f" ({y:.6g} {other})"
+    return text
 
 
 def _checks(scenario: Scenario) -> list:

@@ -175,12 +175,12 @@ def counterfactual_rows(base: Result, variants: dict[str, tuple[dict[str, Any], 
         Keys ``run``, ``changed``, ``kind``, ``speed``, ``dv``, ``ke``, ``position``, ``time``, ``same_as``.
     """
     from gradesim.output.figures import same_result
-    from gradesim.report.inputs import dual_units
+    from gradesim.report.inputs import plain_value
 
     rows, seen = [], {"as reconstructed": base}
     for name, (changes, r) in [("as reconstructed", ({}, base)), *variants.items()]:
         o = r.outcome
-        changed = "; ".join(f"{k} = {' = '.join(dict.fromkeys(dual_units(v)))}" for k, v in changes.items())
+        changed = "; ".join(f"{k} = {plain_value(v)}" for k, v in changes.items())
         same = next((n for n, other in seen.items() if other is not r and same_result(other, r)), "")
         rows.append(
             {
