@@ -482,7 +482,7 @@ def speed_distance_figure(res: Result, units: str = "us", title: str | None = No
     Returns
     -------
     matplotlib.figure.Figure
-        The figure, 6.5 x 9 in (fonts 8 pt and up at that size).
+        The figure, 6.5 x 8.3 in (fonts 8 pt and up at that size).
 
     Examples
     --------
@@ -495,7 +495,7 @@ def speed_distance_figure(res: Result, units: str = "us", title: str | None = No
     fig, (ax_v, ax_t, ax_s, ax_z) = plt.subplots(
         4,
         1,
-        figsize=(PRINT_WIDTH_IN, 9.0),
+        figsize=(PRINT_WIDTH_IN, 8.3),
         sharex=True,
         gridspec_kw={"height_ratios": [3, 2, 2.4, 1.1]},
         layout="constrained",
