@@ -4,6 +4,7 @@ A bundle is the run's output folder.  Beside the figures, trace and outcomes it 
 
 - ``scenario.toml``: the scenario as run (``extends`` merged), reading its data files from the bundle;
 - ``scenario_resolved.toml``: the same with the truck preset and every default written out, for the reader;
+- ``tables_resolved.toml``: the named tables it uses (friction curve, chambers, transmission);
 - ``profile_<name>.csv``: a copy of each data file the scenario reads;
 - ``manifest.json``: the code identity (version, commit, modified flag, SHA-256 of the package sources,
   dependency versions), the SHA-256 of the scenario file as given, of the resolved scenario, of every data
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 MANIFEST = "manifest.json"
 FORMAT = "gradesim bundle 1"
 #: files a bundle adds to a run's output folder (globs, for ``write_atomically(own=...)``)
-BUNDLE_FILES = ("scenario.toml", "scenario_resolved.toml", "profile_*.csv", MANIFEST)
+BUNDLE_FILES = ("scenario.toml", "scenario_resolved.toml", "tables_resolved.toml", "profile_*.csv", MANIFEST)
 
 
 def trace_sha256(trace: pd.DataFrame) -> str:
@@ -111,6 +112,12 @@ def bundle_writers(
         Scenario.from_dict(data, base_dir=p.parent).to_toml(p)
 
     files["scenario.toml"] = write_scenario
+    tables = sc.resolved_dict().get("resolved_tables") or {}
+    files["tables_resolved.toml"] = lambda p: p.write_text(
+        "# the named tables the scenario uses (friction curve, chambers, transmission), from the package's presets\n"
+        + dumps(tables),
+        encoding="utf-8",
+    )
     files["scenario_resolved.toml"] = lambda p: p.write_text(
         f"# {sc.name}: scenario hash {sc.hash}; the truck preset and every default written out\n" + dumps(resolved),
         encoding="utf-8",

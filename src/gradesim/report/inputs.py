@@ -273,3 +273,33 @@ def input_rows(sc: Scenario) -> list[dict[str, str]]:
                 }
             )
     return rows
+
+
+def table_rows(sc: Scenario) -> list[dict[str, str]]:
+    """The named tables the scenario uses (friction curve, brake chambers, transmission), spelled out.
+
+    Parameters
+    ----------
+    sc : Scenario
+        The scenario.
+
+    Returns
+    -------
+    list of dict
+        Keys ``name``, ``values`` (every entry in both unit systems) and ``source``.
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> rows = table_rows(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))  # doctest: +SKIP
+    >>> rows[0]["name"]  # doctest: +SKIP
+    'friction_curve.typical_drum_lining'
+    """
+    rows = []
+    for name, table in (sc.resolved_dict().get("resolved_tables") or {}).items():
+        if not isinstance(table, dict):
+            continue
+        entries = {k: v for k, v in table.items() if k != "source"}
+        values = "; ".join(f"{k}: {plain_value(v)}" for k, v in entries.items())
+        rows.append({"name": name, "values": values, "source": str(table.get("source", ""))})
+    return rows

@@ -188,7 +188,7 @@ def build_report(
     from gradesim.provenance import SHORT_HASH, code_identity, scenario_sha256
     from gradesim.report import sections as S
     from gradesim.report.equations import SYMBOLS, equation_rows
-    from gradesim.report.inputs import TAG_MEANING, input_rows
+    from gradesim.report.inputs import TAG_MEANING, input_rows, table_rows
 
     if runs is None:
         runs = report_runs(scenario, variants) if result is None else (result, {}, [])
@@ -216,6 +216,7 @@ def build_report(
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
         summary=S.summary_sentences(res, units),
         inputs=input_rows(scenario),
+        tables=table_rows(scenario),
         tags=TAG_MEANING,
         road_source=_road_source(scenario),
         figs=_figures(res, var, units),
