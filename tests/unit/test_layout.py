@@ -36,7 +36,8 @@ LAYERS = {
     "sweeps": BASE | {"core", "scenario", "simulation", "output"},
     "corridor": BASE | {"core", "scenario", "simulation", "output", "sweeps"},
     "report": BASE | {"core", "scenario", "simulation", "output", "checks", "sweeps"},
-    "cli": BASE | {"core", "scenario", "simulation", "output", "checks", "sweeps", "report", "corridor"},
+    "reconstruct": BASE | {"core", "scenario", "simulation", "output", "sweeps"},
+    "cli": BASE | {"core", "scenario", "simulation", "output", "checks", "sweeps", "report", "corridor", "reconstruct"},
 }
 
 

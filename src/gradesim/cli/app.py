@@ -133,11 +133,15 @@ def _simulate_quietly(sc):
     """``simulate`` with its integration warning held back (the CLI prints the failure itself)."""
     import warnings
 
-    from gradesim.simulation.run import IntegrationWarning, simulate
+    from gradesim.simulation.events_log import raise_if_refused
+    from gradesim.simulation.run import IntegrationWarning, RefusedActionWarning, simulate
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", IntegrationWarning)
-        return simulate(sc)
+        warnings.simplefilter("ignore", RefusedActionWarning)
+        res = simulate(sc)
+    raise_if_refused(res)  # a refused shift without may_fail = true: exit 2, one line, nothing written
+    return res
 
 
 def _report_failures(results: dict[str, object]) -> int:
@@ -413,7 +417,7 @@ def _load_plugins() -> None:
     """Import the modules that register subcommands (optional ones may be absent)."""
     import importlib
 
-    for mod in ("checks", "classroom", "scenario", "sweep", "report", "reproduce"):
+    for mod in ("checks", "classroom", "scenario", "sweep", "report", "reproduce", "reconstruct"):
         importlib.import_module(f"gradesim.cli.{mod}")
 
 
