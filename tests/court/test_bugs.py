@@ -141,7 +141,7 @@ def test_stroke_panel_labels_lie_inside_the_figure_and_above_the_lines(demo_resu
     ax = fig.axes[2]
     fig_box, ax_box = fig.bbox, ax.get_window_extent()
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert any(t.startswith("rated stroke, drive & trailer: 2.50 in") for t in labels)
+    assert "rated stroke 2.50 in: drive, trailer" in labels and "adj. limit 1.75 in: steer" in labels
     leg = ax.get_legend().get_window_extent()
     assert ax_box.x0 <= leg.x0 and leg.x1 <= ax_box.x1 and leg.y1 <= ax_box.y1 and fig_box.contains(leg.x1, leg.y1)
     top_line = max(

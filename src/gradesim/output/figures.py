@@ -21,6 +21,7 @@ from gradesim.output.plotkit import (  # noqa: F401  (re-exported: figures' publ
     KIND_SHORT,
     PRINT_RC,
     PRINT_WIDTH_IN,
+    dual_axis,
     make_headroom,
     plot_groups,
     printed,
@@ -246,6 +247,8 @@ def plot_speed_distance(
     ax.set_ylabel(f"speed [{u['speed'][0]}]")
     ax.set_xlabel(f"distance along road [{u['dist'][0]}]")
     ax.set_ylim(bottom=0)
+    if not any(getattr(c, "_gradesim_dual", False) for c in ax.child_axes):
+        dual_axis(ax, "speed", units)._gradesim_dual = True
     ax.grid(True, alpha=0.3)
     return ax
 
@@ -291,10 +294,11 @@ def plot_brake_temperature(ax: Axes, res: Result, units: str = "us") -> Axes:
     limit = temp_convert(np.array(res.kernel_input.P[L.P_T_LIMIT]), units)
     ax.axhline(float(limit), color="#d73027", lw=1, ls=":", label="temperature limit (GSRS)")
     ax.set_ylabel("brake drum [°F]" if units == "us" else "brake drum [°C]")
+    dual_axis(ax, "temp", units)
     ax.set_xlabel(f"distance along road [{u['dist'][0]}]")
     lo, hi = ax.get_ylim()
     ax.set_ylim(lo, hi + 0.25 * (hi - lo))  # room for the legend above the curves
-    ax.legend(loc="upper left", fontsize=8, ncol=2, frameon=False)
+    ax.legend(loc="upper left", fontsize=8, ncol=2, frameon=True, framealpha=0.9, edgecolor="none")
     ax.grid(True, alpha=0.3)
     return ax
 
@@ -353,14 +357,16 @@ def plot_stroke(ax: Axes, res: Result, units: str = "us") -> Axes:
     for k, ((val, name), grps) in enumerate(sorted(lines.items(), reverse=True)):
         color, style = reds[name]
         ax.axhline(val, color=color, lw=1.1, ls=style, dashes=(4, 1 + k) if style == "--" else (None, None))
-        ax.lines[-1].set_label(f"{name}, {' & '.join(grps)}: {val:.2f} {unit}")
+        short = "rated stroke" if name == "rated stroke" else "adj. limit"  # 49 CFR 393.47(e) readjustment limit
+        ax.lines[-1].set_label(f"{short} {val:.2f} {unit}: {', '.join(grps)}")
     top = max([v for v, _ in lines] + [float(np.nanmax(c)) for c in curves.values()] + [0.0])
     lo = ax.get_ylim()[0]
     rows = -(-(len(curves) + len(lines)) // 2)
     ax.set_ylim(lo, top + (0.25 + 0.22 * rows) * (top - lo))  # the legend sits above the highest line
     ax.set_ylabel(f"pushrod stroke [{unit}]")
+    dual_axis(ax, "stroke", units)
     ax.set_xlabel(f"distance along road [{u['dist'][0]}]")
-    ax.legend(loc="upper left", fontsize=8, ncol=2, frameon=False)
+    ax.legend(loc="upper left", fontsize=8, ncol=2, frameon=True, framealpha=0.9, edgecolor="none")
     ax.grid(True, alpha=0.3)
     return ax
 
@@ -400,6 +406,7 @@ def plot_elevation(ax: Axes, res: Result, units: str = "us") -> Axes:
     if on.any():
         ax.plot(tr["position_m"][on] * fx, tr["elevation_m"][on] * fz, color="#2c7fb8", lw=2, label="ramp")
     ax.set_ylabel(f"elevation [{u['elev'][0]}]")
+    dual_axis(ax, "elev", units)
     ax.set_xlabel(f"distance along road [{u['dist'][0]}]")
     ax.grid(True, alpha=0.3)
     return ax
@@ -501,6 +508,7 @@ def speed_distance_figure(res: Result, units: str = "us", title: str | None = No
         layout="constrained",
     )
     plot_speed_distance(ax_v, res, units)
+    dual_axis(ax_v, "dist", units, which="x")
     mark_road_features(ax_v, res, units)
     plot_brake_temperature(ax_t, res, units)
     mark_road_features(ax_t, res, units, labels=False)
@@ -589,6 +597,8 @@ def compare_figure(
         mark_road_features(ax_v, res, units)
         mark_road_features(ax_t, res, units, labels=False)
     ax_t.set_ylabel("hottest drum [°F]" if units == "us" else "hottest drum [°C]")
+    dual_axis(ax_t, "temp", units)
+    dual_axis(ax_v, "dist", units, which="x")
     ax_t.set_xlabel(f"distance along road [{_check_units(units)['dist'][0]}]")
     ax_t.grid(True, alpha=0.3)
     ax_v.set_xlabel("")
@@ -647,6 +657,7 @@ def plot_forces(ax: Axes, res: Result, units: str = "us") -> Axes:
         if np.any(np.abs(vals) > 1.0):
             ax.plot(x, vals * f_scale, label=label, color=color, lw=1.8 if col != "gravity_force_N" else 2.4)
     ax.set_ylabel(f"force [{f_unit}]")
+    dual_axis(ax, "force", units)
     ax.set_xlabel(f"distance along road [{u['dist'][0]}]")
     ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=2)
     ax.grid(True, alpha=0.3)
@@ -678,12 +689,17 @@ def plot_energy(ax: Axes, res: Result) -> Axes:
     """
     e = res.energy
     keys = ["kinetic", "service_brakes", "engine_brake", "rolling", "aero", "arrester_bed", "driveline_shifts"]
+    names = ["kinetic (change)", "service brakes", "engine brake", "tyre rolling", "aerodynamic drag"]
+    names += ["arrester bed", "gear shifts"]
     vals = np.array([e[k] for k in keys]) / 1e6
-    ax.barh(keys[::-1], vals[::-1], color="#4575b4")
+    ax.barh(names[::-1], vals[::-1], color="#4575b4")
     ax.axvline(0.0, color="black", lw=0.8)
     ax.set_xlabel("energy [MJ]")
+    sec = ax.secondary_xaxis("top", functions=(lambda x: x / 1.3558179483, lambda x: x * 1.3558179483))
+    sec.set_xlabel("[million ft·lbf]")
     ax.set_title(
-        f"potential energy released {e['potential'] / 1e6:.2f} MJ (residual {e['residual']:.1e} J)",
+        f"potential energy released {e['potential'] / 1e6:.2f} MJ"
+        f" ({e['potential'] / 1.3558179483e6:.2f} million ft·lbf; residual {e['residual']:.1e} J)",
         fontsize=10,
         loc="left",
     )

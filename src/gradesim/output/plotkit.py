@@ -235,3 +235,52 @@ def same_result(a: Result, b: Result) -> bool:
         return False
     cols = ["position_m", "speed_mps"]
     return bool(np.allclose(ta[cols].to_numpy(), tb[cols].to_numpy(), rtol=1e-9, atol=1e-9))
+
+
+#: (us unit, si unit, si-from-us function, us-from-si function) of each quantity a figure axis shows
+_DUAL = {
+    "speed": ("mph", "km/h", lambda x: x * 1.609344, lambda x: x / 1.609344),
+    "temp": ("°F", "°C", lambda x: (x - 32.0) / 1.8, lambda x: x * 1.8 + 32.0),
+    "stroke": ("in", "mm", lambda x: x * 25.4, lambda x: x / 25.4),
+    "elev": ("ft", "m", lambda x: x * 0.3048, lambda x: x / 0.3048),
+    "force": ("kip", "kN", lambda x: x * 4.4482216, lambda x: x / 4.4482216),
+    "dist": ("mi", "km", lambda x: x * 1.609344, lambda x: x / 1.609344),
+}
+
+
+def dual_axis(ax: Axes, quantity: str, units: str = "us", which: str = "y") -> Axes:
+    """Add the other unit system on the opposite side of ``ax`` (right for y, top for x).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Axes whose ``which`` axis shows ``quantity`` in ``units``.
+    quantity : {"speed", "temp", "stroke", "elev", "force", "dist"}
+        What the axis shows.
+    units : {"us", "si"}
+        The system of the main axis; the secondary one shows the other.
+    which : {"y", "x"}
+        Which axis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The secondary axis.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set_ylim(0, 60)
+    >>> sec = dual_axis(ax, "speed")
+    >>> sec.get_ylabel()
+    '[km/h]'
+    """
+    us, si, to_si, to_us = _DUAL[quantity]
+    fwd, inv, label = (to_si, to_us, si) if units == "us" else (to_us, to_si, us)
+    if which == "y":
+        sec = ax.secondary_yaxis("right", functions=(fwd, inv))
+        sec.set_ylabel(f"[{label}]")
+    else:
+        sec = ax.secondary_xaxis("top", functions=(fwd, inv))
+        sec.set_xlabel(f"[{label}]")
+    return sec
