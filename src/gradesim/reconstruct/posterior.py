@@ -266,6 +266,7 @@ def weighted_quantile(x, w, q) -> np.ndarray:
     """
     x = np.asarray(x, dtype=float)
     w = np.asarray(w, dtype=float)
+    x, w = x[w > 0], w[w > 0]
     order = np.argsort(x)
     x, w = x[order], w[order]
     c = (np.cumsum(w) - 0.5 * w) / w.sum()
