@@ -34,6 +34,7 @@ from gradesim.scenario import Scenario, ScenarioError
 
 if TYPE_CHECKING:
     from gradesim.corridor import Fleet, corridor_risk, site_ramp
+    from gradesim.reconstruct import reconstruct
     from gradesim.simulation import Comparison, IntegrationWarning, Outcome, Result, compare, simulate
     from gradesim.sweeps import SweepResult, sweep
 
@@ -49,6 +50,8 @@ __all__ = [
     "__version__",
     "compare",
     "corridor_risk",
+    "propagate",
+    "reconstruct",
     "simulate",
     "site_ramp",
     "sweep",
@@ -62,6 +65,8 @@ _LAZY = {
     ),
     **dict.fromkeys(("SweepResult", "sweep"), "gradesim.sweeps"),
     **dict.fromkeys(("Fleet", "corridor_risk", "site_ramp"), "gradesim.corridor"),
+    "reconstruct": "gradesim.reconstruct",
+    "propagate": "gradesim.uncertainty",
 }
 
 
