@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from gradesim.reconstruct import reconstruct
     from gradesim.simulation import Comparison, IntegrationWarning, Outcome, Result, compare, simulate
     from gradesim.sweeps import SweepResult, sweep
+    from gradesim.uncertainty import propagate
 
 __all__ = [
     "Comparison",

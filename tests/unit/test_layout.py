@@ -35,9 +35,24 @@ LAYERS = {
     "checks": BASE | {"core", "scenario", "simulation", "output"},
     "sweeps": BASE | {"core", "scenario", "simulation", "output"},
     "corridor": BASE | {"core", "scenario", "simulation", "output", "sweeps"},
-    "report": BASE | {"core", "scenario", "simulation", "output", "checks", "sweeps"},
+    "report": BASE | {"core", "scenario", "simulation", "output", "checks", "sweeps", "uncertainty"},
     "reconstruct": BASE | {"core", "scenario", "simulation", "output", "sweeps"},
-    "cli": BASE | {"core", "scenario", "simulation", "output", "checks", "sweeps", "report", "corridor", "reconstruct"},
+    "uncertainty": BASE | {"core", "scenario", "simulation", "output", "sweeps"},
+    "classroom": BASE | {"core", "scenario", "simulation", "output", "sweeps"},
+    "cli": BASE
+    | {
+        "core",
+        "scenario",
+        "simulation",
+        "output",
+        "checks",
+        "sweeps",
+        "report",
+        "corridor",
+        "reconstruct",
+        "uncertainty",
+        "classroom",
+    },
 }
 
 

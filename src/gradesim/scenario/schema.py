@@ -439,6 +439,9 @@ class ScenarioModel(_Strict):
     driver: Driver = F(default_factory=Driver, description="the driver")
     simulation: Simulation = F(default_factory=Simulation, description="numerics")
     sweep: SweepTable | None = F(None, "sweep design for gradesim sweep")
+    uncertainty: dict[str, Any] | None = F(
+        None, "gs.propagate / --uncertainty: dotted key = distribution or 'exact' (overrides the model's ranges)"
+    )
     reconstruct: dict[str, Any] | None = F(None, "gradesim reconstruct: uncertain inputs (dotted key = distribution)")
     evidence: Annotated[list[dict[str, Any]], Field(max_length=1000)] | None = F(
         None, "gradesim reconstruct: evidence items (quantity, where, likelihood)"
