@@ -83,3 +83,16 @@ def test_i70_from_floyd_hill_covers_85_mph():
     rec = reconstruct(Scenario.from_toml(I70).replace({}), samples=2000)
     q = rec.impact_speed() / 0.44704
     assert 70 <= q[0] and q[2] <= 100 and q[0] <= 85 <= q[2]
+
+
+MOUNTAINBURG = ROOT / "scenarios" / "cases" / "mountainburg_2001" / "mountainburg_2001.toml"
+
+
+def test_second_case_fits_the_ntsb_speed():
+    """Mountainburg 2001 (NTSB/HAR-02/03): the posterior impact speed sits around the reported 48 mph."""
+    rec = reconstruct(Scenario.from_toml(MOUNTAINBURG), samples=120)
+    assert rec.ess > 2
+    q = rec.impact_speed() / 0.44704
+    assert 35 < q[1] < 60
+    facts = (MOUNTAINBURG.parent / "facts.md").read_text(encoding="utf-8")
+    assert "HAR-02/03" in facts and "(H" in facts and "(L" in facts
