@@ -35,9 +35,8 @@ LAYERS = {
     "checks": BASE | {"core", "scenario", "simulation", "output"},
     "sweeps": BASE | {"core", "scenario", "simulation", "output"},
     "corridor": BASE | {"core", "scenario", "simulation", "output", "sweeps"},
-    "report": BASE | {"core", "scenario", "simulation", "output", "checks", "sweeps", "uncertainty"},
+    "report": BASE | {"core", "scenario", "simulation", "output", "checks", "sweeps"},
     "reconstruct": BASE | {"core", "scenario", "simulation", "output", "sweeps"},
-    "uncertainty": BASE | {"core", "scenario", "simulation", "output", "sweeps"},
     "classroom": BASE | {"core", "scenario", "simulation", "output", "sweeps"},
     "cli": BASE
     | {
@@ -50,7 +49,6 @@ LAYERS = {
         "report",
         "corridor",
         "reconstruct",
-        "uncertainty",
         "classroom",
     },
 }
