@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from gradesim.reconstruct import reconstruct
     from gradesim.simulation import Comparison, IntegrationWarning, Outcome, Result, compare, simulate
     from gradesim.sweeps import SweepResult, sweep
-    from gradesim.uncertainty import propagate
+    from gradesim.uncertainty import propagate, sensitivity
 
 __all__ = [
     "Comparison",
@@ -53,6 +53,7 @@ __all__ = [
     "corridor_risk",
     "propagate",
     "reconstruct",
+    "sensitivity",
     "simulate",
     "site_ramp",
     "sweep",
@@ -68,6 +69,7 @@ _LAZY = {
     **dict.fromkeys(("Fleet", "corridor_risk", "site_ramp"), "gradesim.corridor"),
     "reconstruct": "gradesim.reconstruct",
     "propagate": "gradesim.uncertainty",
+    "sensitivity": "gradesim.uncertainty",
 }
 
 

@@ -18,5 +18,6 @@ Examples
 from __future__ import annotations
 
 from gradesim.uncertainty.propagate import Propagation, propagate, uncertain_inputs
+from gradesim.uncertainty.sensitivity import Sensitivity, sensitivity
 
-__all__ = ["Propagation", "propagate", "uncertain_inputs"]
+__all__ = ["Propagation", "Sensitivity", "propagate", "sensitivity", "uncertain_inputs"]

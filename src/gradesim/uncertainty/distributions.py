@@ -147,7 +147,7 @@ def merged_uncertainty(sc: Scenario) -> dict[str, dict[str, Any]]:
             dists[key] = {k: v for k, v in spec.items() if k != "source"}
         else:
             raise ScenarioError(
-                f"{spec!r}: give a distribution such as {{ uniform = [lo, hi] }} or \"exact\"",
+                f'{spec!r}: give a distribution such as {{ uniform = [lo, hi] }} or "exact"',
                 file=sc.source,
                 key=f"uncertainty.{key}",
             )
