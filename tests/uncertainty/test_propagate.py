@@ -103,3 +103,14 @@ def test_uncertainty_table_overrides_and_errors_name_the_key(tmp_path, demo):
     path.write_text(bad, encoding="utf-8")
     with pytest.raises(ScenarioError, match=r"uncertainty\.truck\.gross_weight"):
         gs.propagate(gs.Scenario.from_toml(path), samples=16)
+
+
+def test_a_value_outside_its_stated_range_warns_and_widens_the_range(demo):
+    from gradesim.uncertainty.distributions import OutsideRangeWarning
+
+    sc = demo.replace({"driver.reaction_time": "3 s"})
+    with pytest.warns(
+        OutsideRangeWarning, match=r"driver\.reaction_time = 3 s is outside its stated range 0\.9-2\.5 s"
+    ):
+        d = model_uncertainty(sc)
+    assert d["driver.reaction_time"]["triangular"] == ["0.9 s", "3 s", "3 s"]

@@ -103,19 +103,39 @@ def model_uncertainty(sc: Scenario) -> dict[str, dict[str, Any]]:
                 "source": SOURCES["stroke_at_rest"],
             }
         if "stroke_gain" in g:
-            out[f"truck.brakes.{grp}.stroke_gain"] = {"uniform": [10.0, 12.0], "source": SOURCES["stroke_gain"]}
+            x = float(g["stroke_gain"])
+            if not 10.0 <= x <= 12.0:
+                _outside(sc, f"truck.brakes.{grp}.stroke_gain", f"{x:g}", "10-12", SOURCES["stroke_gain"])
+            lo, hi = min(10.0, x), max(12.0, x)
+            out[f"truck.brakes.{grp}.stroke_gain"] = {"uniform": [lo, hi], "source": SOURCES["stroke_gain"]}
     t0 = float(parse_quantity(str(brakes["initial_temperature"])).to("degF").magnitude)
     out["truck.brakes.initial_temperature"] = {
         "uniform": [f"{t0 - 50:.6g} degF", f"{t0 + 50:.6g} degF"],
         "source": SOURCES["initial_temperature"],
     }
     rt = float(parse_quantity(str(sc.model.driver.reaction_time)).to("s").magnitude)
-    if 0.9 <= rt <= 2.5:
-        out["driver.reaction_time"] = {
-            "triangular": ["0.9 s", f"{rt:.6g} s", "2.5 s"],
-            "source": SOURCES["reaction_time"],
-        }
+    if not 0.9 <= rt <= 2.5:
+        _outside(sc, "driver.reaction_time", f"{rt:g} s", "0.9-2.5 s", SOURCES["reaction_time"])
+    out["driver.reaction_time"] = {
+        "triangular": [f"{min(0.9, rt):.6g} s", f"{rt:.6g} s", f"{max(2.5, rt):.6g} s"],
+        "source": SOURCES["reaction_time"],
+    }
     return out
+
+
+class OutsideRangeWarning(UserWarning):
+    """A scenario value outside the range its source states; the distribution is widened to include it."""
+
+
+def _outside(sc: Scenario, key: str, value: str, stated: str, source: str) -> None:
+    import warnings
+
+    warnings.warn(
+        f"{sc.source or sc.name}: {key} = {value} is outside its stated range {stated} ({source.split(':')[0]}); "
+        "the uncertainty range is widened to include it",
+        OutsideRangeWarning,
+        stacklevel=3,
+    )
 
 
 def merged_uncertainty(sc: Scenario) -> dict[str, dict[str, Any]]:
@@ -154,4 +174,4 @@ def merged_uncertainty(sc: Scenario) -> dict[str, dict[str, Any]]:
     return dists
 
 
-__all__ = ["UnitError", "merged_uncertainty", "model_uncertainty"]
+__all__ = ["OutsideRangeWarning", "UnitError", "merged_uncertainty", "model_uncertainty"]
