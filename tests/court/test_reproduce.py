@@ -127,3 +127,18 @@ def test_one_changed_byte_in_the_package_source_fails_loudly(bundle, tmp_path, m
 def test_not_a_bundle_is_bad_input(tmp_path, capsys):
     assert main(["reproduce", str(tmp_path)]) == 2
     assert "no manifest.json" in capsys.readouterr().err
+
+
+def test_uncertainty_run_is_reproduced_with_its_monte_carlo(tmp_path, capsys):
+    out = tmp_path / "u"
+    assert main(["run", str(RAMP), "--out", str(out), "--uncertainty", "16", "--uncertainty-seed", "3"]) == 0
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["uncertainty"] == {"n": 16, "seed": 3, "method": "sobol"}
+    assert "uncertainty" in json.loads((out / "outcome.json").read_text())
+    capsys.readouterr()
+    assert main(["reproduce", str(out)]) == 0
+    assert "uncertainty: 16 Monte Carlo runs (seed 3) identical" in capsys.readouterr().out
+    m["uncertainty"]["seed"] = 4  # as if the run had used another seed
+    (out / "manifest.json").write_text(json.dumps(m))
+    assert main(["reproduce", str(out)]) == 1
+    assert "uncertainty.csv: the re-run Monte Carlo (16 runs, seed 4) differs" in capsys.readouterr().err

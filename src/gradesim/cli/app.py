@@ -108,7 +108,7 @@ def _split_top_level(text: str) -> list[str]:
 
 
 RUN_FILES = ("speed_distance.png", "speed_distance.svg", "compare.png", "compare.svg")
-RUN_FILES += ("trace.csv", "outcome.json", "outcome_*.json")
+RUN_FILES += ("trace.csv", "outcome.json", "outcome_*.json", "uncertainty.csv")
 PLOT_FILES = ("forces_energy.png", "forces_energy.svg", "speed_distance.png", "speed_distance.svg")
 
 
@@ -188,6 +188,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     res = _simulate_quietly(sc)
     var_res = {name: _simulate_quietly(v) for name, v in var_sc.items()}
     fig = res.plot(units=args.units)
+    from gradesim.cli.uncertainty import run_uncertainty, uncertainty_summary, uncertainty_writers
+
+    unc = run_uncertainty(args, sc, fig, args.units)  # None without --uncertainty
     figs = {"speed_distance": fig}
     if var_res:
         from gradesim.output.figures import compare_figure
@@ -208,14 +211,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     for name, r in var_res.items():
         safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
         files[f"outcome_{safe}.json"] = lambda p, r=r: p.write_text(r.to_json(), encoding="utf-8")
+    files.update(uncertainty_writers(unc, res))
     from gradesim.cli.reproduce import BUNDLE_FILES, bundle_writers
 
     traces = {"base": res.trace, **{name: r.trace for name, r in var_res.items()}}
-    files.update(bundle_writers(sc, variants, traces, getattr(args, "argv", ["run", args.scenario])))
+    extra = {"uncertainty": {"n": unc.n, "seed": unc.seed, "method": unc.method}} if unc is not None else {}
+    files.update(bundle_writers(sc, variants, traces, getattr(args, "argv", ["run", args.scenario]), extra))
     write_atomically(out, files, own=RUN_FILES + BUNDLE_FILES)
     for f in figs.values():
         plt.close(f)
     print(res.summary_text(args.units))
+    if unc is not None:
+        print(uncertainty_summary(unc, args.units))
     for name, r in var_res.items():
         o = r.outcome
         from gradesim.output.text import KIND_TEXT, fmt_dist, fmt_speed
@@ -237,6 +244,9 @@ def _add_run(p: argparse.ArgumentParser) -> None:
         metavar="NAME:KEY=VALUE[,KEY=VALUE]",
         help="a counterfactual run overlaid on the base, e.g. ramp:driver.take_ramp=0 (repeatable)",
     )
+    from gradesim.cli.uncertainty import add_uncertainty_arguments
+
+    add_uncertainty_arguments(p)
 
 
 def cmd_plot(args: argparse.Namespace) -> int:

@@ -71,7 +71,11 @@ def trace_sha256(trace: pd.DataFrame) -> str:
 
 
 def bundle_writers(
-    sc: Scenario, variants: dict[str, dict[str, Any]], traces: dict[str, pd.DataFrame], command: list[str]
+    sc: Scenario,
+    variants: dict[str, dict[str, Any]],
+    traces: dict[str, pd.DataFrame],
+    command: list[str],
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Callable[[Path], None]]:
     """Writers of a bundle's own files, to add to a run's ``write_atomically`` call (the manifest last).
 
@@ -85,6 +89,8 @@ def bundle_writers(
         ``"base"`` and each variant name to its trace.
     command : list of str
         The command line (``["run", "scenarios/x.toml", ...]``).
+    extra : dict, optional
+        More manifest entries (``{"uncertainty": {"n": ..., "seed": ..., "method": ...}}``).
 
     Returns
     -------
@@ -138,6 +144,7 @@ def bundle_writers(
         "data_files": data_files,
         "variants": variants,
         "trace_sha256": {name: trace_sha256(tr) for name, tr in traces.items()},
+        **(extra or {}),
     }
 
     def write_manifest(p: Path) -> None:
@@ -270,11 +277,35 @@ def reproduce(bundle: str | Path) -> list[str]:
             raise NotReproduced(f"{name}: the re-run trace differs from the run's (SHA-256 {got[:16]}... vs {want})")
         out = "outcome.json" if name == "base" else f"outcome_{_safe(name)}.json"
         old = bundle / out
-        if old.is_file() and json.loads(old.read_text(encoding="utf-8")) != json.loads(res.to_json()):
-            raise NotReproduced(f"{old}: the re-run outcome differs from the one in the bundle")
+        if old.is_file():
+            was = json.loads(old.read_text(encoding="utf-8"))
+            was.pop("uncertainty", None)  # the Monte Carlo part is checked below
+            if was != json.loads(res.to_json()):
+                raise NotReproduced(f"{old}: the re-run outcome differs from the one in the bundle")
         rows, cols = res.trace.shape
         lines.append(f"{name}: trace identical bit for bit ({rows} rows x {cols} columns, SHA-256 {got[:16]}...)")
+    if "uncertainty" in manifest:
+        lines.append(_reproduce_uncertainty(bundle, sc, manifest))
     return lines
+
+
+def _reproduce_uncertainty(bundle: Path, sc: Scenario, manifest: dict[str, Any]) -> str:
+    """Re-run the Monte Carlo of ``--uncertainty`` with its N, seed and design; compare ``uncertainty.csv``."""
+    import io
+
+    from gradesim.uncertainty import propagate
+
+    spec = manifest["uncertainty"]
+    u = propagate(sc, samples=spec["n"], seed=spec["seed"], method=spec.get("method", "sobol"))
+    buf = io.StringIO()
+    u.to_dataframe().to_csv(buf, index=False, float_format="%.9g", lineterminator="\n")
+    import hashlib
+
+    got = hashlib.sha256(buf.getvalue().encode()).hexdigest()
+    want = manifest["files"].get("uncertainty.csv")
+    if got != want:
+        raise NotReproduced(f"uncertainty.csv: the re-run Monte Carlo ({spec['n']} runs, seed {spec['seed']}) differs")
+    return f"uncertainty: {spec['n']} Monte Carlo runs (seed {spec['seed']}) identical (uncertainty.csv)"
 
 
 def _safe(name: str) -> str:
