@@ -212,3 +212,10 @@ def test_shapley_closed_forms():
     assert abs(phi.sum() - (v[15] - v[0])) < 1e-14
     with pytest.raises(ValueError):
         shapley([0.0, 1.0, 2.0], 2)
+
+
+def test_gs_reconstruct_is_the_function_after_the_subpackage_is_imported(standin_rec):
+    import gradesim.reconstruct as sub
+
+    rec = gs.reconstruct(Scenario.from_dict(standin_dict(samples=5)))
+    assert rec.outcomes.shape[0] == 5 and callable(sub)

@@ -12,6 +12,9 @@ Examples
 [2.0, 3.0]
 """
 
+import sys
+import types
+
 from gradesim.reconstruct.counterfactual import attribution, counterfactual, ramp_lengths
 from gradesim.reconstruct.evidence import Evidence, parse_evidence
 from gradesim.reconstruct.posterior import Reconstruction, reconstruct, weighted_quantile
@@ -28,3 +31,14 @@ __all__ = [
     "shapley",
     "weighted_quantile",
 ]
+
+
+class _CallableModule(types.ModuleType):
+    """The subpackage shares its name with :func:`reconstruct`: importing it sets ``gradesim.reconstruct``
+    to the module, so calling the module calls the function (``gs.reconstruct(sc)`` works either way)."""
+
+    def __call__(self, *args, **kwargs):
+        return reconstruct(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
