@@ -25,10 +25,10 @@ import numpy as np
 
 from gradesim.core import layout as L
 from gradesim.core.ensemble import NOUT, run_ensemble
+from gradesim.reconstruct._kernel import outcomes_and_speeds
 from gradesim.scenario import Scenario, ScenarioError
 from gradesim.scenario.road import read_profile_rows, smooth_perturbation
 from gradesim.scenario.units import UnitError, to_si
-from gradesim.sweeps.backends import trace_batch
 from gradesim.sweeps.design import Design, build_design, normalise_spec
 from gradesim.sweeps.fastpack import build_packer
 
@@ -241,9 +241,11 @@ def run_samples(sc: Scenario, prior: Prior, idx: np.ndarray, cfg: Config, grid: 
         _perturb_road(road, P, prior.road_x, prior.road_dz[idx])
     if cfg.start_m is not None:
         P[:, L.P_S0] = cfg.start_m
-    out = np.empty((idx.size, NOUT))
-    run_ensemble(P, road, ramps, actions, np.empty((idx.size, L.NS)), out)
-    speed = trace_batch(P, road, ramps, actions, np.arange(idx.size), grid) if grid.size else np.empty((idx.size, 0))
+    if grid.size:
+        out, speed = outcomes_and_speeds(P, road, ramps, actions, grid)
+    else:
+        out, speed = np.empty((idx.size, NOUT)), np.empty((idx.size, 0))
+        run_ensemble(P, road, ramps, actions, np.empty((idx.size, L.NS)), out)
     return out, speed, P[:, L.P_MASS].copy()
 
 
