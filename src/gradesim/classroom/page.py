@@ -130,9 +130,10 @@ def _start(sc: Any, data: LessonData) -> dict[str, Any]:
         except (ValueError, IndexError):
             return default
 
+    seg = (res.get("road", {}).get("segments") or [{}])[0]
     start = {
-        "grade_pct": 6.0,
-        "length_mi": 5.0,
+        "grade_pct": abs(num(str(seg.get("grade", "-6 %")).replace("%", " %"), 6.0)),
+        "length_mi": num(seg.get("length"), 5.0) if str(seg.get("length", "")).endswith("mi") else 5.0,
         "weight_lb": num(trk.get("gross_weight"), 80000.0),
         "stroke_in": 1.5,
         "temp_F": num(trk.get("brakes", {}).get("initial_temperature"), 150.0),
@@ -150,6 +151,21 @@ def _start(sc: Any, data: LessonData) -> dict[str, Any]:
     st = drv.get("strategy", "snub")
     start["strategy"] = st if st in g.strategies else g.strategies[0]
     return start
+
+
+def _left_out(sc: Any) -> str:
+    """What of the scenario the page's road and sliders do not keep, in one sentence."""
+    road, drv = sc.data.get("road", {}), sc.data.get("driver", {})
+    gone = []
+    if "profile" in road or len(road.get("segments", [])) > 2:
+        gone.append("its road profile (the page uses one uniform grade)")
+    if road.get("ramps"):
+        gone.append(f"its {len(road['ramps'])} escape ramp(s)")
+    if drv.get("actions"):
+        gone.append(f"its {len(drv['actions'])} scripted driver action(s) such as shifts")
+    if not gone:
+        return "The sliders start at this scenario's values (clamped into the grid)."
+    return "On this page the scenario is run without " + "; ".join(gone) + ": the sliders set the descent."
 
 
 def _error_text(err: np.ndarray) -> str:
@@ -230,6 +246,7 @@ def render(sc: Any, data: LessonData, err: np.ndarray) -> str:
     subs = {
         "__TITLE__": html.escape(sc.name),
         "__DESCRIPTION__": html.escape(" ".join(str(sc.data.get("description", "")).split())),
+        "__LEFTOUT__": html.escape(_left_out(sc)),
         "__NRUNS__": f"{g.size:,}",
         "__PRECOMPUTE__": f"{data.seconds:.0f}",
         "__SOURCE__": html.escape(str(sc.source or "(built in code)")),
