@@ -119,8 +119,17 @@ def test_provenance_is_full_and_the_header_carries_the_digest(report):
     assert re.search(r"SHA-256 of the package sources</th><td class=\"mono\">[0-9a-f]{64}<", doc)
 
 
+def test_report_refuses_too_few_monte_carlo_runs_in_one_line(tmp_path, capsys):
+    from gradesim.cli.app import main
+
+    assert main(["report", str(DEMO), "--out", str(tmp_path / "r"), "--uncertainty-runs", "4"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["error: --uncertainty-runs 4: give 0 (no Monte Carlo) or at least 8"]
+    assert not (tmp_path / "r").exists()
+
+
 def test_uncertainty_states_n_and_the_monte_carlo_error(report):
     _, doc = report
     section = _visible_text(doc[doc.index('id="results"') : doc.index('id="events"')])
-    assert "8 Monte Carlo runs (seed" in section
+    assert re.search(r"8 Monte Carlo runs \(\w+ design, seed \d+\) with these \d+ inputs", section)
     assert "Monte Carlo standard error" in section and "±" in section

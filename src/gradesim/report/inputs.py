@@ -225,6 +225,62 @@ def sweep_ranges(sc: Scenario) -> dict[str, str]:
     return out
 
 
+def describe_distribution(dist: Any) -> str:
+    """A distribution table in words, both unit systems: ``uniform 0.4 in (10.16 mm) to 0.6 in (15.24 mm)``.
+
+    Parameters
+    ----------
+    dist : Any
+        ``{"uniform": [lo, hi]}``, ``{"triangular": [lo, mode, hi]}``, ``{"normal": [mean, sd]}`` or the like.
+
+    Returns
+    -------
+    str
+        The description.
+
+    Examples
+    --------
+    >>> describe_distribution({"triangular": ["0.9 s", "1.5 s", "2.5 s"]})
+    'triangular 0.9 s, mode 1.5 s, 2.5 s'
+    """
+    if not (isinstance(dist, dict) and len(dist) >= 1):
+        return plain_value(dist)
+    name, args = next(iter(dist.items()))
+    if not isinstance(args, list):
+        return f"{name} {plain_value(args)}"
+    vals = [plain_value(a) for a in args]
+    if name in ("uniform", "loguniform", "log_uniform") and len(vals) == 2:
+        return f"{name} {vals[0]} to {vals[1]}"
+    if name == "triangular" and len(vals) == 3:
+        return f"triangular {vals[0]}, mode {vals[1]}, {vals[2]}"
+    if name == "normal" and len(vals) == 2:
+        return f"normal, mean {vals[0]}, sd {vals[1]}"
+    return f"{name} " + ", ".join(vals)
+
+
+def model_ranges(sc: Scenario) -> dict[str, str]:
+    """The uncertainty range of every input the model treats as uncertain (its sourced distributions and the
+    scenario's ``[uncertainty]`` table); empty when the uncertainty package is not available.
+
+    Parameters
+    ----------
+    sc : Scenario
+        The scenario.
+
+    Returns
+    -------
+    dict of str to str
+        Dotted key to the distribution in words.
+    """
+    try:
+        from gradesim.uncertainty.propagate import uncertain_inputs
+
+        dists, _ = uncertain_inputs(sc)
+    except Exception:  # no uncertain input, or an older build without the uncertainty package
+        return {}
+    return {k: describe_distribution(v) for k, v in dists.items()}
+
+
 def input_rows(sc: Scenario) -> list[dict[str, str]]:
     """Every input the simulation used, one row each, in the order of the scenario's sections.
 
@@ -248,7 +304,7 @@ def input_rows(sc: Scenario) -> list[dict[str, str]]:
     from gradesim.provenance import resolved_tree
 
     tree = resolved_tree(sc)
-    ranges = sweep_ranges(sc)
+    ranges = {**sweep_ranges(sc), **model_ranges(sc)}
     file = f"scenario file {sc.source}" if sc.source else "scenario"
     rows = []
     for section in ("truck", "road", "traffic", "driver", "simulation"):

@@ -145,7 +145,7 @@ def build_report(
     units: str = "us",
     result: Result | None = None,
     runs: tuple[Result, dict[str, tuple[dict[str, Any], Result]], list[str]] | None = None,
-    uncertainty_n: int = 40,
+    uncertainty_n: int = 64,
     reproduce_hint: str | None = None,
 ) -> str:
     """The HTML report of one scenario, as one self-contained string (figures inline SVG).
@@ -220,7 +220,7 @@ def build_report(
         tags=TAG_MEANING,
         road_source=_road_source(scenario),
         figs=_figures(res, var, units),
-        unc=S.uncertainty(scenario, uncertainty_n) if uncertainty_n > 0 else None,
+        unc=S.uncertainty(scenario, uncertainty_n, units=units) if uncertainty_n > 0 else None,
         events=S.event_log(res, units),
         counterfactuals=S.counterfactual_rows(res, var, units) if var else [],
         sens=S.sensitivity(scenario, res, units),

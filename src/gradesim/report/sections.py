@@ -94,7 +94,7 @@ def summary_sentences(res: Result, units: str = "us") -> list[str]:
 
 
 def event_log(res: Result, units: str = "us") -> list[dict[str, str]]:
-    """What happened when: the run's event log if it has one, else the events read from the trace.
+    """What happened when: the simulator's event log (``Result.events``) if it has one, else events read from the trace.
 
     Parameters
     ----------
@@ -123,11 +123,18 @@ def event_log(res: Result, units: str = "us") -> list[dict[str, str]]:
         )
 
     logged = getattr(res, "events", None)
-    if logged is not None and len(logged):
-        for _, e in logged.iterrows() if hasattr(logged, "iterrows") else enumerate(logged):
-            k = int(np.searchsorted(t, float(e["time_s"]), side="left").clip(0, len(t) - 1))
-            add(k, str(e.get("event", e.get("description", ""))))
-        return rows
+    if logged is not None and hasattr(logged, "iterrows") and len(logged) and "time_s" in logged:
+        for _, e in logged.iterrows():  # the simulator's own event log
+            text = str(e.get("detail") or e.get("kind") or "")
+            rows.append(
+                {
+                    "time": f"{float(e['time_s']):.1f} s",
+                    "position": fmt_dist2(float(e.get("position_m", np.nan)), units),
+                    "speed": fmt_speed2(float(e.get("speed_mps", np.nan)), units),
+                    "event": text,
+                }
+            )
+        return _cap(rows)
     add(0, "start")
     gear = tr["gear"].to_numpy()
     for k in np.flatnonzero(np.diff(gear) != 0) + 1:
@@ -148,13 +155,16 @@ def event_log(res: Result, units: str = "us") -> list[dict[str, str]]:
     add(int(np.argmax(v)), "highest speed")
     add(len(t) - 1, KIND_TEXT[res.outcome.kind])
     rows.sort(key=lambda r: float(r["time"][:-2]))
-    if len(rows) > 60:
-        rows = [
-            *rows[:30],
-            {"time": "…", "position": "…", "speed": "…", "event": f"{len(rows) - 59} more"},
-            *rows[-29:],
-        ]
-    return rows
+    return _cap(rows)
+
+
+def _cap(rows: list[dict[str, str]], n: int = 80) -> list[dict[str, str]]:
+    """At most ``n`` rows: the first and last halves, and a row saying how many are left out."""
+    if len(rows) <= n:
+        return rows
+    k = n // 2
+    gap = {"time": "…", "position": "…", "speed": "…", "event": f"{len(rows) - 2 * k} more events (see the run's log)"}
+    return [*rows[:k], gap, *rows[-k:]]
 
 
 def counterfactual_rows(base: Result, variants: dict[str, tuple[dict[str, Any], Result]], units: str) -> list[dict]:
@@ -199,13 +209,28 @@ def counterfactual_rows(base: Result, variants: dict[str, tuple[dict[str, Any], 
     return rows
 
 
-def _uniform_ranges(sc: Scenario) -> dict[str, tuple[Any, Any]]:
-    """Inputs the scenario's ``[sweep.random]`` gives a uniform range for: key -> (low, high) as written."""
-    spec = (sc.data.get("sweep") or {}).get("random") or {}
+def _uniform_ranges(sc: Scenario, model: bool = False) -> dict[str, tuple[Any, Any]]:
+    """Inputs with a stated range: key -> (low, high) as written.
+
+    The scenario's ``[sweep.random]`` uniform ranges; with ``model``, also the ends of the model's uniform and
+    triangular distributions (:func:`gradesim.uncertainty.propagate.uncertain_inputs`).
+    """
+    spec = dict((sc.data.get("sweep") or {}).get("random") or {})
+    if model:
+        try:
+            from gradesim.uncertainty.propagate import uncertain_inputs
+
+            spec = {**uncertain_inputs(sc)[0], **spec}
+        except Exception:  # an older build, or no uncertain input
+            pass
     out = {}
     for key, dist in spec.items():
-        if isinstance(dist, dict) and isinstance(dist.get("uniform"), list) and len(dist["uniform"]) == 2:
-            out[key] = tuple(dist["uniform"])
+        if not isinstance(dist, dict):
+            continue
+        for name in ("uniform", "triangular"):
+            ends = dist.get(name)
+            if isinstance(ends, list) and len(ends) in (2, 3):
+                out[key] = (ends[0], ends[-1])
     return out
 
 
@@ -228,7 +253,70 @@ def _run_quietly(sc: Scenario) -> Result:
         return simulate(sc, trace=False)
 
 
-def uncertainty(sc: Scenario, n: int = 40, seed: int = 20261128) -> dict[str, Any] | None:
+def uncertainty(sc: Scenario, n: int = 64, seed: int = 0, units: str = "us") -> dict[str, Any] | None:
+    """5-95 % bands of the outcome over every uncertain input (:func:`gradesim.propagate`), stating N and errors.
+
+    Parameters
+    ----------
+    sc : Scenario
+        The scenario.
+    n : int
+        Number of runs.
+    seed : int
+        Seed of the scrambled Sobol' design.
+    units : {"us", "si"}
+        Which system comes first.
+
+    Returns
+    -------
+    dict or None
+        ``n``, ``seed``, ``method``, ``inputs`` (descriptions), ``bands`` (``quantity``, ``p5``, ``p50``, ``p95``,
+        ``nominal``, ``runs``) and ``kinds`` (kind -> share, standard error); None without uncertain inputs.
+    """
+    try:
+        from gradesim.uncertainty import propagate
+        from gradesim.uncertainty.propagate import uncertain_inputs
+
+        uncertain_inputs(sc)
+    except Exception:  # an older build, or no uncertain input: the scenario's stated ranges alone
+        return _uncertainty_uniform(sc, n, seed)
+    from gradesim.report.inputs import describe_distribution
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        u = propagate(sc, samples=n, seed=seed)
+    fmts = {
+        "impact_speed_mps": ("speed at impact", fmt_speed2),
+        "max_speed_mps": ("highest speed", fmt_speed2),
+        "max_brake_temp_K": ("hottest drum", fmt_temp2),
+        "position_m": ("position at the end", fmt_dist2),
+        "time_s": ("time at the end", lambda t, _u: f"{t:.1f} s"),
+    }
+    bands = []
+    for key, (label, fmt) in fmts.items():
+        if key not in u.quantiles.index:
+            continue
+        q = u.quantiles.loc[key]
+        if not q.n:
+            bands.append({"quantity": label, "p5": "–", "p50": "–", "p95": "–", "nominal": "–", "runs": "0"})
+            continue
+        nominal = fmt(q.nominal, units) if q.nominal == q.nominal else "none"
+        bands.append(
+            {
+                "quantity": label,
+                "p5": fmt(q.q05, units),
+                "p50": fmt(q.q50, units),
+                "p95": fmt(q.q95, units),
+                "nominal": nominal,
+                "runs": f"{int(q.n)} of {u.n}",
+            }
+        )
+    kinds = {KIND_TEXT.get(k, k): (float(r.p), float(r.se)) for k, r in u.probabilities.iterrows() if r.p > 0}
+    inputs = [f"{k}: {describe_distribution(v)}" for k, v in u.inputs.items()]
+    return {"n": u.n, "seed": u.seed, "method": u.method, "inputs": inputs, "bands": bands, "kinds": kinds}
+
+
+def _uncertainty_uniform(sc: Scenario, n: int = 40, seed: int = 20261128) -> dict[str, Any] | None:
     """5-95 % bands of the outcome when the inputs with a stated uniform range vary together (Monte Carlo).
 
     Parameters
@@ -266,9 +354,12 @@ def uncertainty(sc: Scenario, n: int = 40, seed: int = 20261128) -> dict[str, An
         ("position at the end", [o.position_m for o in runs], fmt_dist2),
     ):
         p5, p50, p95 = np.percentile(vals, [5, 50, 95])
-        bands.append({"quantity": label, "p5": fmt(p5), "p50": fmt(p50), "p95": fmt(p95)})
+        bands.append(
+            {"quantity": label, "p5": fmt(p5), "p50": fmt(p50), "p95": fmt(p95), "nominal": "", "runs": str(n)}
+        )
     shares = {KIND_TEXT[k]: (c / n, math.sqrt(max(c / n * (1 - c / n), 0.0) / n)) for k, c in sorted(kinds.items())}
-    return {"n": n, "seed": seed, "inputs": ranges, "bands": bands, "kinds": shares}
+    inputs = [f"{k}: uniform {lo} to {hi}" for k, (lo, hi) in ranges.items()]
+    return {"n": n, "seed": seed, "method": "random", "inputs": inputs, "bands": bands, "kinds": shares}
 
 
 def sensitivity(sc: Scenario, base: Result, units: str = "us") -> list[dict[str, str]]:
@@ -290,7 +381,7 @@ def sensitivity(sc: Scenario, base: Result, units: str = "us") -> list[dict[str,
         largest swing first.
     """
     rows = []
-    for key, (lo, hi) in _uniform_ranges(sc).items():
+    for key, (lo, hi) in _uniform_ranges(sc, model=True).items():
         ends = [_run_quietly(sc.replace({key: val})).outcome for val in (lo, hi)]
         swing = abs(ends[1].speed_mps - ends[0].speed_mps)
 
