@@ -42,9 +42,9 @@ def _models(model: type[BaseModel], seen: set) -> None:
 def _leaf_keys(tree, prefix=""):
     for k, v in tree.items():
         key = f"{prefix}{k}"
-        if isinstance(v, dict) and k not in ("convection", "friction_curve", "sweep"):
+        if isinstance(v, dict) and k not in ("convection", "friction_curve", "sweep", "reconstruct"):
             yield from _leaf_keys(v, key + ".")
-        elif isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
+        elif isinstance(v, list) and v and all(isinstance(x, dict) for x in v) and k != "evidence":
             for i, item in enumerate(v):
                 yield from _leaf_keys(item, f"{key}.{i}.")
         else:

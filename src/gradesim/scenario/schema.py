@@ -442,7 +442,5 @@ class ScenarioModel(_Strict):
     uncertainty: dict[str, Any] | None = F(
         None, "gs.propagate / --uncertainty: dotted key = distribution or 'exact' (overrides the model's ranges)"
     )
-    reconstruct: dict[str, Any] | None = F(None, "gradesim reconstruct: uncertain inputs (dotted key = distribution)")
-    evidence: Annotated[list[dict[str, Any]], Field(max_length=1000)] | None = F(
-        None, "gradesim reconstruct: evidence items (quantity, where, likelihood)"
-    )
+    reconstruct: dict[str, Any] | None = F(None, "gradesim reconstruct: priors (dotted key = distribution), start")
+    evidence: list[dict[str, Any]] | None = F(None, "gradesim reconstruct: [[evidence]] (quantity, where, likelihood)")
