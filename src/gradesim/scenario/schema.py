@@ -439,8 +439,6 @@ class ScenarioModel(_Strict):
     driver: Driver = F(default_factory=Driver, description="the driver")
     simulation: Simulation = F(default_factory=Simulation, description="numerics")
     sweep: SweepTable | None = F(None, "sweep design for gradesim sweep")
-    uncertainty: dict[str, Any] | None = F(
-        None, "gs.propagate / --uncertainty: dotted key = distribution or 'exact' (overrides the model's ranges)"
-    )
+    uncertainty: dict[str, Any] | None = F(None, "gs.propagate: dotted key = distribution or 'exact'")
     reconstruct: dict[str, Any] | None = F(None, "gradesim reconstruct: priors (dotted key = distribution), start")
     evidence: list[dict[str, Any]] | None = F(None, "gradesim reconstruct: [[evidence]] (quantity, where, likelihood)")

@@ -154,6 +154,8 @@ class Propagation:
         The design.
     seconds : float
         Wall time of the runs. [s]
+    nominal : dict
+        The outputs of the nominal (base) run, SI.
     """
 
     scenario: Scenario
