@@ -35,8 +35,9 @@ LAYERS = {
     "checks": BASE | {"core", "scenario", "simulation", "output"},
     "sweeps": BASE | {"core", "scenario", "simulation", "output"},
     "corridor": BASE | {"core", "scenario", "simulation", "output", "sweeps"},
-    "report": BASE | {"core", "scenario", "simulation", "output", "checks", "sweeps"},
+    "report": BASE | {"core", "scenario", "simulation", "output", "checks", "sweeps", "uncertainty"},
     "reconstruct": BASE | {"core", "scenario", "simulation", "output", "sweeps"},
+    "uncertainty": BASE | {"core", "scenario", "simulation", "output", "sweeps"},
     "classroom": BASE | {"core", "scenario", "simulation", "output", "sweeps"},
     "cli": BASE
     | {
@@ -49,6 +50,7 @@ LAYERS = {
         "report",
         "corridor",
         "reconstruct",
+        "uncertainty",
         "classroom",
     },
 }
