@@ -222,7 +222,7 @@ class ReferenceModel:
         self.road = np.asarray(ki.road)
         self.ramps = np.asarray(ki.ramps)
         self.actions = np.asarray(ki.actions)
-        self.n = L.NY if energies else L.NY_ERR
+        self.n = L.NY_CORE if energies else L.NY_ERR
         self.energies = energies
         self.groups = [Group.from_P(P, g) for g in range(L.NGROUPS)]
         self.m = P[L.P_MASS]

@@ -19,6 +19,8 @@ from .layout import (
     ACT_V1,
     ACT_V2,
     ACT_V3,
+    B_CLS_Y,
+    B_N_CLS,
     B_T_HUB_INIT,
     B_T_INIT,
     DO_ENGINE_BRAKE,
@@ -131,6 +133,7 @@ from .layout import (
     Y_S,
     Y_T0,
     Y_TH0,
+    Y_X0,
     Y_V,
 )
 from .powertrain import effective_mass, engine_rpm
@@ -140,12 +143,13 @@ INACTIVE = 1.0
 
 @njit(inline="always")
 def hottest_drum(y):
-    """Temperature of the hottest drum node of all brake groups. [K]
+    """Temperature of the hottest drum node of all brake groups and wheel-end classes. [K]
 
     Parameters
     ----------
     y : numpy.ndarray
-        State vector (layout ``Y_*``). [SI]
+        State vector (layout ``Y_*``), of the run's length: the drum nodes of
+        the extra wheel-end classes are ``y[Y_X0::2]``. [SI]
 
     Returns
     -------
@@ -156,6 +160,9 @@ def hottest_drum(y):
     for k in range(1, NGROUPS):
         if y[Y_T0 + k] > tmax:
             tmax = y[Y_T0 + k]
+    for i in range(Y_X0, y.shape[0], 2):
+        if y[i] > tmax:
+            tmax = y[i]
     return tmax
 
 
@@ -553,8 +560,13 @@ def initial_state(P, road, actions, y, mode, act_time, act_done):
     y[Y_S] = s0
     y[Y_V] = P[P_V0]
     for grp in range(NGROUPS):
-        y[Y_T0 + grp] = P[P_BRK + grp * NB + B_T_INIT]
-        y[Y_TH0 + grp] = P[P_BRK + grp * NB + B_T_HUB_INIT]
+        base = P_BRK + grp * NB
+        y[Y_T0 + grp] = P[base + B_T_INIT]
+        y[Y_TH0 + grp] = P[base + B_T_HUB_INIT]
+        for c in range(1, int(P[base + B_N_CLS])):
+            i_d = int(P[base + B_CLS_Y + c])
+            y[i_d] = P[base + B_T_INIT]
+            y[i_d + 1] = P[base + B_T_HUB_INIT]
     y[Y_PRES] = P[P_PRES0]
     n = int(P[P_N_ROAD])
     i = 0

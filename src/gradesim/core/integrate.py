@@ -55,11 +55,13 @@ from .layout import (
     NM,
     NS,
     NY,
+    NY_CORE,
     NY_ERR,
     P_ATOL,
     P_DT_OUT,
     P_MAX_STEP,
     P_N_ACTIONS,
+    P_N_EXTRA,
     P_RTOL,
     P_T_MAX,
     R_M0,
@@ -195,6 +197,9 @@ def rk_step(t, y, f, h, P, road, ramps, mode, K, y_new, tmp, diag, work):
 def error_norm(K, h, y, y_new, rtol, atol):
     """RMS of the embedded error estimate over the error-controlled states.
 
+    Those are the first ``NY_ERR`` states and the extra wheel-end classes from
+    ``NY_CORE`` to the end of ``y`` (the run's state length).
+
     ``err = sqrt(mean((h sum_j E_j K_j / (atol + rtol max(|y|, |y_new|)))^2))``; a step is
     accepted when ``err <= 1``.
 
@@ -230,7 +235,12 @@ def error_norm(K, h, y, y_new, rtol, atol):
         e = h * (E1 * K[0, i] + E3 * K[2, i] + E4 * K[3, i] + E5 * K[4, i] + E6 * K[5, i] + E7 * K[6, i])
         sc = atol + rtol * max(abs(y[i]), abs(y_new[i]))
         acc += (e / sc) ** 2
-    return math.sqrt(acc / NY_ERR)
+    n = y.shape[0]
+    for i in range(NY_CORE, n):  # extra wheel-end classes
+        e = h * (E1 * K[0, i] + E3 * K[2, i] + E4 * K[3, i] + E5 * K[4, i] + E6 * K[5, i] + E7 * K[6, i])
+        sc = atol + rtol * max(abs(y[i]), abs(y_new[i]))
+        acc += (e / sc) ** 2
+    return math.sqrt(acc / (NY_ERR + n - NY_CORE))
 
 
 @njit
@@ -525,8 +535,11 @@ def write_row(out, row, t, y, mode):
     if row >= out.shape[0]:
         return False
     out[row, R_T] = t
-    for i in range(NY):
+    n = y.shape[0]
+    for i in range(n):
         out[row, R_Y0 + i] = y[i]
+    for i in range(n, NY):  # wheel-end classes not in use
+        out[row, R_Y0 + i] = 0.0
     for i in range(NM):
         out[row, R_M0 + i] = mode[i]
     return True
@@ -576,7 +589,7 @@ def integrate(P, road, ramps, actions, out, summary):
     J.R. Dormand, P.J. Prince, "A family of embedded Runge-Kutta formulae",
     J. Comput. Appl. Math. 6 (1980) 19-26.
     """
-    n = NY
+    n = NY_CORE + 2 * int(P[P_N_EXTRA])  # only the wheel-end classes in use are integrated
     y = np.empty(n)
     y_new = np.empty(n)
     f = np.empty(n)
@@ -822,7 +835,7 @@ def diagnostics(rows, P, road, ramps, diag_out):
     diag_out : numpy.ndarray
         Diagnostics, one row per trace row, filled in place.
     """
-    n = NY
+    n = NY_CORE + 2 * int(P[P_N_EXTRA])
     y = np.empty(n)
     dy = np.empty(n)
     mode = np.empty(NM)

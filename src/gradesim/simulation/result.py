@@ -364,9 +364,14 @@ class Result:
         ``brake_temp_<group>_K``, ``brake_force_<group>_N``,
         ``stroke_<group>_m``, ``stroke_factor_<group>``, ``lining_mu_<group>``,
         ``spring_pressure_<group>_Pa``, ``inspection_stroke_<group>_m``,
-        ``over_adjustment_limit_<group>``; and the running energies
-        ``energy_*_J``.
+        ``over_adjustment_limit_<group>`` (of the hottest end, the total
+        force, the longest stroke); per wheel-end class when a group's ends
+        differ, ``brake_temp_<group>_c<k>_K`` and the like
+        (:func:`gradesim.simulation.wheel_ends.group_columns`); and the
+        running energies ``energy_*_J``.
         """
+        from gradesim.simulation.wheel_ends import group_columns
+
         r = self.rows
         d = self.diag
         cols: dict[str, Any] = {
@@ -395,16 +400,7 @@ class Result:
         for gi, grp in enumerate(GROUPS):
             if P[L.P_BRK + gi * L.NB + L.B_N_ENDS] <= 0:
                 continue
-            cols[f"brake_temp_{grp}_K"] = r[:, L.R_Y0 + L.Y_T0 + gi]
-            cols[f"hub_temp_{grp}_K"] = r[:, L.R_Y0 + L.Y_TH0 + gi]
-            cols[f"brake_force_{grp}_N"] = d[:, L.D_FB0 + gi]
-            cols[f"stroke_{grp}_m"] = d[:, L.D_STROKE0 + gi]
-            cols[f"stroke_factor_{grp}"] = d[:, L.D_STROKEF0 + gi]
-            cols[f"lining_mu_{grp}"] = d[:, L.D_MU0 + gi]
-            cols[f"spring_pressure_{grp}_Pa"] = d[:, L.D_P_SPRING0 + gi]
-            inspection = self.inspection_stroke_m(gi, r[:, L.R_Y0 + L.Y_T0 + gi])
-            cols[f"inspection_stroke_{grp}_m"] = inspection
-            cols[f"over_adjustment_limit_{grp}"] = inspection > limits[grp]
+            cols.update(group_columns(self, gi, limits[grp]))
         for name, idx in (
             ("service_brakes", L.Y_E_BRAKE),
             ("engine_brake", L.Y_E_ENGINE),
