@@ -47,7 +47,10 @@ from .layout import (
     M_N_APPLY,
     M_RAMP,
     M_RAMP_V0,
+    M_S_LIMIT,
+    M_S_OVERSPEED,
     M_T_HOT,
+    M_T_LIMIT,
     M_T_LOW_AIR,
     M_T_OVERSPEED,
     ND,
@@ -79,9 +82,13 @@ from .layout import (
     S_PRES_MIN,
     S_RAMP,
     S_RAMP_V,
+    S_RPM_MAX,
     S_S,
+    S_S_LIMIT,
+    S_S_OVERSPEED,
     S_T,
     S_T_HOT,
+    S_T_LIMIT,
     S_T_LOW_AIR,
     S_T_OVERSPEED,
     S_TMAX,
@@ -93,6 +100,7 @@ from .layout import (
     Y_S,
     Y_V,
 )
+from .powertrain import engine_rpm
 from .rhs import evaluate
 
 # --- Dormand-Prince 5(4) tableau (as in scipy.integrate.RK45)
@@ -634,6 +642,7 @@ def integrate(P, road, ramps, actions, out, summary):
         trunc = 1.0
     t_next_out = dt_out if dt_out > 0.0 else np.inf
     vmax = y[Y_V]
+    rpm_max = engine_rpm(y[Y_V], mode[M_GEAR], P)
     tmax = hottest_drum(y)
     pmin = y[Y_PRES]
     nstep = 0
@@ -782,6 +791,9 @@ def integrate(P, road, ramps, actions, out, summary):
 
         if y[Y_V] > vmax:
             vmax = y[Y_V]
+        rpm = engine_rpm(y[Y_V], mode[M_GEAR], P)
+        if rpm > rpm_max:
+            rpm_max = rpm
         th = hottest_drum(y)
         if th > tmax:
             tmax = th
@@ -813,6 +825,10 @@ def integrate(P, road, ramps, actions, out, summary):
     summary[S_GEAR] = mode[M_GEAR]
     summary[S_RAMP_V] = mode[M_RAMP_V0]
     summary[S_FAIL] = fail
+    summary[S_T_LIMIT] = mode[M_T_LIMIT]
+    summary[S_S_LIMIT] = mode[M_S_LIMIT]
+    summary[S_RPM_MAX] = rpm_max
+    summary[S_S_OVERSPEED] = mode[M_S_OVERSPEED]
     for i in range(n):
         summary[S_Y0 + i] = y[i]
     return row

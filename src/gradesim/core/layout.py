@@ -134,7 +134,8 @@ P_S0 = _B + 39  #: initial position [m]
 P_PRES0 = _B + 40  #: initial reservoir pressure [Pa]
 P_N_ACT_DIST = _B + 41  #: the first P_N_ACT_DIST actions are distance-triggered (sorted)
 P_N_EXTRA = _B + 42  #: extra wheel-end classes in use (state length NY_CORE + 2 P_N_EXTRA)
-_G = _B + 43
+P_N_LIMIT = _B + 43  #: the maker's never-exceed engine speed (overspeed event) [rpm]
+_G = _B + 44
 # Brake group blocks: P_BRK + g * NB + offset
 P_BRK = _G
 B_N_ENDS = 0  #: wheel ends in the group (0: group absent)
@@ -228,13 +229,18 @@ M_HOT = 27
 M_RAMP_Z0 = 28  #: elevation of the ramp entrance [m]
 M_RAMP_V0 = 29  #: speed at the ramp entrance [m/s]
 M_P_PAID = 30  #: chamber pressure whose air has been drawn from the reservoir [Pa]
-NM = 31
+M_OVER_LIMIT = 31  #: 1 while the engine is above the maker's limit P_N_LIMIT (clears 5 rpm below it)
+M_T_LIMIT = 32  #: time the engine first passed P_N_LIMIT [s]; -1 none
+M_S_LIMIT = 33  #: position where the engine first passed P_N_LIMIT [m]
+M_S_OVERSPEED = 34  #: position where the engine passed its damage speed [m]
+NM = 35
+LIMIT_HYSTERESIS = 5.0  #: the overspeed flag clears this far below P_N_LIMIT [rpm]
 
 # ---------------------------------------------------------------- events
 E_SEG, E_QUEUE, E_END, E_STOP, E_RAMP_ENTRY, E_RAMP_END = 0, 1, 2, 3, 4, 5  # coincident: impact wins
 E_SNUB, E_FAN, E_ACTION_D, E_ACTION_T, E_EFFECT, E_NEUTRAL = 6, 7, 8, 9, 10, 11
-E_COMPRESSOR, E_LOW_AIR, E_OVERSPEED, E_HOT = 12, 13, 14, 15
-NE = 16
+E_COMPRESSOR, E_LOW_AIR, E_OVERSPEED, E_HOT, E_LIMIT = 12, 13, 14, 15, 16
+NE = 17
 
 # ---------------------------------------------------------------- outcome
 KIND_STOPPED, KIND_RAMP_STOP, KIND_RAMP_OVERRUN, KIND_IMPACT = 0, 1, 2, 3
@@ -270,7 +276,11 @@ S_N_APPLY = 16
 S_PRES_MIN = 17  #: lowest reservoir pressure [Pa]
 S_GEAR = 18  #: gear engaged at the end
 S_RAMP_V = 19  #: speed at the entrance of the ramp taken [m/s]
-S_Y0 = 20  #: final state copied at S_Y0 .. S_Y0 + NY - 1
+S_T_LIMIT = 20  #: time the engine first passed the maker's limit P_N_LIMIT [s]; -1 none
+S_S_LIMIT = 21  #: position of that overspeed event [m]
+S_RPM_MAX = 22  #: highest engine speed at a step end or event [rpm]
+S_S_OVERSPEED = 23  #: position where the engine passed its damage speed [m]
+S_Y0 = 24  #: final state copied at S_Y0 .. S_Y0 + NY - 1
 S_FAIL = S_Y0 + NY  #: why a ``failed`` run failed (FAIL_*), 0 otherwise
 NS = S_FAIL + 1
 

@@ -155,10 +155,11 @@ def summary_text(res: Result, units: str = "us") -> str:
     if o.low_air_time_s is not None:
         lines.append(f"low-air warning at t = {o.low_air_time_s:.1f} s")
     P = res.kernel_input.P
-    if res.trace is not None and len(res.trace) and res.trace["engine_rpm"].max() > P[L.P_N_RATED] + 1.0:
+    if o.overspeed_limit_time_s is not None:
         lines.append(
-            f"engine above its governed speed ({P[L.P_N_RATED]:.0f} rpm, the makers' limit):"
-            f" up to {res.trace['engine_rpm'].max():.0f} rpm"
+            f"overspeed: engine above its governed speed ({P[L.P_N_LIMIT]:.0f} rpm, the makers' limit)"
+            f" at t = {o.overspeed_limit_time_s:.1f} s, {fmt_dist(o.overspeed_limit_position_m or 0.0, units)};"
+            f" up to {o.max_engine_rpm:.0f} rpm"
         )
     if o.overspeed_time_s is not None:
         lines.append(

@@ -169,6 +169,9 @@ class Engine(_Strict):
     rated_speed: Rpm | None = F(None, "governed (rated) engine speed")
     idle_speed: Rpm | None = F(None, "low idle speed")
     overspeed: Rpm | None = F(None, "engine speed at which the engine is damaged")
+    overspeed_limit: Rpm | None = F(
+        None, "maker's never-exceed engine speed: past it the run records an overspeed event"
+    )
     inertia: qty("inertia", "0 kg*m^2", "100 kg*m^2") | None = F(None, "rotating inertia of crank, flywheel, clutch")  # type: ignore[valid-type]
     friction_torque: Torque | None = F(None, "motoring friction torque at zero speed")
     friction_torque_slope: Torque | None = F(None, "motoring friction torque added per 1000 rpm")
