@@ -275,13 +275,19 @@ def plot_brake_temperature(ax: Axes, res: Result, units: str = "us") -> Axes:
     for grp in GROUPS:
         col = f"brake_temp_{grp}_K"
         if col in tr:
+            ends = class_columns(tr, f"brake_temp_{grp}", "K")
+            if ends:  # the ends differ: a band from the coolest to the hottest end, a thin line per kind of end
+                temps = temp_convert(tr[ends].to_numpy(), units)
+                ax.fill_between(x, temps.min(axis=1), temps.max(axis=1), color=GROUP_COLORS[grp], alpha=0.18, lw=0)
+                for k in range(temps.shape[1]):
+                    ax.plot(x, temps[:, k], color=GROUP_COLORS[grp], lw=0.7, alpha=0.9)
             ax.plot(
                 x,
                 temp_convert(tr[col].to_numpy(), units),
                 color=GROUP_COLORS[grp],
                 ls=GROUP_STYLES[grp],
                 lw=1.8,
-                label=f"{grp} drums",
+                label=f"{grp} drums" + (" (hottest end; band: all ends)" if ends else ""),
             )
     limit = temp_convert(np.array(res.kernel_input.P[L.P_T_LIMIT]), units)
     ax.axhline(float(limit), color="#d73027", lw=1, ls=":", label="GSRS limit")
@@ -292,11 +298,44 @@ def plot_brake_temperature(ax: Axes, res: Result, units: str = "us") -> Axes:
     return ax
 
 
+def class_columns(tr: Any, prefix: str, suffix: str) -> list[str]:
+    """Per wheel-end class trace columns ``<prefix>_c<k>_<suffix>`` (empty when a group's ends are alike).
+
+    Parameters
+    ----------
+    tr : pandas.DataFrame
+        A run's trace (:attr:`gradesim.simulation.result.Result.trace`).
+    prefix : str
+        Column prefix, e.g. ``"brake_temp_trailer"``.
+    suffix : str
+        Unit suffix, e.g. ``"K"``.
+
+    Returns
+    -------
+    list of str
+        The class columns in class order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tr = pd.DataFrame(columns=["brake_temp_trailer_K", "brake_temp_trailer_c0_K"])
+    >>> class_columns(tr, "brake_temp_trailer", "K")
+    ['brake_temp_trailer_c0_K']
+    """
+    out, k = [], 0
+    while f"{prefix}_c{k}_{suffix}" in tr:
+        out.append(f"{prefix}_c{k}_{suffix}")
+        k += 1
+    return out
+
+
 def plot_stroke(ax: Axes, res: Result, units: str = "us") -> Axes:
     """Pushrod stroke per axle group vs distance, with the readjustment limit and rated stroke.
 
     While a brake is released the curve shows the stroke needed to reach the
-    drum (free stroke plus the drum's thermal growth).
+    drum (free stroke plus the drum's thermal growth).  When a group's ends
+    differ, a thin line per kind of end; a triangle marks where each first
+    reaches the chamber's rated stroke (the diaphragm bottoms out).
 
     Parameters
     ----------
@@ -338,8 +377,17 @@ def plot_stroke(ax: Axes, res: Result, units: str = "us") -> Axes:
         col = f"stroke_{grp}_m"
         if col not in tr:
             continue
-        ax.plot(x, tr[col].to_numpy() * f_len, color=GROUP_COLORS[grp], ls=GROUP_STYLES[grp], lw=1.8, label=grp)
         rated = P[L.P_BRK + gi * L.NB + L.B_STROKE_MAX]
+        ends = class_columns(tr, f"stroke_{grp}", "m")
+        label = grp + (" (longest stroke)" if ends else "")
+        ax.plot(x, tr[col].to_numpy() * f_len, color=GROUP_COLORS[grp], ls=GROUP_STYLES[grp], lw=1.8, label=label)
+        for c in ends or [col]:  # where each kind of end first bottoms out at the rated stroke
+            stroke = tr[c].to_numpy()
+            if c != col:
+                ax.plot(x, stroke * f_len, color=GROUP_COLORS[grp], lw=0.7, alpha=0.9)
+            hit = np.flatnonzero(stroke >= rated * (1.0 - 1e-9))
+            if hit.size:
+                ax.plot(x[hit[0]], rated * f_len, marker="v", ms=6, color=GROUP_COLORS[grp], mec="black", mew=0.5)
         for val, style, name in ((limits[grp], "--", "readjustment limit"), (rated, "-", "rated stroke")):
             key = (round(val, 6), name)
             if key in drawn:
