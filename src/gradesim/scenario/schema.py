@@ -129,9 +129,7 @@ class BrakeGroup(_Strict):
     stroke_at_rest: SmallLength | list[SmallLength] | None = F(
         None, "free stroke (adjustment); a list gives one per wheel end"
     )
-    out_of_service: StrictBool | list[StrictBool] | None = F(
-        None, "linings do not touch the drum (no brake force); a list gives one per wheel end"
-    )
+    out_of_service: StrictBool | list[StrictBool] | None = F(None, "linings not touching the drum; a list: one per end")
     compliance: per("in/psi", "0 in/psi", "0.1 in/psi") | None = F(
         None, "pushrod travel per chamber pressure once the lining touches"
     )  # type: ignore[valid-type]
