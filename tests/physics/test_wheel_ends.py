@@ -184,3 +184,37 @@ def test_a_wrong_per_end_list_exits_2_naming_file_key_and_value(tmp_path, capsys
     for needle in needles:
         assert needle in err, (needle, err)
     assert not out.exists()
+
+
+def test_per_end_descent_agrees_with_scipy_on_a_plain_python_copy():
+    """Every trailer end integrated on its own by solve_ivp (tests/reference_model.py) against the classes."""
+    from tests.reference_model import ReferenceModel
+
+    sc = demo_steady_brakes(
+        25,
+        **{
+            "truck.brakes.trailer.stroke_at_rest": ["1.0 in", "1.7 in", "1.0 in", "1.95 in"],
+            "truck.brakes.trailer.out_of_service": [False, False, True, False],
+            "truck.brakes.drive.stroke_at_rest": ["1.2 in", "1.2 in", "1.6 in", "1.2 in"],
+            "road.segments": [{"length": "2 mi", "grade": "-6 %"}],
+            "simulation.rtol": 1e-8,
+        },
+    )
+    res = gs.simulate(sc)
+    model = ReferenceModel(res.kernel_input)
+    ref = model.solve(method="RK45")
+    assert res.outcome.kind == ref.kind
+    assert res.outcome.time_s == pytest.approx(ref.t, rel=1e-5)
+    assert res.outcome.position_m == pytest.approx(ref.y[L.Y_S], rel=1e-5)
+    classes = wheel_end_classes(res)
+    for gi, grp in enumerate(L.GROUP_NAMES):
+        # the reference lists the ends class by class (a group whose ends are alike: one entry)
+        mine = [c for c in classes if c.group == grp]
+        per_end = len(model.end_states[gi]) > 1
+        expect = [res.summary[L.S_Y0 + c.drum_state] for c in mine for _ in (c.ends if per_end else [0])]
+        got = [ref.y[i_d] for i_d, _ in model.end_states[gi]]
+        np.testing.assert_allclose(got, expect, rtol=1e-5)
+        expect = [res.summary[L.S_Y0 + c.hub_state] for c in mine for _ in (c.ends if per_end else [0])]
+        np.testing.assert_allclose([ref.y[i_h] for _, i_h in model.end_states[gi]], expect, rtol=1e-5)
+    idle, worked = (res.summary[L.S_Y0 + c.drum_state] for c in classes[-2:])  # trailer ends 3 (idle) and 4
+    assert classes[-2].out_of_service and idle < res.kernel_input.P[TRAILER + L.B_T_INIT] < worked - 5.0
