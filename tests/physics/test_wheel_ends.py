@@ -218,3 +218,20 @@ def test_per_end_descent_agrees_with_scipy_on_a_plain_python_copy():
         np.testing.assert_allclose([ref.y[i_h] for _, i_h in model.end_states[gi]], expect, rtol=1e-5)
     idle, worked = (res.summary[L.S_Y0 + c.drum_state] for c in classes[-2:])  # trailer ends 3 (idle) and 4
     assert classes[-2].out_of_service and idle < res.kernel_input.P[TRAILER + L.B_T_INIT] < worked - 5.0
+
+
+def test_the_temperature_limit_event_watches_every_end():
+    """Trailer end 1 not touching, the rest working: the hottest drum is a class of its own, and E_HOT sees it."""
+    sc = held_descent(out_of_service=[True, False, False, False])
+    sc = sc.replace({"truck.brakes.steer.out_of_service": True, "truck.brakes.drive.out_of_service": True})
+    res = gs.simulate(sc)
+    tr = res.trace
+    hot = tr["brake_temp_trailer_c1_K"].to_numpy()
+    limit = res.kernel_input.P[L.P_T_LIMIT]
+    assert tr["brake_temp_trailer_c0_K"].max() < 290.0 and hot.max() > limit  # class 0 (end 1) stays cold
+    t_hot = res.outcome.brake_limit_time_s
+    assert t_hot is not None
+    at = tr["time_s"].to_numpy() == t_hot  # the located event is a trace row
+    assert at.any() and hot[at][0] == pytest.approx(limit, rel=1e-6)
+    assert np.all(hot[tr["time_s"].to_numpy() < t_hot] < limit)
+    assert res.outcome.max_brake_temp_K == pytest.approx(hot.max(), rel=1e-9)

@@ -9,8 +9,11 @@ else needs to know the numbers.  All values are SI (m, s, kg, N, Pa, K, J).
 The arrays:
 
 ``y``
-    State vector (``NY``), indices ``Y_*``; the first ``NY_ERR`` components are
-    under error control, the rest are energy quadratures [J].
+    State vector, indices ``Y_*``; the first ``NY_ERR`` components are under
+    error control, the next five are energy quadratures [J]; from ``Y_X0`` on,
+    a (drum, slow node) pair per extra wheel-end class (``B_CLS_*``), also under
+    error control.  A run integrates ``NY_CORE + 2 P[P_N_EXTRA]`` states; trace
+    rows and the summary have room for ``NY``.
 ``P``
     Scalar parameters (``NP``), indices ``P_*``; the three brake groups follow in
     blocks of ``NB`` from ``P_BRK``, offsets ``B_*``.
