@@ -235,3 +235,11 @@ def test_the_temperature_limit_event_watches_every_end():
     assert at.any() and hot[at][0] == pytest.approx(limit, rel=1e-6)
     assert np.all(hot[tr["time_s"].to_numpy() < t_hot] < limit)
     assert res.outcome.max_brake_temp_K == pytest.approx(hot.max(), rel=1e-9)
+
+
+def test_the_summary_lists_each_kind_of_wheel_end():
+    res = gs.simulate(held_descent(out_of_service=[False, True, True, True], stroke_at_rest="1.1 in"))
+    text = res.summary_text()
+    assert "trailer end 1: free stroke 1.10 in, drum up to" in text
+    assert "trailer ends 2-4: NOT TOUCHING THE DRUM, drum up to 60 degF" in text
+    assert "steer ends" not in gs.simulate(held_descent()).summary_text()

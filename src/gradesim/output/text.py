@@ -73,6 +73,44 @@ def fmt_dist(x_m: float, units: str) -> str:
     return f"{from_si(x_m, 'mi', 'length'):.3f} mi"
 
 
+def wheel_end_lines(res: Result, units: str) -> list[str]:
+    """One line per kind of wheel end of the groups whose ends differ: condition and hottest drum.
+
+    Parameters
+    ----------
+    res : Result
+        A simulation result.
+    units : {"us", "si"}
+        Display units: in and degF; or mm and degC.
+
+    Returns
+    -------
+    list of str
+        Nothing when every group's ends are alike.
+
+    Examples
+    --------
+    >>> wheel_end_lines(res, "us")  # doctest: +SKIP
+    ['  trailer end 1: free stroke 1.10 in, drum up to 470 degF', '  trailer ends 2-4: NOT TOUCHING THE DRUM, ...']
+    """
+    from gradesim.simulation.wheel_ends import wheel_end_classes
+
+    classes = wheel_end_classes(res)
+    split = {c.group for c in classes if c.index > 0}
+    if not split or res.rows.shape[0] == 0:
+        return []
+    f_len, unit = (1 / 0.0254, "in") if units == "us" else (1000.0, "mm")
+    out = []
+    for c in classes:
+        if c.group in split:
+            cond = (
+                "NOT TOUCHING THE DRUM" if c.out_of_service else f"free stroke {c.stroke_at_rest_m * f_len:.2f} {unit}"
+            )
+            hot = res.rows[:, L.R_Y0 + c.drum_state].max()
+            out.append(f"  {c.label}: {cond}, drum up to {fmt_temp(hot, units)}")
+    return out
+
+
 def fmt_temp(t_K: float, units: str) -> str:
     """A temperature for people, in degF or degC.
 
@@ -152,6 +190,7 @@ def summary_text(res: Result, units: str = "us") -> str:
     lines.append(f"hottest brake drum: {fmt_temp(o.max_brake_temp_K, units)}")
     if o.brake_limit_time_s is not None:
         lines.append(f"           passed the brake temperature limit at t = {o.brake_limit_time_s:.1f} s")
+    lines += wheel_end_lines(res, units)
     if o.low_air_time_s is not None:
         lines.append(f"low-air warning at t = {o.low_air_time_s:.1f} s")
     P = res.kernel_input.P
