@@ -83,6 +83,8 @@ class Group:
     spring: bool
     temps: list[float]
     mus: list[float]
+    # (free stroke [m], out of service, ends): one entry for a group whose ends are alike, else one per end
+    ends: list[tuple[float, bool, int]]
 
     @classmethod
     def from_P(cls, P: np.ndarray, g: int) -> Group:
@@ -112,7 +114,21 @@ class Group:
             spring=P[b + L.B_SPRING] > 0.5,
             temps=[float(x) for x in P[b + L.B_MU_T0 : b + L.B_MU_T0 + n]],
             mus=[float(x) for x in P[b + L.B_MU_V0 : b + L.B_MU_V0 + n]],
+            ends=cls.expand_ends(P, b),
         )
+
+    @staticmethod
+    def expand_ends(P: np.ndarray, b: int) -> list[tuple[float, bool, int]]:
+        """The wheel ends of the block: one lumped entry if alike, else one per end (class 0's first)."""
+        n_cls = max(int(P[b + L.B_N_CLS]), 1)
+        n_ends = int(P[b + L.B_N_ENDS])
+        if n_cls == 1:
+            return [(float(P[b + L.B_STROKE_REST]), P[b + L.B_CLS_OFF] > 0.5, n_ends)] if n_ends else []
+        mults = [int(P[b + L.B_CLS_MULT + c]) for c in range(1, n_cls)]
+        ends = [(float(P[b + L.B_STROKE_REST]), P[b + L.B_CLS_OFF] > 0.5, 1)] * (n_ends - sum(mults))
+        for c in range(1, n_cls):
+            ends += [(float(P[b + L.B_CLS_STROKE + c]), P[b + L.B_CLS_OFF + c] > 0.5, 1)] * mults[c - 1]
+        return ends
 
     def mu(self, temp: float) -> float:
         """Lining friction, piecewise linear in the table, constant outside it."""
@@ -125,9 +141,10 @@ class Group:
         w = (temp - ts[j - 1]) / (ts[j] - ts[j - 1])
         return (1.0 - w) * self.mus[j - 1] + w * self.mus[j]
 
-    def pushrod_force(self, p: float, temp: float) -> float:
+    def pushrod_force(self, p: float, temp: float, stroke_rest: float | None = None) -> float:
         """Chamber output limited by the stroke left before the rated stroke. [N]"""
-        contact = max(self.stroke_rest + self.growth_per_K * (temp - self.t_ref), 0.0)
+        rest = self.stroke_rest if stroke_rest is None else stroke_rest
+        contact = max(rest + self.growth_per_K * (temp - self.t_ref), 0.0)
         if contact >= self.stroke_max:
             return 0.0
         q = max(p - self.p_th, 0.0) * self.area
@@ -140,9 +157,9 @@ class Group:
         x = (stiffness * contact + r * self.stroke_max) / (stiffness + r)
         return stiffness * (x - contact)
 
-    def tyre_force(self, p: float, temp: float, wheel_radius: float) -> float:
+    def tyre_force(self, p: float, temp: float, wheel_radius: float, stroke_rest: float | None = None) -> float:
         """Brake force at the tyre of one wheel end, before the tyre-road cap. [N]"""
-        cam = self.pushrod_force(p, temp) * self.slack
+        cam = self.pushrod_force(p, temp, stroke_rest) * self.slack
         return cam * self.torque_ratio * self.mu(temp) / self.mu_ref / wheel_radius
 
     def cooling(self, temp: float, v: float, t_amb: float, emissivity: float) -> float:
@@ -222,9 +239,20 @@ class ReferenceModel:
         self.road = np.asarray(ki.road)
         self.ramps = np.asarray(ki.ramps)
         self.actions = np.asarray(ki.actions)
-        self.n = L.NY if energies else L.NY_ERR
+        self.n = L.NY_CORE if energies else L.NY_ERR
         self.energies = energies
         self.groups = [Group.from_P(P, g) for g in range(L.NGROUPS)]
+        # state indices (drum, slow node) of every wheel end: the first end of group k is the
+        # core's Y_T0 + k / Y_TH0 + k, the others follow the core states, two each
+        self.end_states: list[list[tuple[int, int]]] = []
+        extra = self.n
+        for k, grp in enumerate(self.groups):
+            idx = [(L.Y_T0 + k, L.Y_TH0 + k)]
+            for _ in grp.ends[1:]:
+                idx.append((extra, extra + 1))
+                extra += 2
+            self.end_states.append(idx)
+        self.n_total = extra
         self.m = P[L.P_MASS]
         self.g = P[L.P_G]
         self.ratios = [0.0] + [P[L.P_GEAR0 + k] * P[L.P_AXLE_RATIO] for k in range(int(P[L.P_N_GEARS]))]
@@ -307,32 +335,40 @@ class ReferenceModel:
         rel = P[L.P_P_SPRING_RELEASE]
         p_spring = 0.0 if pres >= rel else P[L.P_P_SPRING_FULL] * min(1.0 - pres / rel, 1.0)
         locked = 1.0 if P[L.P_ABS] > 0.5 else P[L.P_SLIDE_RATIO]  # force past the peak / peak
-        dy = np.zeros(self.n)
+        dy = np.zeros(self.n_total)
         f_brake = 0.0
+        r_w, q = P[L.P_WHEEL_RADIUS], P[L.P_HEAT_FRACTION]
         for k, grp in enumerate(self.groups):
             if grp.n_ends <= 0.0:
                 continue
-            temp = y[L.Y_T0 + k]
             p = max(p_app, p_spring) if grp.spring else p_app
-            fg = grp.n_ends * grp.tyre_force(p, temp, P[L.P_WHEEL_RADIUS])
+            # every wheel end on its own: its free stroke, its drum temperature; none if out of service
+            forces = [
+                0.0 if off else grp.tyre_force(p, y[i_d], r_w, rest)
+                for (rest, off, _), (i_d, _) in zip(grp.ends, self.end_states[k], strict=True)
+            ]
+            fg = sum(n * f for (_, _, n), f in zip(grp.ends, forces, strict=True))
             peak = P[L.P_MU_ROAD] * grp.load_share * weight_n
             wheels_locked = fg > peak and P[L.P_ABS] <= 0.5
+            share = 1.0
             if fg > peak:
+                share = peak * locked / fg
                 fg = peak * locked
             f_brake += fg
-            # a locked wheel does not turn: the sliding tyre, not the drum, takes the heat
-            # two nodes per wheel end: drum (share q of the friction power, convection and
-            # radiation) and a slow hub/wheel/shoe node (the rest, plus what it soaks from the drum)
-            power = 0.0 if wheels_locked else fg * vp / grp.n_ends
-            q = P[L.P_HEAT_FRACTION]
-            cool = grp.cooling(temp, vp, P[L.P_T_AMB], P[L.P_EMISSIVITY])
-            if grp.hub_cap > 0.0:
-                hub = y[L.Y_TH0 + k]
-                soak = grp.hub_conductance * (temp - hub)
-                dy[L.Y_T0 + k] = (q * power - soak - cool) / grp.heat_cap
-                dy[L.Y_TH0 + k] = ((1.0 - q) * power + soak - grp.hub_loss * (hub - P[L.P_T_AMB])) / grp.hub_cap
-            else:
-                dy[L.Y_T0 + k] = (q * power - cool) / grp.heat_cap
+            for f_end, (i_d, i_h) in zip(forces, self.end_states[k], strict=True):
+                # a locked wheel does not turn: the sliding tyre, not the drum, takes the heat
+                # two nodes per wheel end: drum (share q of the friction power, convection and
+                # radiation) and a slow hub/wheel/shoe node (the rest, plus what it soaks from the drum)
+                power = 0.0 if wheels_locked else f_end * share * vp
+                temp = y[i_d]
+                cool = grp.cooling(temp, vp, P[L.P_T_AMB], P[L.P_EMISSIVITY])
+                if grp.hub_cap > 0.0:
+                    hub = y[i_h]
+                    soak = grp.hub_conductance * (temp - hub)
+                    dy[i_d] = (q * power - soak - cool) / grp.heat_cap
+                    dy[i_h] = ((1.0 - q) * power + soak - grp.hub_loss * (hub - P[L.P_T_AMB])) / grp.hub_cap
+                else:
+                    dy[i_d] = (q * power - cool) / grp.heat_cap
 
         dy[L.Y_S] = v
         dy[L.Y_V] = (-m * g * sin_t - f_roll - f_aero - f_eng - f_brake - f_bed) / self.m_eff(md.gear)
@@ -404,12 +440,13 @@ class ReferenceModel:
 
     def initial(self) -> np.ndarray:
         P = self.P
-        y = np.zeros(self.n)
+        y = np.zeros(self.n_total)
         y[L.Y_S] = P[L.P_S0]
         y[L.Y_V] = P[L.P_V0]
         for k in range(L.NGROUPS):
-            y[L.Y_T0 + k] = P[L.P_BRK + k * L.NB + L.B_T_INIT]
-            y[L.Y_TH0 + k] = P[L.P_BRK + k * L.NB + L.B_T_HUB_INIT]
+            for i_d, i_h in self.end_states[k]:
+                y[i_d] = P[L.P_BRK + k * L.NB + L.B_T_INIT]
+                y[i_h] = P[L.P_BRK + k * L.NB + L.B_T_HUB_INIT]
         y[L.Y_PRES] = P[L.P_PRES0]
         x = self.road[: self.n_road - 1, L.ROAD_X]
         self.mode = Mode(
@@ -484,7 +521,7 @@ class ReferenceModel:
             k = md.next_ramp
             enter = md.take_ramp == k
             if md.take_ramp == -2.0:
-                hot = max(y[L.Y_T0 : L.Y_T0 + L.NGROUPS])
+                hot = max(y[i_d] for ends in self.end_states for i_d, _ in ends)
                 enter = y[L.Y_V] > P[L.P_AUTO_RAMP_V] or hot > P[L.P_AUTO_RAMP_T]
             if enter:
                 md.ramp = k

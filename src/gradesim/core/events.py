@@ -19,6 +19,8 @@ from .layout import (
     ACT_V1,
     ACT_V2,
     ACT_V3,
+    B_CLS_Y,
+    B_N_CLS,
     B_T_HUB_INIT,
     B_T_INIT,
     DO_ENGINE_BRAKE,
@@ -34,6 +36,7 @@ from .layout import (
     E_END,
     E_FAN,
     E_HOT,
+    E_LIMIT,
     E_LOW_AIR,
     E_NEUTRAL,
     E_OVERSPEED,
@@ -48,6 +51,7 @@ from .layout import (
     KIND_RAMP_OVERRUN,
     KIND_RAMP_STOP,
     KIND_STOPPED,
+    LIMIT_HYSTERESIS,
     M_BRAKE_ON,
     M_COMPRESSOR,
     M_E_SHIFT,
@@ -62,6 +66,7 @@ from .layout import (
     M_NEXT_DACT,
     M_NEXT_RAMP,
     M_NEXT_TACT,
+    M_OVER_LIMIT,
     M_OVERSPEED,
     M_P_CMD,
     M_P_FROM,
@@ -71,9 +76,12 @@ from .layout import (
     M_RAMP,
     M_RAMP_V0,
     M_RAMP_Z0,
+    M_S_LIMIT,
+    M_S_OVERSPEED,
     M_SEG,
     M_STRATEGY,
     M_T_HOT,
+    M_T_LIMIT,
     M_T_LOW_AIR,
     M_T_OVERSPEED,
     M_T_SWITCH,
@@ -95,6 +103,7 @@ from .layout import (
     P_KP,
     P_N_ACT_DIST,
     P_N_ACTIONS,
+    P_N_LIMIT,
     P_N_OVERSPEED,
     P_N_RAMPS,
     P_N_ROAD,
@@ -132,6 +141,7 @@ from .layout import (
     Y_T0,
     Y_TH0,
     Y_V,
+    Y_X0,
 )
 from .powertrain import effective_mass, engine_rpm
 
@@ -140,12 +150,13 @@ INACTIVE = 1.0
 
 @njit(inline="always")
 def hottest_drum(y):
-    """Temperature of the hottest drum node of all brake groups. [K]
+    """Temperature of the hottest drum node of all brake groups and wheel-end classes. [K]
 
     Parameters
     ----------
     y : numpy.ndarray
-        State vector (layout ``Y_*``). [SI]
+        State vector (layout ``Y_*``), of the run's length: the drum nodes of
+        the extra wheel-end classes are ``y[Y_X0::2]``. [SI]
 
     Returns
     -------
@@ -156,6 +167,9 @@ def hottest_drum(y):
     for k in range(1, NGROUPS):
         if y[Y_T0 + k] > tmax:
             tmax = y[Y_T0 + k]
+    for i in range(Y_X0, y.shape[0], 2):
+        if y[i] > tmax:
+            tmax = y[i]
     return tmax
 
 
@@ -294,6 +308,14 @@ def eval_events(t, y, P, road, ramps, actions, mode, act_time, act_done, g, d):
     if mode[M_HOT] < 0.5:
         g[E_HOT] = hottest_drum(y) - P[P_T_LIMIT]
         d[E_HOT] = 1.0
+    if P[P_N_LIMIT] > 0.0:  # the maker's limit: flagged while above, cleared LIMIT_HYSTERESIS below
+        rpm = engine_rpm(v, mode[M_GEAR], P)
+        if mode[M_OVER_LIMIT] < 0.5:
+            g[E_LIMIT] = rpm - P[P_N_LIMIT]
+            d[E_LIMIT] = 1.0
+        else:
+            g[E_LIMIT] = rpm - (P[P_N_LIMIT] - LIMIT_HYSTERESIS)
+            d[E_LIMIT] = -1.0
 
 
 @njit
@@ -557,8 +579,13 @@ def initial_state(P, road, actions, y, mode, act_time, act_done):
     y[Y_S] = s0
     y[Y_V] = P[P_V0]
     for grp in range(NGROUPS):
-        y[Y_T0 + grp] = P[P_BRK + grp * NB + B_T_INIT]
-        y[Y_TH0 + grp] = P[P_BRK + grp * NB + B_T_HUB_INIT]
+        base = P_BRK + grp * NB
+        y[Y_T0 + grp] = P[base + B_T_INIT]
+        y[Y_TH0 + grp] = P[base + B_T_HUB_INIT]
+        for c in range(1, int(P[base + B_N_CLS])):
+            i_d = int(P[base + B_CLS_Y + c])
+            y[i_d] = P[base + B_T_INIT]
+            y[i_d + 1] = P[base + B_T_HUB_INIT]
     y[Y_PRES] = P[P_PRES0]
     n = int(P[P_N_ROAD])
     i = 0
@@ -576,6 +603,7 @@ def initial_state(P, road, actions, y, mode, act_time, act_done):
     mode[M_T_LOW_AIR] = -1.0
     mode[M_T_OVERSPEED] = -1.0
     mode[M_T_HOT] = -1.0
+    mode[M_T_LIMIT] = -1.0
     mode[M_COMPRESSOR] = 1.0 if y[Y_PRES] < P[P_P_CUTOUT] else 0.0
     mode[M_LOW_AIR] = 1.0 if y[Y_PRES] <= P[P_P_LOW_AIR] else 0.0
     if mode[M_LOW_AIR] > 0.5:
@@ -716,9 +744,18 @@ def handle_event(i, t, y, P, road, ramps, actions, mode, act_time, act_done):
     elif i == E_OVERSPEED:
         mode[M_OVERSPEED] = 1.0
         mode[M_T_OVERSPEED] = t
+        mode[M_S_OVERSPEED] = y[Y_S]
         if P[P_OVERSPEED_EB_OFF] > 0.5:
             mode[M_EB_DISABLED] = 1.0
     elif i == E_HOT:
         mode[M_HOT] = 1.0
         mode[M_T_HOT] = t
+    elif i == E_LIMIT:
+        if mode[M_OVER_LIMIT] < 0.5:
+            mode[M_OVER_LIMIT] = 1.0
+            if mode[M_T_LIMIT] < 0.0:
+                mode[M_T_LIMIT] = t
+                mode[M_S_LIMIT] = y[Y_S]
+        else:
+            mode[M_OVER_LIMIT] = 0.0
     return -1

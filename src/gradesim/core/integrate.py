@@ -47,7 +47,10 @@ from .layout import (
     M_N_APPLY,
     M_RAMP,
     M_RAMP_V0,
+    M_S_LIMIT,
+    M_S_OVERSPEED,
     M_T_HOT,
+    M_T_LIMIT,
     M_T_LOW_AIR,
     M_T_OVERSPEED,
     ND,
@@ -55,11 +58,13 @@ from .layout import (
     NM,
     NS,
     NY,
+    NY_CORE,
     NY_ERR,
     P_ATOL,
     P_DT_OUT,
     P_MAX_STEP,
     P_N_ACTIONS,
+    P_N_EXTRA,
     P_RTOL,
     P_T_MAX,
     R_M0,
@@ -77,9 +82,13 @@ from .layout import (
     S_PRES_MIN,
     S_RAMP,
     S_RAMP_V,
+    S_RPM_MAX,
     S_S,
+    S_S_LIMIT,
+    S_S_OVERSPEED,
     S_T,
     S_T_HOT,
+    S_T_LIMIT,
     S_T_LOW_AIR,
     S_T_OVERSPEED,
     S_TMAX,
@@ -91,6 +100,7 @@ from .layout import (
     Y_S,
     Y_V,
 )
+from .powertrain import engine_rpm
 from .rhs import evaluate
 
 # --- Dormand-Prince 5(4) tableau (as in scipy.integrate.RK45)
@@ -195,6 +205,9 @@ def rk_step(t, y, f, h, P, road, ramps, mode, K, y_new, tmp, diag, work):
 def error_norm(K, h, y, y_new, rtol, atol):
     """RMS of the embedded error estimate over the error-controlled states.
 
+    Those are the first ``NY_ERR`` states and the extra wheel-end classes from
+    ``NY_CORE`` to the end of ``y`` (the run's state length).
+
     ``err = sqrt(mean((h sum_j E_j K_j / (atol + rtol max(|y|, |y_new|)))^2))``; a step is
     accepted when ``err <= 1``.
 
@@ -230,7 +243,12 @@ def error_norm(K, h, y, y_new, rtol, atol):
         e = h * (E1 * K[0, i] + E3 * K[2, i] + E4 * K[3, i] + E5 * K[4, i] + E6 * K[5, i] + E7 * K[6, i])
         sc = atol + rtol * max(abs(y[i]), abs(y_new[i]))
         acc += (e / sc) ** 2
-    return math.sqrt(acc / NY_ERR)
+    n = y.shape[0]
+    for i in range(NY_CORE, n):  # extra wheel-end classes
+        e = h * (E1 * K[0, i] + E3 * K[2, i] + E4 * K[3, i] + E5 * K[4, i] + E6 * K[5, i] + E7 * K[6, i])
+        sc = atol + rtol * max(abs(y[i]), abs(y_new[i]))
+        acc += (e / sc) ** 2
+    return math.sqrt(acc / (NY_ERR + n - NY_CORE))
 
 
 @njit
@@ -525,8 +543,11 @@ def write_row(out, row, t, y, mode):
     if row >= out.shape[0]:
         return False
     out[row, R_T] = t
-    for i in range(NY):
+    n = y.shape[0]
+    for i in range(n):
         out[row, R_Y0 + i] = y[i]
+    for i in range(n, NY):  # wheel-end classes not in use
+        out[row, R_Y0 + i] = 0.0
     for i in range(NM):
         out[row, R_M0 + i] = mode[i]
     return True
@@ -576,7 +597,7 @@ def integrate(P, road, ramps, actions, out, summary):
     J.R. Dormand, P.J. Prince, "A family of embedded Runge-Kutta formulae",
     J. Comput. Appl. Math. 6 (1980) 19-26.
     """
-    n = NY
+    n = NY_CORE + 2 * int(P[P_N_EXTRA])  # only the wheel-end classes in use are integrated
     y = np.empty(n)
     y_new = np.empty(n)
     f = np.empty(n)
@@ -621,6 +642,7 @@ def integrate(P, road, ramps, actions, out, summary):
         trunc = 1.0
     t_next_out = dt_out if dt_out > 0.0 else np.inf
     vmax = y[Y_V]
+    rpm_max = engine_rpm(y[Y_V], mode[M_GEAR], P)
     tmax = hottest_drum(y)
     pmin = y[Y_PRES]
     nstep = 0
@@ -769,6 +791,9 @@ def integrate(P, road, ramps, actions, out, summary):
 
         if y[Y_V] > vmax:
             vmax = y[Y_V]
+        rpm = engine_rpm(y[Y_V], mode[M_GEAR], P)
+        if rpm > rpm_max:
+            rpm_max = rpm
         th = hottest_drum(y)
         if th > tmax:
             tmax = th
@@ -800,6 +825,10 @@ def integrate(P, road, ramps, actions, out, summary):
     summary[S_GEAR] = mode[M_GEAR]
     summary[S_RAMP_V] = mode[M_RAMP_V0]
     summary[S_FAIL] = fail
+    summary[S_T_LIMIT] = mode[M_T_LIMIT]
+    summary[S_S_LIMIT] = mode[M_S_LIMIT]
+    summary[S_RPM_MAX] = rpm_max
+    summary[S_S_OVERSPEED] = mode[M_S_OVERSPEED]
     for i in range(n):
         summary[S_Y0 + i] = y[i]
     return row
@@ -822,7 +851,7 @@ def diagnostics(rows, P, road, ramps, diag_out):
     diag_out : numpy.ndarray
         Diagnostics, one row per trace row, filled in place.
     """
-    n = NY
+    n = NY_CORE + 2 * int(P[P_N_EXTRA])
     y = np.empty(n)
     dy = np.empty(n)
     mode = np.empty(NM)

@@ -9,8 +9,11 @@ else needs to know the numbers.  All values are SI (m, s, kg, N, Pa, K, J).
 The arrays:
 
 ``y``
-    State vector (``NY``), indices ``Y_*``; the first ``NY_ERR`` components are
-    under error control, the rest are energy quadratures [J].
+    State vector, indices ``Y_*``; the first ``NY_ERR`` components are under
+    error control, the next five are energy quadratures [J]; from ``Y_X0`` on,
+    a (drum, slow node) pair per extra wheel-end class (``B_CLS_*``), also under
+    error control.  A run integrates ``NY_CORE + 2 P[P_N_EXTRA]`` states; trace
+    rows and the summary have room for ``NY``.
 ``P``
     Scalar parameters (``NP``), indices ``P_*``; the three brake groups follow in
     blocks of ``NB`` from ``P_BRK``, offsets ``B_*``.
@@ -54,10 +57,13 @@ Y_E_ENGINE = 11  #: energy into engine brake + engine drag [J]
 Y_E_ROLL = 12  #: rolling resistance [J]
 Y_E_AERO = 13  #: aerodynamic drag [J]
 Y_E_BED = 14  #: arrester bed (beyond tyre rolling resistance) [J]
-NY = 15
+NY_CORE = 15  #: the states above; every group's wheel-end class 0 lives here
 
 NGROUPS = 3  #: steer, drive, trailer
 GROUP_NAMES = ("steer", "drive", "trailer")
+MAX_CLASSES = 4  #: wheel-end classes per group (ends with identical per-end values share a class)
+Y_X0 = NY_CORE  #: extra wheel-end classes (class >= 1): (drum, slow node) pairs from here, under error control
+NY = NY_CORE + 2 * NGROUPS * (MAX_CLASSES - 1)  #: longest state vector; a run integrates only the used part
 
 # ---------------------------------------------------------------- parameters
 P_MASS = 0  #: gross mass [kg]
@@ -130,7 +136,9 @@ P_V0 = _B + 38  #: initial speed [m/s]
 P_S0 = _B + 39  #: initial position [m]
 P_PRES0 = _B + 40  #: initial reservoir pressure [Pa]
 P_N_ACT_DIST = _B + 41  #: the first P_N_ACT_DIST actions are distance-triggered (sorted)
-_G = _B + 42
+P_N_EXTRA = _B + 42  #: extra wheel-end classes in use (state length NY_CORE + 2 P_N_EXTRA)
+P_N_LIMIT = _B + 43  #: the maker's never-exceed engine speed (overspeed event) [rpm]
+_G = _B + 44
 # Brake group blocks: P_BRK + g * NB + offset
 P_BRK = _G
 B_N_ENDS = 0  #: wheel ends in the group (0: group absent)
@@ -162,7 +170,15 @@ B_HUB_CAP = B_MU_V0 + MU_POINTS  #: slow node (hub, wheel, shoes) heat capacity 
 B_G_DH = B_HUB_CAP + 1  #: drum-to-slow-node conductance per wheel end [W/K]
 B_HUB_COOL = B_HUB_CAP + 2  #: slow node's loss to ambient per wheel end [W/K]
 B_T_HUB_INIT = B_HUB_CAP + 3  #: initial slow-node temperature [K]
-NB = B_HUB_CAP + 4
+# Wheel-end classes: ends of a group with identical per-end values share a class (multiplicity).
+# Class 0 takes its free stroke from B_STROKE_REST and its states from Y_T0 + g, Y_TH0 + g, so a
+# block that sets none of these is one class of B_N_ENDS identical ends.
+B_N_CLS = B_HUB_CAP + 4  #: classes in use, 1..MAX_CLASSES (0 reads as 1)
+B_CLS_MULT = B_N_CLS + 1  #: ends in class c (c >= 1; class 0 has the rest of B_N_ENDS)
+B_CLS_STROKE = B_CLS_MULT + MAX_CLASSES  #: free stroke of class c >= 1 [m]
+B_CLS_OFF = B_CLS_STROKE + MAX_CLASSES  #: 1: class c's linings do not touch the drum (out of service)
+B_CLS_Y = B_CLS_OFF + MAX_CLASSES  #: state index of class c's drum node (c >= 1; slow node at + 1)
+NB = B_CLS_Y + MAX_CLASSES
 NP = P_BRK + NGROUPS * NB
 
 # ---------------------------------------------------------------- tables
@@ -216,13 +232,18 @@ M_HOT = 27
 M_RAMP_Z0 = 28  #: elevation of the ramp entrance [m]
 M_RAMP_V0 = 29  #: speed at the ramp entrance [m/s]
 M_P_PAID = 30  #: chamber pressure whose air has been drawn from the reservoir [Pa]
-NM = 31
+M_OVER_LIMIT = 31  #: 1 while the engine is above the maker's limit P_N_LIMIT (clears 5 rpm below it)
+M_T_LIMIT = 32  #: time the engine first passed P_N_LIMIT [s]; -1 none
+M_S_LIMIT = 33  #: position where the engine first passed P_N_LIMIT [m]
+M_S_OVERSPEED = 34  #: position where the engine passed its damage speed [m]
+NM = 35
+LIMIT_HYSTERESIS = 5.0  #: the overspeed flag clears this far below P_N_LIMIT [rpm]
 
 # ---------------------------------------------------------------- events
 E_SEG, E_QUEUE, E_END, E_STOP, E_RAMP_ENTRY, E_RAMP_END = 0, 1, 2, 3, 4, 5  # coincident: impact wins
 E_SNUB, E_FAN, E_ACTION_D, E_ACTION_T, E_EFFECT, E_NEUTRAL = 6, 7, 8, 9, 10, 11
-E_COMPRESSOR, E_LOW_AIR, E_OVERSPEED, E_HOT = 12, 13, 14, 15
-NE = 16
+E_COMPRESSOR, E_LOW_AIR, E_OVERSPEED, E_HOT, E_LIMIT = 12, 13, 14, 15, 16
+NE = 17
 
 # ---------------------------------------------------------------- outcome
 KIND_STOPPED, KIND_RAMP_STOP, KIND_RAMP_OVERRUN, KIND_IMPACT = 0, 1, 2, 3
@@ -258,7 +279,11 @@ S_N_APPLY = 16
 S_PRES_MIN = 17  #: lowest reservoir pressure [Pa]
 S_GEAR = 18  #: gear engaged at the end
 S_RAMP_V = 19  #: speed at the entrance of the ramp taken [m/s]
-S_Y0 = 20  #: final state copied at S_Y0 .. S_Y0 + NY - 1
+S_T_LIMIT = 20  #: time the engine first passed the maker's limit P_N_LIMIT [s]; -1 none
+S_S_LIMIT = 21  #: position of that overspeed event [m]
+S_RPM_MAX = 22  #: highest engine speed at a step end or event [rpm]
+S_S_OVERSPEED = 23  #: position where the engine passed its damage speed [m]
+S_Y0 = 24  #: final state copied at S_Y0 .. S_Y0 + NY - 1
 S_FAIL = S_Y0 + NY  #: why a ``failed`` run failed (FAIL_*), 0 otherwise
 NS = S_FAIL + 1
 
@@ -289,4 +314,6 @@ D_STROKE0 = 15  #: pushrod stroke per group [m]
 D_MU0 = 18  #: lining friction per group
 D_STROKEF0 = 21  #: stroke factor (force left by the stroke) per group
 D_P_SPRING0 = 24  #: spring-brake equivalent pressure per group [Pa]
-ND = 27
+D_CF0 = 27  #: brake force per wheel end of class c of group g at D_CF0 + g * MAX_CLASSES + c [N]
+D_CS0 = D_CF0 + NGROUPS * MAX_CLASSES  #: pushrod stroke per wheel end, class c of group g [m]
+ND = D_CS0 + NGROUPS * MAX_CLASSES

@@ -1,10 +1,12 @@
 """The ODE right-hand side, assembled from forces, brakes, powertrain and driver.
 
 ``m_eff dv/dt = F_grav - F_roll - F_aero - F_engine - F_brake - F_bed``
-``C_d dT_g/dt = q F_g v / n_g - G (T_g - T_h) - cooling(T_g, v)`` and
-``C_h dT_h/dt = (1 - q) F_g v / n_g + G (T_g - T_h) - g_h (T_h - T_amb)`` for each
-axle group g: a drum node and a slower hub/wheel/shoe node per wheel end
-(:func:`gradesim.core.brakes.thermal_rates`)
+``C_d dT_k/dt = q F_k v - G (T_k - T_h,k) - cooling(T_k, v)`` and
+``C_h dT_h,k/dt = (1 - q) F_k v + G (T_k - T_h,k) - g_h (T_h,k - T_amb)`` for each
+wheel-end class k of each axle group (ends with identical free stroke and
+service state share a class; ``F_k`` is one end's force, the group's force
+``sum n_k F_k`` is capped by tyre-road friction): a drum node and a slower
+hub/wheel/shoe node per wheel end (:func:`gradesim.core.brakes.thermal_rates`)
 ``dp_res/dt = compressor(rpm)`` while the governor has it loaded
 plus the target controller's integral and five energy quadratures.
 
@@ -30,11 +32,16 @@ from .driver import command_scalar, controller_integral_rate
 from .forces import aero_drag, air_density_isa, arrester_bed, gravity_along_path, rolling_resistance
 from .layout import (
     B_AREA,
+    B_CLS_MULT,
+    B_CLS_OFF,
+    B_CLS_STROKE,
+    B_CLS_Y,
     B_COMPLIANCE,
     B_DRUM_DIAM,
     B_EXPANSION,
     B_LOAD_SHARE,
     B_MU_REF,
+    B_N_CLS,
     B_N_ENDS,
     B_P_TH,
     B_ROLLOFF,
@@ -45,6 +52,8 @@ from .layout import (
     B_STROKE_REST,
     B_T_REF,
     B_TORQUE_RATIO,
+    D_CF0,
+    D_CS0,
     D_ELEV,
     D_F_AERO,
     D_F_BED,
@@ -74,6 +83,7 @@ from .layout import (
     M_STRATEGY,
     M_T_SWITCH,
     M_V_TARGET,
+    MAX_CLASSES,
     NB,
     NGROUPS,
     P_ABS,
@@ -190,8 +200,11 @@ def evaluate(t, y, P, road, ramps, mode, dy, diag, work):
     """Right-hand side of the descent ODE: fill ``dy = dy/dt`` and the diagnostics at state ``y``.
 
     ``m_eff dv/dt = F_grav - F_roll - F_aero - F_engine - F_brake - F_bed`` and
-    ``ds/dt = v``; per axle group ``C dT/dt = q F_g v / n_g - Q_cool(T, v)``
-    (no heating while the wheels are locked); ``dp_res/dt`` from the
+    ``ds/dt = v``; per wheel-end class k of each axle group, with its own free
+    stroke and drum temperature, ``C dT_k/dt = q F_k v - Q_cool(T_k, v)`` (two
+    nodes, :func:`~gradesim.core.brakes.thermal_rates`; no heating while the
+    wheels are locked), the group force ``sum_k n_k F_k`` capped by tyre-road
+    friction; ``dp_res/dt`` from the
     compressor while loaded; the target controller's integral; and the five
     energy quadratures ``dE/dt = F v``.  Brake force per group is capped by
     tyre-road friction (ABS holds the peak, locked wheels slide); service and
@@ -317,7 +330,6 @@ def evaluate(t, y, P, road, ramps, mode, dy, diag, work):
     for grp in range(NGROUPS):
         base = P_BRK + grp * NB
         n_ends = P[base + B_N_ENDS]
-        temp = y[Y_T0 + grp]
         p_eff = p_app
         ps = p_spring if P[base + B_SPRING] > 0.5 else 0.0
         if ps > p_eff:
@@ -327,50 +339,99 @@ def evaluate(t, y, P, road, ramps, mode, dy, diag, work):
         stroke = 0.0
         mu = 0.0
         factor = 0.0
+        n_cls = int(P[base + B_N_CLS])
+        if n_cls < 1:
+            n_cls = 1
+        dc = grp * MAX_CLASSES
         if n_ends > 0.0:
-            sc = contact_stroke_scalar(
-                temp,
-                P[base + B_STROKE_REST],
-                P[base + B_STROKE_GAIN],
-                P[base + B_EXPANSION],
-                P[base + B_DRUM_DIAM],
-                P[base + B_T_REF],
-            )
-            fp, stroke, factor = pushrod_force_scalar(
-                p_eff,
-                sc,
-                P[base + B_AREA],
-                P[base + B_P_TH],
-                P[base + B_COMPLIANCE],
-                P[base + B_STROKE_MAX],
-                P[base + B_ROLLOFF],
-            )
-            mu = lining_friction(temp, P, base)
-            fg = n_ends * tyre_force_scalar(
-                fp, P[base + B_SLACK], P[base + B_TORQUE_RATIO], mu, P[base + B_MU_REF], r_w
-            )
-            # tyre-road limit: ABS holds the peak; without it the wheels lock and slide
+            # every wheel-end class: its own contact stroke (free stroke, drum growth), force and friction
+            m0 = n_ends
+            mu = 2.0
+            factor = 2.0
+            for c in range(n_cls):
+                if c == 0:
+                    temp = y[Y_T0 + grp]
+                    s_rest = P[base + B_STROKE_REST]
+                else:
+                    temp = y[int(P[base + B_CLS_Y + c])]
+                    s_rest = P[base + B_CLS_STROKE + c]
+                    m0 -= P[base + B_CLS_MULT + c]
+                if P[base + B_CLS_OFF + c] > 0.5:
+                    # linings not touching: the pushrod runs to the end of the chamber, no force
+                    s_c = P[base + B_STROKE_MAX] if p_eff > P[base + B_P_TH] else 0.0
+                    diag[D_CF0 + dc + c] = 0.0
+                    diag[D_CS0 + dc + c] = s_c
+                    if s_c > stroke:
+                        stroke = s_c
+                    continue
+                sc = contact_stroke_scalar(
+                    temp,
+                    s_rest,
+                    P[base + B_STROKE_GAIN],
+                    P[base + B_EXPANSION],
+                    P[base + B_DRUM_DIAM],
+                    P[base + B_T_REF],
+                )
+                fp, s_c, f_c = pushrod_force_scalar(
+                    p_eff,
+                    sc,
+                    P[base + B_AREA],
+                    P[base + B_P_TH],
+                    P[base + B_COMPLIANCE],
+                    P[base + B_STROKE_MAX],
+                    P[base + B_ROLLOFF],
+                )
+                mu_c = lining_friction(temp, P, base)
+                fe = tyre_force_scalar(fp, P[base + B_SLACK], P[base + B_TORQUE_RATIO], mu_c, P[base + B_MU_REF], r_w)
+                diag[D_CF0 + dc + c] = fe
+                diag[D_CS0 + dc + c] = s_c
+                if s_c > stroke:
+                    stroke = s_c
+                if mu_c < mu:
+                    mu = mu_c
+                if f_c < factor:
+                    factor = f_c
+            if mu > 1.5:  # no end in service
+                mu = lining_friction(y[Y_T0 + grp], P, base)
+                factor = 0.0
+            for c in range(n_cls):
+                mult = m0 if c == 0 else P[base + B_CLS_MULT + c]
+                fg += mult * diag[D_CF0 + dc + c]
+            # tyre-road limit on the group: ABS holds the peak; without it the wheels lock and slide
             cap = mu_road * P[base + B_LOAD_SHARE] * m * g * cos_t
             if fg > cap:
+                scale = cap / fg
                 if abs_on:
                     fg = cap
                 else:
                     fg = cap * P[P_SLIDE_RATIO]
+                    scale *= P[P_SLIDE_RATIO]
                     locked = True
+                for c in range(n_cls):
+                    diag[D_CF0 + dc + c] *= scale
+            for c in range(n_cls):
+                if c == 0:
+                    i_d = Y_T0 + grp
+                    i_h = Y_TH0 + grp
+                else:
+                    i_d = int(P[base + B_CLS_Y + c])
+                    i_h = i_d + 1
+                power = 0.0 if locked else diag[D_CF0 + dc + c] * vpos
+                dtd, dth = thermal_rates(y[i_d], y[i_h], power, v08, t_amb, P, base)
+                dy[i_d] = dtd
+                dy[i_h] = dth
+        else:
+            dy[Y_T0 + grp] = 0.0
+            dy[Y_TH0 + grp] = 0.0
+        for c in range(n_cls if n_ends > 0.0 else 0, MAX_CLASSES):  # classes not in use
+            diag[D_CF0 + dc + c] = 0.0
+            diag[D_CS0 + dc + c] = 0.0
         diag[D_FB0 + grp] = fg
         diag[D_STROKE0 + grp] = stroke
         diag[D_MU0 + grp] = mu
         diag[D_STROKEF0 + grp] = factor
         diag[D_P_SPRING0 + grp] = ps
         f_brake += fg
-        if n_ends > 0.0:
-            power = 0.0 if locked else fg * vpos / n_ends
-            dtd, dth = thermal_rates(temp, y[Y_TH0 + grp], power, v08, t_amb, P, base)
-            dy[Y_T0 + grp] = dtd
-            dy[Y_TH0 + grp] = dth
-        else:
-            dy[Y_T0 + grp] = 0.0
-            dy[Y_TH0 + grp] = 0.0
 
     # the brakes (and bed) only hold what is needed near a stop: no reversal
     dy[Y_S] = v

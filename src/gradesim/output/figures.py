@@ -28,6 +28,7 @@ from gradesim.output.plotkit import (  # noqa: F401  (re-exported: figures' publ
     ramp_label,
     same_result,
 )
+from gradesim.output.wheel_end_plots import plot_end_strokes, plot_end_temperatures
 from gradesim.scenario.pack import GROUPS
 
 if TYPE_CHECKING:
@@ -289,6 +290,8 @@ def plot_brake_temperature(ax: Axes, res: Result, units: str = "us") -> Axes:
     u = _check_units(units)
     tr = res.trace
     x = tr["position_m"].to_numpy() * u["dist"][1]
+    for grp in GROUPS:  # groups whose ends differ: a band over the ends, a thin line per kind of end
+        plot_end_temperatures(ax, x, tr, grp, lambda t: temp_convert(t, units))
     curves = {g: temp_convert(tr[f"brake_temp_{g}_K"].to_numpy(), units) for g in GROUPS if f"brake_temp_{g}_K" in tr}
     plot_groups(ax, x, curves, " drums")
     limit = temp_convert(np.array(res.kernel_input.P[L.P_T_LIMIT]), units)
@@ -307,7 +310,9 @@ def plot_stroke(ax: Axes, res: Result, units: str = "us") -> Axes:
     """Pushrod stroke per axle group vs distance, with the readjustment limit and rated stroke.
 
     While a brake is released the curve shows the stroke needed to reach the
-    drum (free stroke plus the drum's thermal growth).
+    drum (free stroke plus the drum's thermal growth).  When a group's ends
+    differ, a thin line per kind of end; a triangle marks where each first
+    reaches the chamber's rated stroke (the diaphragm bottoms out).
 
     Parameters
     ----------
@@ -351,6 +356,7 @@ def plot_stroke(ax: Axes, res: Result, units: str = "us") -> Axes:
         if grp not in curves:
             continue
         rated = P[L.P_BRK + gi * L.NB + L.B_STROKE_MAX]
+        plot_end_strokes(ax, x, tr, grp, rated, f_len)  # per kind of end; a triangle at the rated stroke
         for val, name in ((limits[grp], "readjustment limit"), (rated, "rated stroke")):
             lines.setdefault((round(val * f_len, 4), name), []).append(grp)
     reds = {"rated stroke": ("#d73027", "-"), "readjustment limit": ("#fc8d59", "--")}

@@ -73,6 +73,44 @@ def fmt_dist(x_m: float, units: str) -> str:
     return f"{from_si(x_m, 'mi', 'length'):.3f} mi"
 
 
+def wheel_end_lines(res: Result, units: str) -> list[str]:
+    """One line per kind of wheel end of the groups whose ends differ: condition and hottest drum.
+
+    Parameters
+    ----------
+    res : Result
+        A simulation result.
+    units : {"us", "si"}
+        Display units: in and degF; or mm and degC.
+
+    Returns
+    -------
+    list of str
+        Nothing when every group's ends are alike.
+
+    Examples
+    --------
+    >>> wheel_end_lines(res, "us")  # doctest: +SKIP
+    ['  trailer end 1: free stroke 1.10 in, drum up to 470 degF', '  trailer ends 2-4: NOT TOUCHING THE DRUM, ...']
+    """
+    from gradesim.simulation.wheel_ends import wheel_end_classes
+
+    classes = wheel_end_classes(res)
+    split = {c.group for c in classes if c.index > 0}
+    if not split or res.rows.shape[0] == 0:
+        return []
+    f_len, unit = (1 / 0.0254, "in") if units == "us" else (1000.0, "mm")
+    out = []
+    for c in classes:
+        if c.group in split:
+            cond = (
+                "NOT TOUCHING THE DRUM" if c.out_of_service else f"free stroke {c.stroke_at_rest_m * f_len:.2f} {unit}"
+            )
+            hot = res.rows[:, L.R_Y0 + c.drum_state].max()
+            out.append(f"  {c.label}: {cond}, drum up to {fmt_temp(hot, units)}")
+    return out
+
+
 def fmt_temp(t_K: float, units: str) -> str:
     """A temperature for people, in degF or degC.
 
@@ -264,13 +302,15 @@ def summary_text(res: Result, units: str = "us") -> str:
     limit_line = brake_limit_line(res, units)
     if limit_line is not None:
         lines.append(f"           {limit_line}")
+    lines += wheel_end_lines(res, units)
     if o.low_air_time_s is not None:
         lines.append(f"low-air warning at t = {o.low_air_time_s:.1f} s")
     P = res.kernel_input.P
-    if res.trace is not None and len(res.trace) and res.trace["engine_rpm"].max() > P[L.P_N_RATED] + 1.0:
+    if o.overspeed_limit_time_s is not None:
         lines.append(
-            f"engine above its governed speed ({P[L.P_N_RATED]:.0f} rpm, the makers' limit):"
-            f" up to {res.trace['engine_rpm'].max():.0f} rpm"
+            f"overspeed: engine above its governed speed ({P[L.P_N_LIMIT]:.0f} rpm, the makers' limit)"
+            f" at t = {o.overspeed_limit_time_s:.1f} s, {fmt_dist(o.overspeed_limit_position_m or 0.0, units)};"
+            f" up to {o.max_engine_rpm:.0f} rpm"
         )
     if o.overspeed_time_s is not None:
         lines.append(

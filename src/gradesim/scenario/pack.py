@@ -115,6 +115,12 @@ def _pack_engine(pk: Packer, P: np.ndarray, eng: dict[str, Any]) -> None:
     P[L.P_N_MIN_EB] = rpm("min_brake_speed", "800 rpm")
     P[L.P_N_RATED] = rpm("rated_speed", "2100 rpm")
     P[L.P_N_OVERSPEED] = rpm("overspeed", "2600 rpm")
+    P[L.P_N_LIMIT] = rpm("overspeed_limit", "2100 rpm")
+    if not P[L.P_N_IDLE] < P[L.P_N_LIMIT] <= P[L.P_N_OVERSPEED]:
+        raise pk.err(
+            "truck.engine.overspeed_limit",
+            f"{eng.get('overspeed_limit', '2100 rpm')!r} must lie above idle_speed and not above overspeed",
+        )
     if P[L.P_N_RATED] <= P[L.P_N_MIN_EB]:
         raise pk.err("truck.engine.rated_speed", "must be above min_brake_speed")
     P[L.P_EB_PMAX] = pk.si(eng.get("brake_power", "0 W"), "power", "truck.engine.brake_power")

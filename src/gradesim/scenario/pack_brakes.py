@@ -74,6 +74,13 @@ def pack_brakes(pk: Packer, P: np.ndarray, tr: dict[str, Any], v_res: float) -> 
     vol_ch = 0.0
     for gi, grp in enumerate(GROUPS):
         vol_ch += _pack_group(pk, P, gi, brakes[grp], chambers)
+    n_extra = 0
+    for gi in range(L.NGROUPS):  # state slots of the extra wheel-end classes, group by group
+        base = L.P_BRK + gi * L.NB
+        for c in range(1, int(P[base + L.B_N_CLS])):
+            P[base + L.B_CLS_Y + c] = L.Y_X0 + 2 * n_extra
+            n_extra += 1
+    P[L.P_N_EXTRA] = n_extra
     P[L.P_AIR_DRAW] = vol_ch / v_res
     P[L.P_HEAT_FRACTION] = float(brakes.get("heat_fraction", 1.0))
     P[L.P_EMISSIVITY] = float(brakes.get("emissivity", 0.7))
@@ -104,18 +111,7 @@ def _pack_group(pk: Packer, P: np.ndarray, gi: int, g: dict[str, Any], chambers:
     P[base + L.B_AREA] = area
     P[base + L.B_STROKE_MAX] = pk.si(ch["rated_stroke"], "length", f"{key}.chamber")
     P[base + L.B_P_TH] = pk.si(g["pushout_pressure"], "pressure", f"{key}.pushout_pressure")
-    rest = g["stroke_at_rest"]
-    if isinstance(rest, list):
-        if len(rest) != n_ends:
-            raise pk.err(f"{key}.stroke_at_rest", f"has {len(rest)} values but the group has {n_ends} wheel ends")
-        if len({pk.si(r, "length", f"{key}.stroke_at_rest") for r in rest}) > 1:
-            raise pk.err(
-                f"{key}.stroke_at_rest",
-                "different strokes per wheel end are not modelled yet (one lumped brake per axle group): "
-                "give one value, or the same value for every end",
-            )
-        rest = rest[0]
-    P[base + L.B_STROKE_REST] = pk.si(rest, "length", f"{key}.stroke_at_rest")
+    _pack_classes(pk, P, base, g, key, n_ends)
     P[base + L.B_COMPLIANCE] = pk.compound(g["compliance"], "m/Pa", f"{key}.compliance")
     if P[base + L.B_COMPLIANCE] <= 0.0:
         raise pk.err(f"{key}.compliance", f"{g['compliance']!r} must be positive")
@@ -149,6 +145,70 @@ def _pack_group(pk: Packer, P: np.ndarray, gi: int, g: dict[str, Any], chambers:
     P[base + L.B_MU_REF] = float(g.get("friction_reference", 0.40))
     # rated chamber volume ~ area x rated stroke (FMVSS 121 Table V lists 89 in^3 for Type 30)
     return n_ends * area * P[base + L.B_STROKE_MAX] * 1.19
+
+
+def _per_end(pk: Packer, g: dict[str, Any], name: str, key: str, n_ends: int, default: Any) -> list[Any]:
+    """A per-end key as one value per wheel end: a scalar is the shorthand for every end."""
+    val = g.get(name, default)
+    if not isinstance(val, list):
+        return [val] * n_ends
+    if len(val) != n_ends:
+        raise pk.err(
+            f"{key}.{name}", f"{val!r} has {len(val)} values but the group has {n_ends} wheel ends (one per end)"
+        )
+    return list(val)
+
+
+def end_classes(strokes: list[float], off: list[bool]) -> dict[tuple[float, bool], list[int]]:
+    """Wheel ends grouped into classes of identical per-end values, in order of first appearance.
+
+    Parameters
+    ----------
+    strokes : list of float
+        Free stroke of each wheel end. [m]
+    off : list of bool
+        Whether each end is out of service (linings do not touch the drum).
+
+    Returns
+    -------
+    dict
+        ``(free stroke [m], out of service)`` to the indices of the ends in
+        that class; the first key is class 0 (the first end's).
+
+    Examples
+    --------
+    >>> end_classes([0.066, 0.066, 0.066, 0.028], [False] * 4)
+    {(0.066, False): [0, 1, 2], (0.028, False): [3]}
+    """
+    classes: dict[tuple[float, bool], list[int]] = {}
+    for i, end in enumerate(zip(strokes, off, strict=True)):
+        classes.setdefault(end, []).append(i)
+    return classes
+
+
+def _pack_classes(pk: Packer, P: np.ndarray, base: int, g: dict[str, Any], key: str, n_ends: int) -> None:
+    """Group the wheel ends into classes of identical per-end values (free stroke, out of service).
+
+    Class 0 is the first end's; the others follow in order of first appearance.
+    Class 0's free stroke is also the group's ``B_STROKE_REST``.
+    """
+    strokes = [
+        pk.si(r, "length", f"{key}.stroke_at_rest") for r in _per_end(pk, g, "stroke_at_rest", key, n_ends, None)
+    ]
+    off = [bool(x) for x in _per_end(pk, g, "out_of_service", key, n_ends, False)]
+    classes = end_classes(strokes, off)
+    if len(classes) > L.MAX_CLASSES:
+        raise pk.err(
+            f"{key}.stroke_at_rest",
+            f"{len(classes)} different wheel-end conditions (stroke_at_rest, out_of_service); "
+            f"at most {L.MAX_CLASSES} per group are modelled",
+        )
+    P[base + L.B_N_CLS] = len(classes)
+    for c, ((stroke, is_off), ends) in enumerate(classes.items()):
+        P[base + L.B_CLS_MULT + c] = len(ends)
+        P[base + L.B_CLS_STROKE + c] = stroke
+        P[base + L.B_CLS_OFF + c] = 1.0 if is_off else 0.0
+    P[base + L.B_STROKE_REST] = strokes[0]
 
 
 def _pack_slow_node(pk: Packer, P: np.ndarray, base: int, g: dict[str, Any], key: str) -> None:

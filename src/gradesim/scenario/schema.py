@@ -129,6 +129,7 @@ class BrakeGroup(_Strict):
     stroke_at_rest: SmallLength | list[SmallLength] | None = F(
         None, "free stroke (adjustment); a list gives one per wheel end"
     )
+    out_of_service: StrictBool | list[StrictBool] | None = F(None, "linings not touching the drum; a list: one per end")
     compliance: per("in/psi", "0 in/psi", "0.1 in/psi") | None = F(
         None, "pushrod travel per chamber pressure once the lining touches"
     )  # type: ignore[valid-type]
@@ -166,6 +167,9 @@ class Engine(_Strict):
     rated_speed: Rpm | None = F(None, "governed (rated) engine speed")
     idle_speed: Rpm | None = F(None, "low idle speed")
     overspeed: Rpm | None = F(None, "engine speed at which the engine is damaged")
+    overspeed_limit: Rpm | None = F(
+        None, "maker's never-exceed engine speed: past it the run records an overspeed event"
+    )
     inertia: qty("inertia", "0 kg*m^2", "100 kg*m^2") | None = F(None, "rotating inertia of crank, flywheel, clutch")  # type: ignore[valid-type]
     friction_torque: Torque | None = F(None, "motoring friction torque at zero speed")
     friction_torque_slope: Torque | None = F(None, "motoring friction torque added per 1000 rpm")

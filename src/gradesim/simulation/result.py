@@ -141,7 +141,8 @@ class Outcome:
     low_air_time_s : float or None
         Time of the first low-air warning. [s]
     overspeed_time_s : float or None
-        Time the engine first passed its overspeed. [s]
+        Time the engine first passed its damage speed (``truck.engine.overspeed``):
+        the result is outside the model from then on. [s]
     brake_limit_time_s : float or None
         Time the hottest drum first passed the brake temperature limit. [s]
     brake_applications : int
@@ -150,6 +151,15 @@ class Outcome:
         Lowest reservoir pressure, gauge. [Pa]
     n_steps, n_rhs, n_rejected : int
         Accepted integrator steps, right-hand-side evaluations, rejected steps.
+    overspeed_limit_time_s : float or None
+        Overspeed event: time the engine first passed the maker's limit
+        (``truck.engine.overspeed_limit``). [s]
+    overspeed_limit_position_m : float or None
+        Where that happened. [m]
+    max_engine_rpm : float
+        Highest engine speed, at the integrator's step ends and events. [rpm]
+    overspeed_position_m : float or None
+        Where the engine passed its damage speed. [m]
 
     Examples
     --------
@@ -177,6 +187,10 @@ class Outcome:
     n_steps: int
     n_rhs: int
     n_rejected: int
+    overspeed_limit_time_s: float | None = None
+    overspeed_limit_position_m: float | None = None
+    max_engine_rpm: float = 0.0
+    overspeed_position_m: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The outcome as a plain dict (a nested :class:`Impact` too), for JSON.
@@ -288,6 +302,10 @@ class Result:
             n_steps=int(s[L.S_NSTEP]),
             n_rhs=int(s[L.S_NRHS]),
             n_rejected=int(s[L.S_NREJ]),
+            overspeed_limit_time_s=_time_or_none(s[L.S_T_LIMIT]),
+            overspeed_limit_position_m=float(s[L.S_S_LIMIT]) if s[L.S_T_LIMIT] >= 0 else None,
+            max_engine_rpm=float(s[L.S_RPM_MAX]),
+            overspeed_position_m=float(s[L.S_S_OVERSPEED]) if s[L.S_T_OVERSPEED] >= 0 else None,
         )
 
     # ------------------------------------------------------------ energy
@@ -358,15 +376,21 @@ class Result:
         """The descent, one row every ``simulation.output_interval`` and at every event, SI columns.
 
         Columns: ``time_s``, ``position_m``, ``speed_mps``, ``elevation_m``,
-        ``grade``, ``gear``, ``engine_brake_level``, ``engine_rpm``, ``on_ramp``,
+        ``grade``, ``gear``, ``engine_brake_level``, ``engine_rpm``,
+        ``engine_overspeed`` (above the maker's limit), ``on_ramp``,
         ``brake_applied``, ``brake_pressure_Pa``, ``reservoir_pressure_Pa``,
         the forces ``*_force_N``, ``air_density_kg_m3``; per axle group present
         ``brake_temp_<group>_K``, ``brake_force_<group>_N``,
         ``stroke_<group>_m``, ``stroke_factor_<group>``, ``lining_mu_<group>``,
         ``spring_pressure_<group>_Pa``, ``inspection_stroke_<group>_m``,
-        ``over_adjustment_limit_<group>``; and the running energies
-        ``energy_*_J``.
+        ``over_adjustment_limit_<group>`` (of the hottest end, the total
+        force, the longest stroke); per wheel-end class when a group's ends
+        differ, ``brake_temp_<group>_c<k>_K`` and the like
+        (:func:`gradesim.simulation.wheel_ends.group_columns`); and the
+        running energies ``energy_*_J``.
         """
+        from gradesim.simulation.wheel_ends import group_columns
+
         r = self.rows
         d = self.diag
         cols: dict[str, Any] = {
@@ -378,6 +402,7 @@ class Result:
             "gear": r[:, L.R_M0 + L.M_GEAR].astype(int),
             "engine_brake_level": r[:, L.R_M0 + L.M_EB].astype(int),
             "engine_rpm": d[:, L.D_RPM],
+            "engine_overspeed": r[:, L.R_M0 + L.M_OVER_LIMIT] > 0.5,
             "on_ramp": r[:, L.R_M0 + L.M_RAMP] >= 0,
             "brake_applied": r[:, L.R_M0 + L.M_BRAKE_ON] > 0.5,
             "brake_pressure_Pa": d[:, L.D_P_APP],
@@ -395,16 +420,7 @@ class Result:
         for gi, grp in enumerate(GROUPS):
             if P[L.P_BRK + gi * L.NB + L.B_N_ENDS] <= 0:
                 continue
-            cols[f"brake_temp_{grp}_K"] = r[:, L.R_Y0 + L.Y_T0 + gi]
-            cols[f"hub_temp_{grp}_K"] = r[:, L.R_Y0 + L.Y_TH0 + gi]
-            cols[f"brake_force_{grp}_N"] = d[:, L.D_FB0 + gi]
-            cols[f"stroke_{grp}_m"] = d[:, L.D_STROKE0 + gi]
-            cols[f"stroke_factor_{grp}"] = d[:, L.D_STROKEF0 + gi]
-            cols[f"lining_mu_{grp}"] = d[:, L.D_MU0 + gi]
-            cols[f"spring_pressure_{grp}_Pa"] = d[:, L.D_P_SPRING0 + gi]
-            inspection = self.inspection_stroke_m(gi, r[:, L.R_Y0 + L.Y_T0 + gi])
-            cols[f"inspection_stroke_{grp}_m"] = inspection
-            cols[f"over_adjustment_limit_{grp}"] = inspection > limits[grp]
+            cols.update(group_columns(self, gi, limits[grp]))
         for name, idx in (
             ("service_brakes", L.Y_E_BRAKE),
             ("engine_brake", L.Y_E_ENGINE),
