@@ -33,11 +33,15 @@ from gradesim._version import __version__
 from gradesim.scenario import Scenario, ScenarioError
 
 if TYPE_CHECKING:
+    from gradesim.corridor import Fleet, corridor_risk, site_ramp
+    from gradesim.reconstruct import reconstruct
     from gradesim.simulation import Comparison, IntegrationWarning, Outcome, Result, compare, simulate
     from gradesim.sweeps import SweepResult, sweep
+    from gradesim.uncertainty import propagate, sensitivity
 
 __all__ = [
     "Comparison",
+    "Fleet",
     "IntegrationWarning",
     "Outcome",
     "Result",
@@ -46,7 +50,12 @@ __all__ = [
     "SweepResult",
     "__version__",
     "compare",
+    "corridor_risk",
+    "propagate",
+    "reconstruct",
+    "sensitivity",
     "simulate",
+    "site_ramp",
     "sweep",
 ]
 
@@ -57,6 +66,10 @@ _LAZY = {
         ("Comparison", "IntegrationWarning", "Outcome", "Result", "compare", "simulate"), "gradesim.simulation"
     ),
     **dict.fromkeys(("SweepResult", "sweep"), "gradesim.sweeps"),
+    **dict.fromkeys(("Fleet", "corridor_risk", "site_ramp"), "gradesim.corridor"),
+    "reconstruct": "gradesim.reconstruct",
+    "propagate": "gradesim.uncertainty",
+    "sensitivity": "gradesim.uncertainty",
 }
 
 

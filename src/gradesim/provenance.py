@@ -226,3 +226,67 @@ def short_code_id() -> str:
     else:
         tag = "src " + ident["package_sha256"][:8]
     return f"gradesim {ident['version']} ({tag})"
+
+
+def scenario_sha256(scenario: Any) -> str:
+    """Full SHA-256 of a resolved scenario (presets, ``extends``, named tables and profile content merged in).
+
+    The same digest as :attr:`gradesim.scenario.Scenario.hash` (which shows its
+    first 10 digits), in full.
+
+    Parameters
+    ----------
+    scenario : gradesim.scenario.Scenario
+        The scenario.
+
+    Returns
+    -------
+    str
+        64 hex digits.
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> sc = gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml")  # doctest: +SKIP
+    >>> scenario_sha256(sc).startswith(sc.hash)  # doctest: +SKIP
+    True
+    """
+    import json
+
+    blob = json.dumps(scenario.resolved_dict(), sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()
+
+
+#: hex digits of the scenario digest on figures and page headers
+SHORT_HASH = 16
+
+
+def resolved_tree(sc: Any) -> dict[str, Any]:
+    """The scenario with the truck preset merged in and every default written out (no ``[sweep]``).
+
+    Parameters
+    ----------
+    sc : Scenario
+        The scenario.
+
+    Returns
+    -------
+    dict
+        A scenario tree that loads to the same simulation (a test checks the trace bit for bit).
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> tree = resolved_tree(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))  # doctest: +SKIP
+    >>> tree["road"]["ambient_temperature"]  # doctest: +SKIP
+    '60 degF'
+    """
+    import copy
+
+    tree = sc.model.model_dump(mode="json", exclude_none=True)
+    truck = copy.deepcopy(sc.truck)
+    truck["preset"] = tree["truck"].get("preset")
+    tree["truck"] = {k: v for k, v in truck.items() if v is not None}
+    tree.pop("sweep", None)
+    tree.pop("extends", None)
+    return tree

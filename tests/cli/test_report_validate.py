@@ -81,24 +81,19 @@ def test_every_model_cites_known_references():
 
 
 def test_report_has_every_section(tmp_path, capsys):
+    from gradesim.report.report import SECTIONS
+
     out = tmp_path / "rep"
     assert main(["report", str(DEMO), "--out", str(out), "--variant", "in gear:driver.actions=[]"]) == 0
     html = (out / "report.html").read_text()
-    for needle in (
-        "1. Outcome",
-        "Energy budget",
-        "Models and equations",
-        "Parameters and their sources",
-        "Validation",
-        "References",
-        "Counterfactuals",
-        "truck.brakes.drive.stroke_at_rest",
-        "FMVSS 121",
-        "data:image/png;base64,",
-    ):
-        assert needle in html, needle
-    # every truck parameter row names a source
-    rows = re.findall(r'<tr><td class="mono">(truck\.[^<]+)</td><td class="mono">[^<]*</td><td>([^<]*)</td></tr>', html)
-    assert len(rows) > 40
-    missing = [k for k, src in rows if not src.strip()]
-    assert not missing, missing
+    heads = re.findall(r'<h2 id="[a-z]+">(\d+)\. ([^<]+)</h2>', html)
+    assert [name for _, name in heads] == list(SECTIONS)
+    for needle in ("truck.<wbr>brakes.<wbr>drive.<wbr>stroke_<wbr>at_<wbr>rest", "FMVSS 121", "<svg", "manifest.json"):
+        assert needle.replace("_<wbr>", "_") in html, needle
+    # every input row names a source and a kind, and shows both unit systems
+    rows = re.findall(
+        r'<tr><td class="mono">([^<]+(?:<wbr>[^<]+)*)</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>', html
+    )
+    assert len(rows) > 100
+    assert ("80,000 lb", "36,287 kg") in {(us, si) for _, us, si, _ in rows}
+    assert all(kind for *_, kind in rows)

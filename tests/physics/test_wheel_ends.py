@@ -235,3 +235,39 @@ def test_the_temperature_limit_event_watches_every_end():
     assert at.any() and hot[at][0] == pytest.approx(limit, rel=1e-6)
     assert np.all(hot[tr["time_s"].to_numpy() < t_hot] < limit)
     assert res.outcome.max_brake_temp_K == pytest.approx(hot.max(), rel=1e-9)
+
+
+def test_the_summary_lists_each_kind_of_wheel_end():
+    res = gs.simulate(held_descent(out_of_service=[False, True, True, True], stroke_at_rest="1.1 in"))
+    text = res.summary_text()
+    assert "trailer end 1: free stroke 1.10 in, drum up to" in text
+    assert "trailer ends 2-4: NOT TOUCHING THE DRUM, drum up to 60 degF" in text
+    assert "steer ends" not in gs.simulate(held_descent()).summary_text()
+
+
+def test_a_sweep_over_one_end_equals_single_runs_even_when_the_classes_change():
+    """Grid values that merge or split wheel-end classes (1.95 in = the other ends) pack like single runs."""
+    sc = demo_steady_brakes(
+        20,
+        **{"truck.brakes.trailer.stroke_at_rest": ["1.95 in"] * 4, "truck.brakes.trailer.out_of_service": [False] * 4},
+    )
+    grid = {
+        "truck.brakes.trailer.stroke_at_rest.3": ["1.0 in", "1.95 in"],
+        "truck.brakes.trailer.out_of_service.1": [False, True],
+    }
+    o = gs.sweep(sc, grid=grid, progress=False).outcomes
+    got = o["max_brake_temp_K"].values.ravel()
+    want = [
+        gs.simulate(
+            sc.replace(
+                {
+                    "truck.brakes.trailer.stroke_at_rest": ["1.95 in"] * 3 + [s3],
+                    "truck.brakes.trailer.out_of_service": [False, off, False, False],
+                }
+            )
+        ).outcome.max_brake_temp_K
+        for s3 in ("1.0 in", "1.95 in")
+        for off in (False, True)
+    ]
+    np.testing.assert_array_equal(got, want)
+    assert len(set(got)) == 4

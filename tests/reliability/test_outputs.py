@@ -54,15 +54,16 @@ def test_sweep_out_on_a_file_is_refused_before_simulating(tmp_path, capsys, swee
     assert err.count("\n") == 1 and "is a file, not a folder" in err
 
 
+#: the reproduction bundle every run leaves beside its outputs (gradesim reproduce)
+BUNDLE = ["manifest.json", "scenario.toml", "scenario_resolved.toml", "tables_resolved.toml"]
+
+
 def test_run_writes_into_out_slash_scenario_stem_by_default(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["run", DEMO]) == 0
-    assert sorted(p.name for p in (tmp_path / "out" / "instructor_6pct_5mi").iterdir()) == [
-        "outcome.json",
-        "speed_distance.png",
-        "speed_distance.svg",
-        "trace.csv",
-    ]
+    assert sorted(p.name for p in (tmp_path / "out" / "instructor_6pct_5mi").iterdir()) == sorted(
+        ["outcome.json", "speed_distance.png", "speed_distance.svg", "trace.csv", *BUNDLE]
+    )
     assert "to out/instructor_6pct_5mi/" in capsys.readouterr().out
 
 
@@ -75,7 +76,9 @@ def test_a_second_run_leaves_no_file_of_the_first(tmp_path, capsys):
     (out / ".partial-legacy").mkdir()
     assert main(["run", RAMP, "--out", str(out)]) == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["notes.txt", "outcome.json", "speed_distance.png", "speed_distance.svg", "trace.csv"]
+    assert names == sorted(
+        ["notes.txt", "outcome.json", "speed_distance.png", "speed_distance.svg", "trace.csv", *BUNDLE]
+    )
 
 
 def test_an_os_error_while_writing_is_one_line_naming_the_path(tmp_path, capsys):

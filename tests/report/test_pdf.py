@@ -5,6 +5,8 @@ Skips with a visible reason where Chromium is absent (``.ci/run`` installs it wh
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from gradesim.cli import main
@@ -61,3 +63,45 @@ def test_css_string_cannot_close_the_style_block():
     s = _css_string('a "b" \\ </style><script>')
     assert "</style>" not in s and s.startswith('"') and s.endswith('"')
     assert s.count('"') - s.count('\\"') == 2
+
+
+@needs_chromium
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_pdf_no_word_past_the_margin_and_no_heading_at_a_page_foot(tmp_path):
+    """pdftotext's word boxes: nothing beyond the right margin; no section heading alone at the bottom of a page."""
+    import re
+    import subprocess
+
+    from gradesim.report.report import SECTIONS
+
+    assert main(["report", DEMO, "--out", str(tmp_path), "--pdf", "--uncertainty-runs", "4"]) == 0
+    xml = subprocess.run(
+        ["pdftotext", "-bbox", str(tmp_path / "report.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', xml, flags=re.S)
+    assert len(pages) >= 5
+    seen = set()
+    for k, (w, h, body) in enumerate(pages, start=1):
+        words = [
+            (float(x0), float(y0), float(x1), float(y1), t)
+            for x0, y0, x1, y1, t in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', body
+            )
+        ]
+        assert words, f"page {k} is empty"
+        assert max(x1 for _, _, x1, _, _ in words) <= float(w) - 36.0, f"page {k}: a word past the right margin"
+        body_words = [wd for wd in words if 45.0 < wd[1] < float(h) - 45.0]  # without header and footer
+        if not body_words:  # a page that holds a figure only (its text is drawn as paths)
+            continue
+        last_y = max(y1 for _, _, _, y1, _ in body_words)
+        for n, name in enumerate(SECTIONS, start=1):
+            first = name.split()[0]
+            hits = [
+                wd
+                for wd in body_words
+                if wd[4] == f"{n}." and any(v[4] == first and abs(v[1] - wd[1]) < 2 for v in body_words)
+            ]
+            for wd in hits:
+                seen.add(n)
+                assert last_y - wd[3] > 30.0, f"page {k}: heading {n}. {name} is the last line of the page"
+    assert seen == set(range(1, len(SECTIONS) + 1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -65,8 +66,9 @@ def test_sweep_cli_writes_store_csv_and_plots(sweep_toml, tmp_path, capsys):
     )
     for name in ("outcomes.csv", "heatmap.png", "fan_chart.png"):
         assert (out / name).stat().st_size > 0, name
-    df = pd.read_csv(out / "outcomes.csv")
-    assert len(df) == 2 * 2 * 8 and {"kind", "road.ramps.0.position", "truck.brakes.initial_temperature"} <= set(df)
+    df = pd.read_csv(out / "outcomes.csv")  # units in the headers
+    assert len(df) == 2 * 2 * 8
+    assert {"kind", "road.ramps.0.position", "truck.brakes.initial_temperature [°F]"} <= set(df)
     text = capsys.readouterr().out
     assert "P(impact speed > 0 mph)" in text and "scenarios/s" in text
     # a rerun resumes the store and simulates nothing
@@ -125,8 +127,13 @@ def test_plots_take_and_return_axes(ramp_demo):
     ds = gs.sweep(ramp_demo, grid=grid, progress=False).outcomes
     fig, axes = plt.subplots(2, 2)
     assert plot_heatmap(axes[0, 0], ds, "max_speed_mps") is axes[0, 0]
-    assert axes[0, 0].get_xlabel() == "road.ramps.0.position [mi]"
-    assert axes[0, 0].get_ylabel() == "truck.gross_weight [lb]"
+    assert axes[0, 0].get_xlabel() == "Distance along the road to the ramp entrance (ramp 0) [mi]"  # the schema's words
+    assert axes[0, 0].get_ylabel() == "Gross vehicle weight [lb]"
+    mesh = axes[0, 0].collections[0]
+    # a cell of half the smallest spacing each side of 2, 3 and 4.5 mi; the stretch 3.5-4 mi was not simulated
+    np.testing.assert_allclose(mesh.get_coordinates()[0, :, 0], [1.5, 2.5, 2.5, 3.5, 4.0, 5.0])
+    assert mesh.get_array().mask.reshape(3, 5)[:, 3].all() and mesh.get_array().count() == 6
+    assert len(fig.texts) == 1  # the user's figure is stamped, once
     assert plot_outcome_line(axes[0, 1], ds.isel({"truck.gross_weight": 0}), "max_speed_mps") is axes[0, 1]
     assert axes[0, 1].get_ylabel() == "highest speed [mph]"
     mc = gs.sweep(

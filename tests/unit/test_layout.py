@@ -34,8 +34,23 @@ LAYERS = {
     "output": BASE | {"core", "scenario", "simulation"},
     "checks": BASE | {"core", "scenario", "simulation", "output"},
     "sweeps": BASE | {"core", "scenario", "simulation", "output"},
+    "corridor": BASE | {"core", "scenario", "simulation", "output", "sweeps"},
     "report": BASE | {"core", "scenario", "simulation", "output", "checks", "sweeps"},
-    "cli": BASE | {"core", "scenario", "simulation", "output", "checks", "sweeps", "report"},
+    "reconstruct": BASE | {"core", "scenario", "simulation", "output", "sweeps"},
+    "classroom": BASE | {"core", "scenario", "simulation", "output", "sweeps"},
+    "cli": BASE
+    | {
+        "core",
+        "scenario",
+        "simulation",
+        "output",
+        "checks",
+        "sweeps",
+        "report",
+        "corridor",
+        "reconstruct",
+        "classroom",
+    },
 }
 
 

@@ -187,7 +187,8 @@ CONSTANTS: dict[str, GSRSConstants] = {
         drag=(450.0, 17.25, 0.0),
         hp_eng=73.0,
         te_coef=3.11e-7,
-        source="original FHWA set as commonly quoted (PHYSICS.md sec. 4). K1 = 1.1852 + 0.0331 V is confirmed "
+        source="original FHWA set (Johnson, DiMarco & Allen, FHWA/RD-81/185, 1982) as quoted in secondary sources. "
+        "K1 = 1.1852 + 0.0331 V is confirmed "
         "indirectly (the WYDOT code scales exactly this expression by 1.5); K2 = WYDOT's; F_drag = 450 + "
         "17.25 V and HP_eng = 73 NOT verified against FHWA/RD-81/185 (not available); T_e from the WYDOT code",
     ),

@@ -531,7 +531,7 @@ def format_checks(checks: list[Check]) -> str:
         if not rows:
             continue
         lines += ["", f"== {title} ==", ""]
-        head = "measured" if part == "model" else "expected"
+        head = "meas/limit" if part == "model" else "exact"
         cols = f"{'check':60s} {head:>10s} {'simulated':>10s} {'diff':>9s} {'unit':>5s} {'rule':>18s}"
         lines.append(f"{cols} {'margin':>9s}  result")
         for c in rows:

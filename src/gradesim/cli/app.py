@@ -108,7 +108,7 @@ def _split_top_level(text: str) -> list[str]:
 
 
 RUN_FILES = ("speed_distance.png", "speed_distance.svg", "compare.png", "compare.svg")
-RUN_FILES += ("trace.csv", "outcome.json", "outcome_*.json")
+RUN_FILES += ("trace.csv", "outcome.json", "outcome_*.json", "uncertainty.csv")
 PLOT_FILES = ("forces_energy.png", "forces_energy.svg", "speed_distance.png", "speed_distance.svg")
 
 
@@ -133,11 +133,15 @@ def _simulate_quietly(sc):
     """``simulate`` with its integration warning held back (the CLI prints the failure itself)."""
     import warnings
 
-    from gradesim.simulation.run import IntegrationWarning, simulate
+    from gradesim.simulation.events_log import raise_if_refused
+    from gradesim.simulation.run import IntegrationWarning, RefusedActionWarning, simulate
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", IntegrationWarning)
-        return simulate(sc)
+        warnings.simplefilter("ignore", RefusedActionWarning)
+        res = simulate(sc)
+    raise_if_refused(res)  # a refused shift without may_fail = true: exit 2, one line, nothing written
+    return res
 
 
 def _report_failures(results: dict[str, object]) -> int:
@@ -184,28 +188,41 @@ def cmd_run(args: argparse.Namespace) -> int:
     res = _simulate_quietly(sc)
     var_res = {name: _simulate_quietly(v) for name, v in var_sc.items()}
     fig = res.plot(units=args.units)
+    from gradesim.cli.uncertainty import run_uncertainty, uncertainty_summary, uncertainty_writers
+
+    unc = run_uncertainty(args, sc, fig, args.units)  # None without --uncertainty
     figs = {"speed_distance": fig}
     if var_res:
         from gradesim.output.figures import compare_figure
 
         figs["compare"] = compare_figure([res, *var_res.values()], ["base", *var_res.keys()], units=args.units)
 
+    from gradesim.output.files import save_figure
+
     def fig_writer(f, fmt):
-        return lambda p: f.savefig(p, dpi=150, format=fmt)
+        return lambda p: save_figure(f, p, fmt)
 
     files = {}
     for name, f in figs.items():
         files[f"{name}.png"] = fig_writer(f, "png")
         files[f"{name}.svg"] = fig_writer(f, "svg")
-    files["trace.csv"] = lambda p: res.trace.to_csv(p, index=False, float_format="%.12g")
+    files["trace.csv"] = lambda p: res.trace.to_csv(p, index=False, float_format="%.17g", lineterminator="\n")
     files["outcome.json"] = lambda p: p.write_text(res.to_json(), encoding="utf-8")
     for name, r in var_res.items():
         safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
         files[f"outcome_{safe}.json"] = lambda p, r=r: p.write_text(r.to_json(), encoding="utf-8")
-    write_atomically(out, files, own=RUN_FILES)
+    files.update(uncertainty_writers(unc, res))
+    from gradesim.cli.reproduce import BUNDLE_FILES, bundle_writers
+
+    traces = {"base": res.trace, **{name: r.trace for name, r in var_res.items()}}
+    extra = {"uncertainty": {"n": unc.n, "seed": unc.seed, "method": unc.method}} if unc is not None else {}
+    files.update(bundle_writers(sc, variants, traces, getattr(args, "argv", ["run", args.scenario]), extra))
+    write_atomically(out, files, own=RUN_FILES + BUNDLE_FILES)
     for f in figs.values():
         plt.close(f)
     print(res.summary_text(args.units))
+    if unc is not None:
+        print(uncertainty_summary(unc, args.units))
     for name, r in var_res.items():
         o = r.outcome
         from gradesim.output.text import KIND_TEXT, fmt_dist, fmt_speed
@@ -213,6 +230,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         where = f"{fmt_dist(o.position_m, args.units)}, {fmt_speed(o.speed_mps, args.units)}"
         print(f"variant {name}: {KIND_TEXT[o.kind]} at {where}")
     print(f"wrote {', '.join(sorted(files))} to {out}/ in {time.perf_counter() - t0:.2f} s")
+    print(f"reproduce with: gradesim reproduce {out}")
     return _report_failures({"base": res, **var_res})
 
 
@@ -226,6 +244,9 @@ def _add_run(p: argparse.ArgumentParser) -> None:
         metavar="NAME:KEY=VALUE[,KEY=VALUE]",
         help="a counterfactual run overlaid on the base, e.g. ramp:driver.take_ramp=0 (repeatable)",
     )
+    from gradesim.cli.uncertainty import add_uncertainty_arguments
+
+    add_uncertainty_arguments(p)
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
@@ -248,6 +269,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
     import matplotlib.pyplot as plt
 
     from gradesim.output.figures import forces_figure, speed_distance_figure
+    from gradesim.output.files import save_figure
 
     sc = _load(args.scenario)
     sc.to_kernel()
@@ -257,7 +279,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
     files = {}
     for name, fig in figs.items():
         for fmt in ("png", "svg"):
-            files[f"{name}.{fmt}"] = lambda p, f=fig, fmt=fmt: f.savefig(p, dpi=150, format=fmt)
+            files[f"{name}.{fmt}"] = lambda p, f=fig, fmt=fmt: save_figure(f, p, fmt)
     write_atomically(out, files, own=PLOT_FILES)
     for fig in figs.values():
         plt.close(fig)
@@ -405,7 +427,7 @@ def _load_plugins() -> None:
     """Import the modules that register subcommands (optional ones may be absent)."""
     import importlib
 
-    for mod in ("checks", "classroom", "scenario", "sweep", "report"):
+    for mod in ("checks", "classroom", "scenario", "sweep", "report", "reproduce", "reconstruct"):
         importlib.import_module(f"gradesim.cli.{mod}")
 
 
@@ -459,6 +481,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
+    args.argv = argv  # recorded in a run's manifest
     try:
         return int(args.func(args) or 0)
     except ScenarioError as exc:

@@ -13,6 +13,7 @@ from gradesim.checks.gsrs import COLUMNS, CONSTANTS, MILE, MPH, brake_power_hp, 
 from gradesim.checks.gsrs_compare import compare_with_simulator, comparison_figure, describe, plot_limiting_temperature
 from gradesim.checks.validate import format_checks, run_checks
 from gradesim.cli.app import UserError, subcommand
+from gradesim.output.files import save_figure
 from gradesim.scenario import Scenario
 
 # ======================================================================= gsrs
@@ -188,7 +189,7 @@ def cmd_gsrs(args: argparse.Namespace) -> int:
         stamp(fig, f"GSRS {c.name} · T0 {t0:g} °F · ambient {tinf:g} °F")
         figs = {"gsrs_speed_table": fig, **({"gsrs_vs_simulator": comparison_figure(cmp, limit)} if cmp else {})}
         files = {"speed_table.csv": lambda p: table.to_csv(p, index=False, float_format="%.6g")}
-        files.update({f"{n}.png": (lambda p, f=f: f.savefig(p, dpi=150)) for n, f in figs.items()})
+        files.update({f"{n}.png": (lambda p, f=f: save_figure(f, p)) for n, f in figs.items()})
         write_atomically(Path(args.out), files)
         for f in figs.values():
             plt.close(f)
@@ -247,7 +248,7 @@ def cmd_brake_test(args: argparse.Namespace) -> int:
     if args.out:
         fig = report_figure(rep)
         files = {
-            "brake_test.png": lambda p: fig.savefig(p, dpi=150),
+            "brake_test.png": lambda p: save_figure(fig, p),
             "brake_test.json": lambda p: p.write_text(json.dumps(rep.to_dict(), indent=2, default=float)),
             "snubs.csv": lambda p: pd.DataFrame([asdict(s) for s in rep.snubs]).to_csv(p, index=False),
             "force_breakdown.csv": lambda p: rep.breakdown.to_csv(p, float_format="%.6g"),

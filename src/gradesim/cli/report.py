@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gradesim.cli.app import UserError, _parse_variants, subcommand, write_atomically
-from gradesim.report.report import build_report
+from gradesim.cli.app import UserError, _parse_variants, prepare_out_dir, subcommand, write_atomically
+from gradesim.report.report import build_report, report_runs
 from gradesim.scenario import Scenario
+
+REPORT_FILES = ("report.html", "report.pdf", "trace.csv", "outcome.json", "outcome_*.json")
 
 
 def _add_arguments(p: argparse.ArgumentParser) -> None:
@@ -16,6 +18,13 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--units", choices=("us", "si"), default="us")
     p.add_argument("--variant", action="append", metavar="NAME:KEY=VALUE[,KEY=VALUE]", help="counterfactual runs")
     p.add_argument("--pdf", action="store_true", help="also print report.pdf with headless Chromium (if installed)")
+    p.add_argument(
+        "--uncertainty-runs",
+        type=int,
+        default=40,
+        metavar="N",
+        help="Monte Carlo runs for the 5-95 %% bands over the scenario's stated ranges (default 40; 0: none)",
+    )
 
 
 @subcommand("report", "write a self-contained HTML report (equations, sources, validation)", _add_arguments)
@@ -48,10 +57,34 @@ def cmd_report(args: argparse.Namespace) -> int:
     variants = _parse_variants(args.variant or [])
     for changes in variants.values():
         sc.replace(changes)  # validate before any work
-    html = build_report(sc, variants, args.units)
-    out = Path(args.out)
-    write_atomically(out, {"report.html": lambda p: p.write_text(html, encoding="utf-8")})
-    print(f"wrote {out / 'report.html'} ({len(html) / 1e3:.0f} kB)")
+    if args.uncertainty_runs < 0:
+        raise UserError(f"--uncertainty-runs {args.uncertainty_runs}: must be 0 or more")
+    out = prepare_out_dir(Path(args.out))
+    runs = report_runs(sc, variants)
+    html = build_report(
+        sc,
+        variants,
+        args.units,
+        runs=runs,
+        uncertainty_n=args.uncertainty_runs,
+        reproduce_hint=f"gradesim reproduce {out}",
+    )
+    from gradesim.cli.reproduce import BUNDLE_FILES, bundle_writers
+
+    base, var, _ = runs
+    files = {
+        "report.html": lambda p: p.write_text(html, encoding="utf-8"),
+        "trace.csv": lambda p: base.trace.to_csv(p, index=False, float_format="%.17g", lineterminator="\n"),
+        "outcome.json": lambda p: p.write_text(base.to_json(), encoding="utf-8"),
+    }
+    for name, (_, r) in var.items():
+        safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
+        files[f"outcome_{safe}.json"] = lambda p, r=r: p.write_text(r.to_json(), encoding="utf-8")
+    traces = {"base": base.trace, **{name: r.trace for name, (_, r) in var.items()}}
+    files.update(bundle_writers(sc, variants, traces, getattr(args, "argv", ["report", args.scenario])))
+    write_atomically(out, files, own=REPORT_FILES + BUNDLE_FILES)
+    print(f"wrote {out / 'report.html'} ({len(html) / 1e3:.0f} kB) and the reproduction bundle to {out}/")
+    print(f"reproduce with: gradesim reproduce {out}")
     if args.pdf:
         try:
             pdf = html_to_pdf(out / "report.html", out / "report.pdf")

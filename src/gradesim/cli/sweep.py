@@ -16,7 +16,15 @@ from typing import Any
 from gradesim.cli import UserError, subcommand, write_atomically
 from gradesim.cli.files import check_out_dir, prepare_out_dir
 
-SWEEP_FILES = ("outcomes.csv", "heatmap.png", "fan_chart.png")
+SWEEP_FILES = (
+    "outcomes.csv",
+    "outcomes.nc",
+    "outcomes.parquet",
+    "heatmap.png",
+    "fan_chart.png",
+    "exceedance.png",
+    "histogram.png",
+)
 
 
 def _int_at_least(minimum: int):
@@ -56,6 +64,10 @@ def _add_sweep(p: argparse.ArgumentParser) -> None:
     p.add_argument("--chunk-size", type=_positive, help="scenarios per chunk (unit of work and of resumption)")
     p.add_argument("--samples", type=_positive, help="Monte Carlo samples (overrides [sweep.random] samples)")
     p.add_argument("--seed", type=_non_negative, help="random seed (overrides [sweep.random] seed)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="change the base scenario (repeatable)")
+    p.add_argument(
+        "--grid", action="append", metavar="KEY=v1,v2", help="grid axis; replaces the table's axis of KEY (repeatable)"
+    )
     p.add_argument(
         "--var",
         default="impact_speed_mps",
@@ -73,12 +85,16 @@ def _load(path: str):
 
 def _spec_with_overrides(sc, args) -> dict[str, Any]:
     from gradesim.scenario import ScenarioError
+    from gradesim.sweeps.overrides import parse_grid
     from gradesim.sweeps.run import resolve_spec
 
-    table = sc.data.get("sweep")
-    if not table:
-        raise ScenarioError("no [sweep] table (grid and/or random) in the scenario", sc.source, "sweep")
+    table = sc.data.get("sweep") or {}
+    cli_grid = parse_grid(getattr(args, "grid", None))
+    if not table and not cli_grid:
+        raise ScenarioError("no [sweep] table (grid and/or random) in the scenario and no --grid", sc.source, "sweep")
     spec = {k: (dict(v) if isinstance(v, dict) else v) for k, v in table.items()}
+    if cli_grid:
+        spec["grid"] = {**(spec.get("grid") or {}), **cli_grid}
     for opt, field in ((args.samples, "samples"), (args.seed, "seed")):
         if opt is not None:
             if not isinstance(spec.get("random"), dict):
@@ -128,6 +144,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     sc = _load(args.scenario)
     spec = _spec_with_overrides(sc, args)
+    if args.set:
+        from gradesim.sweeps.overrides import parse_set
+
+        sc = sc.replace(parse_set(args.set))
     if args.var not in _outcomes():
         raise UserError(f"--var {args.var!r}: not an outcome (have: {', '.join(_outcomes())})")
     job = prepare(sc, spec, args.chunk_size)
@@ -209,11 +229,20 @@ def _outcomes() -> list[str]:
 
 
 def _sweep_files(res, args) -> dict[str, Any]:
+    import importlib.util
+
     from gradesim.sweeps.design import SAMPLE_DIM
     from gradesim.sweeps.plots import fan_figure, heatmap_figure
 
     ds = res.outcomes
-    files: dict[str, Any] = {"outcomes.csv": lambda p: res.to_dataframe().to_csv(p, index=False, float_format="%.9g")}
+    from gradesim.sweeps.export import write_csv, write_netcdf, write_parquet
+
+    files: dict[str, Any] = {
+        "outcomes.csv": lambda p: write_csv(ds, p),
+        "outcomes.nc": lambda p: write_netcdf(ds, p),
+    }
+    if importlib.util.find_spec("pyarrow") is not None:
+        files["outcomes.parquet"] = lambda p: write_parquet(ds, p)
     if any(d != SAMPLE_DIM for d in ds["kind"].dims):
         var = args.var
         if var == "impact_speed_mps" and not (ds[var].values > 0).any():
@@ -223,7 +252,25 @@ def _sweep_files(res, args) -> dict[str, Any]:
     if "trace_speed_mps" in ds and SAMPLE_DIM in ds.dims:
         fig = fan_figure(ds, units=args.units)
         files["fan_chart.png"] = lambda p, f=fig: f.savefig(p, dpi=150, format="png")
+    if SAMPLE_DIM in ds.dims:
+        files.update(_distribution_files(ds, args))
     return files
+
+
+def _distribution_files(ds, args) -> dict[str, Any]:
+    """Exceedance curve and histogram of ``--var`` over the samples (one curve per value of the first grid key)."""
+    import matplotlib.pyplot as plt
+
+    from gradesim.sweeps.design import SAMPLE_DIM
+    from gradesim.sweeps.distributions import plot_exceedance, plot_histogram
+
+    by = next((d for d in ds["kind"].dims if d != SAMPLE_DIM), None)
+    out = {}
+    for name, draw in (("exceedance.png", plot_exceedance), ("histogram.png", plot_histogram)):
+        fig, ax = plt.subplots(figsize=(8, 5), layout="constrained")
+        draw(ax, ds, args.var, by=by, units=args.units)
+        out[name] = lambda p, f=fig: f.savefig(p, dpi=150, format="png")
+    return out
 
 
 def _summary(res, units: str) -> str:
@@ -427,3 +474,7 @@ def cmd_ramp_length(args: argparse.Namespace) -> int:
     )
     print(res)
     return 0
+
+
+# the corridor subcommands (gradesim corridor, site-ramp) register with the sweep ones
+from gradesim.cli import corridor as _corridor  # noqa: E402, F401

@@ -21,6 +21,7 @@ from ._jit import njit_parallel
 from .integrate import integrate
 from .layout import (
     KIND_IMPACT,
+    NGROUPS,
     NS,
     R_Y0,
     ROW_COLS,
@@ -36,6 +37,7 @@ from .layout import (
     S_V,
     S_VMAX,
     Y_S,
+    Y_T0,
     Y_V,
 )
 
@@ -185,3 +187,69 @@ def run_traces(P, road, ramps, actions, which, rows, grid, speed, truncated):  #
                 speed[j, q] = np.nan
             else:
                 speed[j, q] = np.interp(grid[q], x, v)
+
+
+@njit_parallel
+def run_probes(P, road, ramps, actions, rows, grid, speed, temp, truncated):  # pragma: no cover - numba
+    """Speed and hottest-drum temperature of every scenario at fixed distances (position probes).
+
+    Each scenario runs :func:`~gradesim.core.integrate.integrate` with its own
+    trace buffer; its trace rows are interpolated linearly at the grid
+    distances, so runs whose snubs are out of phase are compared at the same
+    place (quantiles across runs do not smear the sawtooth in time).
+
+    Parameters
+    ----------
+    P, road, ramps, actions : float64[n, ...]
+        Packed scenarios, as for :func:`run_ensemble`.
+    rows : int
+        Trace buffer rows per scenario.
+    grid : float64[g]
+        Distances along the path, increasing. [m]
+    speed : float64[n, g]
+        Output: speed at each distance [m/s]; NaN beyond the final position.
+    temp : float64[n, g]
+        Output: hottest drum temperature at each distance [K]; NaN beyond the final position.
+    truncated : float64[n]
+        Output: 1 where ``rows`` was too small.
+
+    Returns
+    -------
+    None
+        ``speed``, ``temp`` and ``truncated`` are filled in place.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import gradesim as gs
+    >>> from gradesim.core.ensemble import run_probes
+    >>> ki = gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml").to_kernel()  # doctest: +SKIP
+    >>> grid = np.linspace(0.0, 8000.0, 5)  # doctest: +SKIP
+    >>> sp, tk, tr = np.empty((1, 5)), np.empty((1, 5)), np.empty(1)  # doctest: +SKIP
+    >>> stack = [a[None] for a in (ki.P, ki.road, ki.ramps, ki.actions)]  # doctest: +SKIP
+    >>> run_probes(*stack, 20000, grid, sp, tk, tr)  # doctest: +SKIP
+    """
+    n = P.shape[0]
+    g = grid.shape[0]
+    for i in prange(n):
+        out = np.empty((rows, ROW_COLS))
+        s = np.empty(NS)
+        m = integrate(P[i], road[i], ramps[i], actions[i], out, s)
+        truncated[i] = s[S_TRUNC]
+        x = out[:m, R_Y0 + Y_S]
+        v = out[:m, R_Y0 + Y_V]
+        th = np.empty(m)
+        for r in range(m):
+            h = out[r, R_Y0 + Y_T0]
+            for grp in range(1, NGROUPS):
+                if out[r, R_Y0 + Y_T0 + grp] > h:
+                    h = out[r, R_Y0 + Y_T0 + grp]
+            th[r] = h
+        s_end = x[m - 1]
+        for q in range(g):
+            if grid[q] > s_end:
+                speed[i, q] = np.nan
+                temp[i, q] = np.nan
+            else:
+                speed[i, q] = np.interp(grid[q], x, v)
+                temp[i, q] = np.interp(grid[q], x, th)

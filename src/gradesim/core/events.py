@@ -381,6 +381,10 @@ def start_strategy(t, y, P, mode, code, pressure, v_target):
         Target speed of the strategy; negative keeps the current one. [m/s]
     """
     p_now = commanded_pressure_unlimited(t, y, P, mode)
+    if mode[M_STRATEGY] == STRAT_TARGET:  # the next command starts from the controller's output, not a stale one
+        mode[M_P_CMD] = p_now
+        mode[M_P_FROM] = p_now
+        mode[M_T_SWITCH] = t
     mode[M_STRATEGY] = code
     if pressure >= 0.0:
         mode[M_P_STEADY] = pressure

@@ -1,10 +1,12 @@
 """The ODE right-hand side, assembled from forces, brakes, powertrain and driver.
 
 ``m_eff dv/dt = F_grav - F_roll - F_aero - F_engine - F_brake - F_bed``
-``C_d dT_g/dt = q F_g v / n_g - G (T_g - T_h) - cooling(T_g, v)`` and
-``C_h dT_h/dt = (1 - q) F_g v / n_g + G (T_g - T_h) - g_h (T_h - T_amb)`` for each
-axle group g: a drum node and a slower hub/wheel/shoe node per wheel end
-(:func:`gradesim.core.brakes.thermal_rates`)
+``C_d dT_k/dt = q F_k v - G (T_k - T_h,k) - cooling(T_k, v)`` and
+``C_h dT_h,k/dt = (1 - q) F_k v + G (T_k - T_h,k) - g_h (T_h,k - T_amb)`` for each
+wheel-end class k of each axle group (ends with identical free stroke and
+service state share a class; ``F_k`` is one end's force, the group's force
+``sum n_k F_k`` is capped by tyre-road friction): a drum node and a slower
+hub/wheel/shoe node per wheel end (:func:`gradesim.core.brakes.thermal_rates`)
 ``dp_res/dt = compressor(rpm)`` while the governor has it loaded
 plus the target controller's integral and five energy quadratures.
 
@@ -198,8 +200,11 @@ def evaluate(t, y, P, road, ramps, mode, dy, diag, work):
     """Right-hand side of the descent ODE: fill ``dy = dy/dt`` and the diagnostics at state ``y``.
 
     ``m_eff dv/dt = F_grav - F_roll - F_aero - F_engine - F_brake - F_bed`` and
-    ``ds/dt = v``; per axle group ``C dT/dt = q F_g v / n_g - Q_cool(T, v)``
-    (no heating while the wheels are locked); ``dp_res/dt`` from the
+    ``ds/dt = v``; per wheel-end class k of each axle group, with its own free
+    stroke and drum temperature, ``C dT_k/dt = q F_k v - Q_cool(T_k, v)`` (two
+    nodes, :func:`~gradesim.core.brakes.thermal_rates`; no heating while the
+    wheels are locked), the group force ``sum_k n_k F_k`` capped by tyre-road
+    friction; ``dp_res/dt`` from the
     compressor while loaded; the target controller's integral; and the five
     energy quadratures ``dE/dt = F v``.  Brake force per group is capped by
     tyre-road friction (ABS holds the peak, locked wheels slide); service and
@@ -418,7 +423,7 @@ def evaluate(t, y, P, road, ramps, mode, dy, diag, work):
         else:
             dy[Y_T0 + grp] = 0.0
             dy[Y_TH0 + grp] = 0.0
-        for c in range(n_cls, MAX_CLASSES):
+        for c in range(n_cls if n_ends > 0.0 else 0, MAX_CLASSES):  # classes not in use
             diag[D_CF0 + dc + c] = 0.0
             diag[D_CS0 + dc + c] = 0.0
         diag[D_FB0 + grp] = fg

@@ -14,6 +14,21 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from gradesim.core import layout as L
+from gradesim.output.plotkit import (  # noqa: F401  (re-exported: figures' public names)
+    GROUP_COLORS,
+    GROUP_MARKERS,
+    GROUP_STYLES,
+    KIND_SHORT,
+    PRINT_RC,
+    PRINT_WIDTH_IN,
+    dual_axis,
+    make_headroom,
+    plot_groups,
+    printed,
+    ramp_label,
+    same_result,
+)
+from gradesim.output.wheel_end_plots import plot_end_strokes, plot_end_temperatures
 from gradesim.scenario.pack import GROUPS
 
 if TYPE_CHECKING:
@@ -26,8 +41,6 @@ UNITS = {
     "us": {"dist": ("mi", 1 / 1609.344), "speed": ("mph", 1 / 0.44704), "elev": ("ft", 1 / 0.3048)},
     "si": {"dist": ("km", 1 / 1000.0), "speed": ("km/h", 3.6), "elev": ("m", 1.0)},
 }
-GROUP_COLORS = {"steer": "#1b9e77", "drive": "#d95f02", "trailer": "#7570b3"}
-GROUP_STYLES = {"steer": "-", "drive": "--", "trailer": (0, (1, 1))}
 KIND_MARK = {
     "stopped": ("o", "#1a9850"),
     "ramp_stop": ("o", "#1a9850"),
@@ -105,18 +118,21 @@ def mark_positions(
     """
 
     def label(x: float, text: str, color: str, dx: float, ha: str) -> None:
-        ax.annotate(
+        ann = ax.annotate(
             text,
             xy=(x, 1.0),
             xycoords=("data", "axes fraction"),
-            xytext=(dx, -8),
+            xytext=(dx, -4),
             textcoords="offset points",
             ha=ha,
             va="top",
             fontsize=8,
             color=color,
             rotation=90,
+            bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85},
+            zorder=6,
         )
+        ax._gradesim_top_labels = [*getattr(ax, "_gradesim_top_labels", []), ann]  # see make_headroom
 
     for x, name in zip(ramps_x, ramp_names, strict=True):
         ax.axvline(x, color="#2c7fb8", lw=1.2, ls="--", zorder=1)
@@ -163,7 +179,7 @@ def mark_road_features(ax: Axes, res: Result, units: str = "us", labels: bool = 
     return mark_positions(
         ax,
         [ki.ramps[k, L.RAMP_POS] * fx for k in range(ki.ramps.shape[0])],
-        [ramps[k].name or f"ramp {k}" for k in range(ki.ramps.shape[0])],
+        [ramp_label(ramps[k].name, k, ki.ramps[k, L.RAMP_POS], units) for k in range(ki.ramps.shape[0])],
         q * fx if q >= 0 else None,
         labels,
     )
@@ -232,6 +248,8 @@ def plot_speed_distance(
     ax.set_ylabel(f"speed [{u['speed'][0]}]")
     ax.set_xlabel(f"distance along road [{u['dist'][0]}]")
     ax.set_ylim(bottom=0)
+    if not any(getattr(c, "_gradesim_dual", False) for c in ax.child_axes):
+        dual_axis(ax, "speed", units)._gradesim_dual = True
     ax.grid(True, alpha=0.3)
     return ax
 
@@ -272,61 +290,20 @@ def plot_brake_temperature(ax: Axes, res: Result, units: str = "us") -> Axes:
     u = _check_units(units)
     tr = res.trace
     x = tr["position_m"].to_numpy() * u["dist"][1]
-    for grp in GROUPS:
-        col = f"brake_temp_{grp}_K"
-        if col in tr:
-            ends = class_columns(tr, f"brake_temp_{grp}", "K")
-            if ends:  # the ends differ: a band from the coolest to the hottest end, a thin line per kind of end
-                temps = temp_convert(tr[ends].to_numpy(), units)
-                ax.fill_between(x, temps.min(axis=1), temps.max(axis=1), color=GROUP_COLORS[grp], alpha=0.18, lw=0)
-                for k in range(temps.shape[1]):
-                    ax.plot(x, temps[:, k], color=GROUP_COLORS[grp], lw=0.7, alpha=0.9)
-            ax.plot(
-                x,
-                temp_convert(tr[col].to_numpy(), units),
-                color=GROUP_COLORS[grp],
-                ls=GROUP_STYLES[grp],
-                lw=1.8,
-                label=f"{grp} drums" + (" (hottest end; band: all ends)" if ends else ""),
-            )
+    for grp in GROUPS:  # groups whose ends differ: a band over the ends, a thin line per kind of end
+        plot_end_temperatures(ax, x, tr, grp, lambda t: temp_convert(t, units))
+    curves = {g: temp_convert(tr[f"brake_temp_{g}_K"].to_numpy(), units) for g in GROUPS if f"brake_temp_{g}_K" in tr}
+    plot_groups(ax, x, curves, " drums")
     limit = temp_convert(np.array(res.kernel_input.P[L.P_T_LIMIT]), units)
-    ax.axhline(float(limit), color="#d73027", lw=1, ls=":", label="GSRS limit")
+    ax.axhline(float(limit), color="#d73027", lw=1, ls=":", label="temperature limit (GSRS)")
     ax.set_ylabel("brake drum [°F]" if units == "us" else "brake drum [°C]")
+    dual_axis(ax, "temp", units)
     ax.set_xlabel(f"distance along road [{u['dist'][0]}]")
-    ax.legend(loc="upper left", fontsize=8, ncol=4, frameon=False)
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(lo, hi + 0.25 * (hi - lo))  # room for the legend above the curves
+    ax.legend(loc="upper left", fontsize=8, ncol=2, frameon=True, framealpha=0.9, edgecolor="none")
     ax.grid(True, alpha=0.3)
     return ax
-
-
-def class_columns(tr: Any, prefix: str, suffix: str) -> list[str]:
-    """Per wheel-end class trace columns ``<prefix>_c<k>_<suffix>`` (empty when a group's ends are alike).
-
-    Parameters
-    ----------
-    tr : pandas.DataFrame
-        A run's trace (:attr:`gradesim.simulation.result.Result.trace`).
-    prefix : str
-        Column prefix, e.g. ``"brake_temp_trailer"``.
-    suffix : str
-        Unit suffix, e.g. ``"K"``.
-
-    Returns
-    -------
-    list of str
-        The class columns in class order.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> tr = pd.DataFrame(columns=["brake_temp_trailer_K", "brake_temp_trailer_c0_K"])
-    >>> class_columns(tr, "brake_temp_trailer", "K")
-    ['brake_temp_trailer_c0_K']
-    """
-    out, k = [], 0
-    while f"{prefix}_c{k}_{suffix}" in tr:
-        out.append(f"{prefix}_c{k}_{suffix}")
-        k += 1
-    return out
 
 
 def plot_stroke(ax: Axes, res: Result, units: str = "us") -> Axes:
@@ -372,40 +349,30 @@ def plot_stroke(ax: Axes, res: Result, units: str = "us") -> Axes:
     unit = "in" if units == "us" else "mm"
     limits = res.readjustment_limits_m()
     P = res.kernel_input.P
-    drawn = set()
+    curves = {g: tr[f"stroke_{g}_m"].to_numpy() * f_len for g in GROUPS if f"stroke_{g}_m" in tr}
+    plot_groups(ax, x, curves)
+    lines: dict[tuple[float, str], list[str]] = {}  # (value, name) -> groups it applies to
     for gi, grp in enumerate(GROUPS):
-        col = f"stroke_{grp}_m"
-        if col not in tr:
+        if grp not in curves:
             continue
         rated = P[L.P_BRK + gi * L.NB + L.B_STROKE_MAX]
-        ends = class_columns(tr, f"stroke_{grp}", "m")
-        label = grp + (" (longest stroke)" if ends else "")
-        ax.plot(x, tr[col].to_numpy() * f_len, color=GROUP_COLORS[grp], ls=GROUP_STYLES[grp], lw=1.8, label=label)
-        for c in ends or [col]:  # where each kind of end first bottoms out at the rated stroke
-            stroke = tr[c].to_numpy()
-            if c != col:
-                ax.plot(x, stroke * f_len, color=GROUP_COLORS[grp], lw=0.7, alpha=0.9)
-            hit = np.flatnonzero(stroke >= rated * (1.0 - 1e-9))
-            if hit.size:
-                ax.plot(x[hit[0]], rated * f_len, marker="v", ms=6, color=GROUP_COLORS[grp], mec="black", mew=0.5)
-        for val, style, name in ((limits[grp], "--", "readjustment limit"), (rated, "-", "rated stroke")):
-            key = (round(val, 6), name)
-            if key in drawn:
-                continue
-            drawn.add(key)
-            ax.axhline(val * f_len, color="#d73027" if name == "rated stroke" else "#fc8d59", lw=1, ls=style)
-            ax.annotate(
-                f"{name} ({grp})",
-                xy=(0.0, val * f_len),
-                xycoords=("axes fraction", "data"),
-                xytext=(3, 2),
-                textcoords="offset points",
-                fontsize=7,
-                color="#d73027",
-            )
+        plot_end_strokes(ax, x, tr, grp, rated, f_len)  # per kind of end; a triangle at the rated stroke
+        for val, name in ((limits[grp], "readjustment limit"), (rated, "rated stroke")):
+            lines.setdefault((round(val * f_len, 4), name), []).append(grp)
+    reds = {"rated stroke": ("#d73027", "-"), "readjustment limit": ("#fc8d59", "--")}
+    for k, ((val, name), grps) in enumerate(sorted(lines.items(), reverse=True)):
+        color, style = reds[name]
+        ax.axhline(val, color=color, lw=1.1, ls=style, dashes=(4, 1 + k) if style == "--" else (None, None))
+        short = "rated stroke" if name == "rated stroke" else "adj. limit"  # 49 CFR 393.47(e) readjustment limit
+        ax.lines[-1].set_label(f"{short} {val:.2f} {unit}: {', '.join(grps)}")
+    top = max([v for v, _ in lines] + [float(np.nanmax(c)) for c in curves.values()] + [0.0])
+    lo = ax.get_ylim()[0]
+    rows = -(-(len(curves) + len(lines)) // 2)
+    ax.set_ylim(lo, top + (0.25 + 0.22 * rows) * (top - lo))  # the legend sits above the highest line
     ax.set_ylabel(f"pushrod stroke [{unit}]")
+    dual_axis(ax, "stroke", units)
     ax.set_xlabel(f"distance along road [{u['dist'][0]}]")
-    ax.legend(loc="lower right", fontsize=8, ncol=3, frameon=False)
+    ax.legend(loc="upper left", fontsize=8, ncol=2, frameon=True, framealpha=0.9, edgecolor="none")
     ax.grid(True, alpha=0.3)
     return ax
 
@@ -445,6 +412,7 @@ def plot_elevation(ax: Axes, res: Result, units: str = "us") -> Axes:
     if on.any():
         ax.plot(tr["position_m"][on] * fx, tr["elevation_m"][on] * fz, color="#2c7fb8", lw=2, label="ramp")
     ax.set_ylabel(f"elevation [{u['elev'][0]}]")
+    dual_axis(ax, "elev", units)
     ax.set_xlabel(f"distance along road [{u['dist'][0]}]")
     ax.grid(True, alpha=0.3)
     return ax
@@ -479,27 +447,36 @@ def stamp(fig: Figure, res_or_hash: Any, extra: str = "") -> None:
     >>> fig.texts[0].get_text().split(" · ")[1:]
     ['scenario 0123abcd', 'sweep of 400']
     """
-    from gradesim.provenance import short_code_id
+    from gradesim.provenance import SHORT_HASH, scenario_sha256, short_code_id
 
     code = short_code_id()  # version + commit (+ a source hash when modified or installed)
     if hasattr(res_or_hash, "scenario"):
         sc = res_or_hash.scenario
-        text = f"{code} · scenario {sc.hash} · {sc.name}"
+        text = f"{code} · scenario {scenario_sha256(sc)[:SHORT_HASH]} · {sc.name}"
     else:
         text = f"{code} · {res_or_hash}"
     if extra:
         text += f" · {extra}"
-    if len(text) > 170:  # keep the stamp inside the figure
-        text = text[:167] + "..."
+    if len(text) > 92:  # keep the stamp inside a 6.5 in figure at 8 pt
+        text = text[:89] + "..."
     engine = fig.get_layout_engine()
     if engine is not None and hasattr(engine, "set"):
         try:
             engine.set(rect=(0, 0.025, 1, 0.975))  # keep a strip for the stamp
         except TypeError:
             pass
-    fig.text(0.01, 0.004, text, fontsize=7, color="#666666", ha="left", va="bottom")
+    fig.text(0.01, 0.004, text, fontsize=8, color="#555555", ha="left", va="bottom")
 
 
+def _where(o, units: str) -> str:
+    """Where the run ended, in both unit systems: position, and speed when still moving."""
+    from gradesim.output.text import fmt_dist2, fmt_speed2
+
+    at = f"at {fmt_dist2(o.position_m, units)}"
+    return at if o.speed_mps < 0.05 else f"{at}, {fmt_speed2(o.speed_mps, units)}"
+
+
+@printed
 def speed_distance_figure(res: Result, units: str = "us", title: str | None = None) -> Figure:
     """The core product: speed vs distance over drum temperatures, strokes and elevation.
 
@@ -518,7 +495,7 @@ def speed_distance_figure(res: Result, units: str = "us", title: str | None = No
     Returns
     -------
     matplotlib.figure.Figure
-        The figure, 10 x 10 in.
+        The figure, 6.5 x 8.3 in (fonts 8 pt and up at that size).
 
     Examples
     --------
@@ -526,12 +503,18 @@ def speed_distance_figure(res: Result, units: str = "us", title: str | None = No
     >>> res = gs.simulate(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))  # doctest: +SKIP
     >>> speed_distance_figure(res, units="si").savefig("speed_distance.png")  # doctest: +SKIP
     """
-    from gradesim.output.text import KIND_TEXT, fmt_speed
+    from gradesim.output.text import KIND_TEXT
 
     fig, (ax_v, ax_t, ax_s, ax_z) = plt.subplots(
-        4, 1, figsize=(10, 10), sharex=True, gridspec_kw={"height_ratios": [3, 2, 1.6, 1.1]}, layout="constrained"
+        4,
+        1,
+        figsize=(PRINT_WIDTH_IN, 8.3),
+        sharex=True,
+        gridspec_kw={"height_ratios": [3, 2, 2.4, 1.1]},
+        layout="constrained",
     )
     plot_speed_distance(ax_v, res, units)
+    dual_axis(ax_v, "dist", units, which="x")
     mark_road_features(ax_v, res, units)
     plot_brake_temperature(ax_t, res, units)
     mark_road_features(ax_t, res, units, labels=False)
@@ -542,15 +525,15 @@ def speed_distance_figure(res: Result, units: str = "us", title: str | None = No
     for ax in (ax_v, ax_t, ax_s):
         ax.set_xlabel("")
     o = res.outcome
-    ax_v.set_title(
-        title or f"{res.scenario.name}\n{KIND_TEXT[o.kind]} at {fmt_speed(o.speed_mps, units)}", fontsize=11, loc="left"
-    )
+    ax_v.set_title(title or f"{res.scenario.name}\n{KIND_TEXT[o.kind]} {_where(o, units)}", fontsize=10, loc="left")
     if ax_v.get_legend_handles_labels()[0]:
         ax_v.legend(loc="lower left", fontsize=8, frameon=False)
+    make_headroom(fig)
     stamp(fig, res)
     return fig
 
 
+@printed
 def compare_figure(
     results: Sequence[Result], labels: Sequence[str], units: str = "us", title: str | None = None
 ) -> Figure:
@@ -580,16 +563,36 @@ def compare_figure(
     >>> compare_figure(runs, ["as driven", "took the ramp"])  # doctest: +SKIP
     """
     fig, (ax_v, ax_t) = plt.subplots(
-        2, 1, figsize=(10, 7), sharex=True, gridspec_kw={"height_ratios": [3, 2]}, layout="constrained"
+        2, 1, figsize=(PRINT_WIDTH_IN, 5.6), sharex=True, gridspec_kw={"height_ratios": [3, 2]}, layout="constrained"
     )
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    styles, markers = ("-", "--", "-.", ":"), ("o", "s", "^", "D", "v", "P")
+    u = _check_units(units)
+    shown: dict[str, Result] = {}
     for i, (res, lab) in enumerate(zip(results, labels, strict=True)):
         c = colors[i % len(colors)]
-        plot_speed_distance(ax_v, res, units, label=f"{lab}: {res.outcome.kind}", color=c, speed_limit=i == 0)
-        u = _check_units(units)
+        same = next((name for name, r in shown.items() if same_result(r, res)), None)
+        text = f"{lab}: {KIND_SHORT[res.outcome.kind]}" + (f" (identical to {same})" if same else "")
+        plot_speed_distance(ax_v, res, units, label=text, color=c, speed_limit=i == 0)
         tr = res.trace
+        n = len(tr)
+        step = max(n // 10, 1)
+        every = (min(i * step // max(len(results), 1), max(n - 1, 0)), step)
+        main = next(ln for ln in ax_v.lines if ln.get_label() == text)
+        main.set(ls=styles[i % 4], marker=markers[i % 6], ms=4, markevery=every)
         hot = tr[[c_ for c_ in tr.columns if c_.startswith("brake_temp_")]].max(axis=1).to_numpy()
-        ax_t.plot(tr["position_m"] * u["dist"][1], temp_convert(hot, units), color=c, lw=1.6, label=lab)
+        ax_t.plot(
+            tr["position_m"] * u["dist"][1],
+            temp_convert(hot, units),
+            color=c,
+            lw=1.6,
+            ls=styles[i % 4],
+            marker=markers[i % 6],
+            ms=4,
+            markevery=every,
+            label=lab,
+        )
+        shown.setdefault(lab, res)
     # every run's ramps (a variant may add one), each position once
     seen: set[tuple] = set()
     for res in results:
@@ -600,11 +603,14 @@ def compare_figure(
         mark_road_features(ax_v, res, units)
         mark_road_features(ax_t, res, units, labels=False)
     ax_t.set_ylabel("hottest drum [°F]" if units == "us" else "hottest drum [°C]")
+    dual_axis(ax_t, "temp", units)
+    dual_axis(ax_v, "dist", units, which="x")
     ax_t.set_xlabel(f"distance along road [{_check_units(units)['dist'][0]}]")
     ax_t.grid(True, alpha=0.3)
     ax_v.set_xlabel("")
     ax_v.legend(loc="lower left", fontsize=8, frameon=False)
     ax_v.set_title(title or results[0].scenario.name, fontsize=11, loc="left")
+    make_headroom(fig)
     stamp(fig, results[0], extra=f"{len(results)} runs")
     return fig
 
@@ -657,6 +663,7 @@ def plot_forces(ax: Axes, res: Result, units: str = "us") -> Axes:
         if np.any(np.abs(vals) > 1.0):
             ax.plot(x, vals * f_scale, label=label, color=color, lw=1.8 if col != "gravity_force_N" else 2.4)
     ax.set_ylabel(f"force [{f_unit}]")
+    dual_axis(ax, "force", units)
     ax.set_xlabel(f"distance along road [{u['dist'][0]}]")
     ax.legend(loc="upper left", fontsize=8, frameon=False, ncol=2)
     ax.grid(True, alpha=0.3)
@@ -688,12 +695,17 @@ def plot_energy(ax: Axes, res: Result) -> Axes:
     """
     e = res.energy
     keys = ["kinetic", "service_brakes", "engine_brake", "rolling", "aero", "arrester_bed", "driveline_shifts"]
+    names = ["kinetic (change)", "service brakes", "engine brake", "tyre rolling", "aerodynamic drag"]
+    names += ["arrester bed", "gear shifts"]
     vals = np.array([e[k] for k in keys]) / 1e6
-    ax.barh(keys[::-1], vals[::-1], color="#4575b4")
+    ax.barh(names[::-1], vals[::-1], color="#4575b4")
     ax.axvline(0.0, color="black", lw=0.8)
     ax.set_xlabel("energy [MJ]")
+    sec = ax.secondary_xaxis("top", functions=(lambda x: x / 1.3558179483, lambda x: x * 1.3558179483))
+    sec.set_xlabel("[million ft·lbf]")
     ax.set_title(
-        f"potential energy released {e['potential'] / 1e6:.2f} MJ (residual {e['residual']:.1e} J)",
+        f"potential energy released {e['potential'] / 1e6:.2f} MJ"
+        f" ({e['potential'] / 1.3558179483e6:.2f} million ft·lbf; residual {e['residual']:.1e} J)",
         fontsize=10,
         loc="left",
     )
@@ -701,6 +713,7 @@ def plot_energy(ax: Axes, res: Result) -> Axes:
     return ax
 
 
+@printed
 def forces_figure(res: Result, units: str = "us") -> Figure:
     """Forces along the road and the energy budget: why the truck ended where it did.
 
@@ -722,10 +735,13 @@ def forces_figure(res: Result, units: str = "us") -> Figure:
     >>> res = gs.simulate(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))  # doctest: +SKIP
     >>> forces_figure(res).savefig("forces.png")  # doctest: +SKIP
     """
-    fig, (ax_f, ax_e) = plt.subplots(2, 1, figsize=(10, 8), gridspec_kw={"height_ratios": [3, 2]}, layout="constrained")
+    fig, (ax_f, ax_e) = plt.subplots(
+        2, 1, figsize=(PRINT_WIDTH_IN, 6.8), gridspec_kw={"height_ratios": [3, 2]}, layout="constrained"
+    )
     plot_forces(ax_f, res, units)
     mark_road_features(ax_f, res, units)
     ax_f.set_title(res.scenario.name, fontsize=11, loc="left")
     plot_energy(ax_e, res)
+    make_headroom(fig)
     stamp(fig, res)
     return fig

@@ -55,3 +55,40 @@ def save_figure(fig: Figure, path: str | Path, fmt: str | None = None, dpi: int 
     metadata = {"png": {}, "svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}[fmt]
     with mpl.rc_context({"svg.hashsalt": "gradesim", "svg.fonttype": "path", "pdf.fonttype": 42}):
         fig.savefig(path, format=fmt, dpi=dpi, metadata=metadata)
+
+
+def figure_svg(fig: Figure, close: bool = True) -> str:
+    """The figure as an inline ``<svg>`` element for HTML, deterministic like :func:`save_figure`.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure (its size is its print size).
+    close : bool
+        Close the figure afterwards.
+
+    Returns
+    -------
+    str
+        ``<svg ...>...</svg>`` without the XML prolog or the metadata block.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(figsize=(2, 1))
+    >>> figure_svg(fig).startswith("<svg")
+    True
+    """
+    import io
+    import re
+
+    buf = io.StringIO()
+    with mpl.rc_context({"svg.hashsalt": "gradesim", "svg.fonttype": "path"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    if close:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg") :]
+    return re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)

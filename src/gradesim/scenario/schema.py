@@ -12,7 +12,7 @@ Sign convention: grades are ``rise / run``, **downhill negative** (``"-6 %"``).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, model_validator
 
@@ -313,6 +313,7 @@ class Action(_Strict):
     gear: Gear | None = F(None, "shift: the new gear, or 'neutral'")
     fails: StrictBool = F(False, "shift: the shift is missed and leaves neutral")
     neutral_for: LongTime | Literal["ever"] = F("ever", "shift that fails: time in neutral before a retry")
+    may_fail: StrictBool = F(False, "shift: the gearbox may refuse the gear (engine overspeed) without failing the run")
     level: EngineBrake | None = F(None, "engine_brake: the new setting")
     strategy: Strategy | None = F(None, "brake: the new strategy")
     pressure: Pressure | None = F(None, "brake: application pressure")
@@ -442,3 +443,10 @@ class ScenarioModel(_Strict):
     driver: Driver = F(default_factory=Driver, description="the driver")
     simulation: Simulation = F(default_factory=Simulation, description="numerics")
     sweep: SweepTable | None = F(None, "sweep design for gradesim sweep")
+    uncertainty: dict[str, Any] | None = F(
+        None, "gs.propagate / --uncertainty: dotted key = distribution or 'exact' (overrides the model's ranges)"
+    )
+    reconstruct: dict[str, Any] | None = F(None, "gradesim reconstruct: uncertain inputs (dotted key = distribution)")
+    evidence: Annotated[list[dict[str, Any]], Field(max_length=1000)] | None = F(
+        None, "gradesim reconstruct: evidence items (quantity, where, likelihood)"
+    )

@@ -431,6 +431,23 @@ class Result:
             cols[f"energy_{name}_J"] = r[:, L.R_Y0 + idx]
         return pd.DataFrame(cols)
 
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        """The event log: every decision and threshold of the run, in time order.
+
+        Columns ``time_s`` [s], ``position_m`` [m], ``speed_mps`` [m/s], ``kind``
+        (``start``, ``gear``, ``shift``, ``shift_missed``, ``shift_refused``,
+        ``engine_brake``, ``brake_strategy``, ``brake_applied``,
+        ``brake_released``, ``traffic_sighted``, ``low_air``,
+        ``spring_brakes``, ``stroke_limit``, ``brake_limit``,
+        ``past_friction_table``, ``ramp_passed``, ``ramp_entered``,
+        ``overspeed`` and the outcome kind) and ``detail`` (a sentence).  See
+        :mod:`gradesim.simulation.events_log`.
+        """
+        from gradesim.simulation.events_log import event_log
+
+        return event_log(self)
+
     def inspection_stroke_m(self, group: int, temp_K: np.ndarray) -> np.ndarray:
         """Pushrod stroke a roadside inspector would measure at a 90 psi application.
 
@@ -538,6 +555,10 @@ class Result:
 
         o["gradesim_version"] = __version__
         o["energy_J"] = self.energy
+        if self.rows.shape[0]:
+            from gradesim.simulation.events_log import as_records
+
+            o["events"] = as_records(self.events)
         return json.dumps(o, indent=2, default=float)
 
     def plot(self, units: str = "us", **kwargs: Any) -> matplotlib.figure.Figure:

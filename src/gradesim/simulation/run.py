@@ -37,6 +37,14 @@ class ImplausibleResultWarning(RuntimeWarning):
     """A result outside what the model covers (e.g. a speed no truck tyre is rated for)."""
 
 
+class RefusedActionWarning(RuntimeWarning):
+    """A scripted action the simulator did not carry out (a shift refused: the engine would overspeed)."""
+
+
+class OutOfRangeWarning(RuntimeWarning):
+    """A value outside a table's or a model's range (drums past the friction table, an impact past crash data)."""
+
+
 #: Speed past which a result is flagged [m/s]: 100 mph.  Commercial truck tyres carry speed symbol L
 #: (120 km/h, 75 mph) or M (130 km/h, 81 mph) [ISO 4000-1 / ETRTO speed symbols]; beyond ~100 mph the
 #: tyre, aerodynamic and brake models are extrapolated far past any truck measurement.
@@ -227,4 +235,19 @@ def simulate(scenario: Scenario, *, trace: bool = True) -> Result:
             ImplausibleResultWarning,
             stacklevel=2,
         )
-    return Result(scenario, ki, summary, rows, diag)
+    res = Result(scenario, ki, summary, rows, diag)
+    if rows.shape[0]:
+        _warn_events(res)
+    return res
+
+
+def _warn_events(res: Result) -> None:
+    """Warn of refused shifts and of values outside a table's or a model's range (from the event log)."""
+    from gradesim.simulation.events_log import analyse
+
+    name = res.scenario.source or res.scenario.name
+    _, refused, out_of_range = analyse(res)
+    for rs in refused:
+        warnings.warn(rs.message(name), RefusedActionWarning, stacklevel=3)
+    for msg in out_of_range:
+        warnings.warn(f"{name}: {msg}", OutOfRangeWarning, stacklevel=3)

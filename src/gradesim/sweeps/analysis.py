@@ -234,6 +234,8 @@ class CriticalResult:
         last such success found, and there may be more than one boundary).
     kinds : dict of float to str
         Outcome kind at every value simulated.
+    interval : tuple of float
+        The search interval ``(lo, hi)``. [unit]
 
     Examples
     --------
@@ -252,6 +254,12 @@ class CriticalResult:
     evaluations: int
     monotone: bool
     kinds: dict[float, str] = field(default_factory=dict)
+    interval: tuple[float, float] = (np.nan, np.nan)
+
+    @property
+    def fails_in_range(self) -> bool:
+        """True if some value in the interval failed (False: success everywhere searched)."""
+        return any(k not in self.success for k in self.kinds.values())
 
     @property
     def value_si(self) -> float:
@@ -261,6 +269,19 @@ class CriticalResult:
     def __repr__(self) -> str:
         hi = self.bracket[1]
         u = f" {self.unit}" if self.unit else ""
+        lo_i, hi_i = self.interval
+        rng = f"{lo_i:.6g}{u} to {hi_i:.6g}{u}"
+        if np.isnan(self.value):
+            return f"{self.key}: fails everywhere from {rng} ({self.evaluations} simulations)"
+        if not self.fails_in_range:
+            return (
+                f"{self.key}: succeeds everywhere from {rng}; nothing fails in range ({self.evaluations} simulations)"
+            )
+        if self.bracket[0] == self.bracket[1]:
+            return (
+                f"{self.key}: succeeds at the end of the range, {self.value:.6g}{u}, but fails at some values "
+                f"before it ({self.evaluations} simulations, NOT monotone; see the values below)"
+            )
         return (
             f"{self.key}: latest success at {self.value:.6g}{u} "
             f"(fails by {hi:.6g}{u}; {self.evaluations} simulations{'' if self.monotone else ', NOT monotone'})"
@@ -352,16 +373,17 @@ def critical_value(
     evaluations = xs.size
     while True:
         if not ok.any():
-            return CriticalResult(key, unit, np.nan, (a, xs[0]), tuple(success), evaluations, monotone, kinds)
+            return CriticalResult(key, unit, np.nan, (a, xs[0]), tuple(success), evaluations, monotone, kinds, (a, b))
         j = int(np.flatnonzero(ok)[-1])
         first_fail = np.flatnonzero(~ok)
         if first_fail.size and first_fail[0] < j:
             monotone = False
         if j == xs.size - 1:
-            return CriticalResult(key, unit, float(xs[j]), (xs[j], xs[j]), tuple(success), evaluations, monotone, kinds)
+            br = (float(xs[j]), float(xs[j]))
+            return CriticalResult(key, unit, float(xs[j]), br, tuple(success), evaluations, monotone, kinds, (a, b))
         s, e = float(xs[j]), float(xs[j + 1])
         if e - s <= width:
-            return CriticalResult(key, unit, s, (s, e), tuple(success), evaluations, monotone, kinds)
+            return CriticalResult(key, unit, s, (s, e), tuple(success), evaluations, monotone, kinds, (a, b))
         inner = np.linspace(s, e, m + 2)[1:-1]
         ok_inner = evaluate(inner)
         evaluations += inner.size
@@ -434,17 +456,32 @@ def latest_ramp_position(
         raise ScenarioError(f"there is no ramp {ramp} (road.ramps has {len(ramps)})", sc.source, key)
     sc = sc.replace({"driver.take_ramp": ramp})
     ki = sc.to_kernel()
+    unit = _user_unit(sc, ramp, lo)
     if lo is None:
         lo_m = ki.ramps[ramp - 1, L.RAMP_POS] + 1.0 if ramp > 0 else 1.0
-        lo = f"{lo_m} m"
+        lo = _in_user_unit(lo_m, unit)
     if hi is None:
         ends = [ki.P[L.P_ROAD_END]]
         if ramp + 1 < len(ramps):
             ends.append(ki.ramps[ramp + 1, L.RAMP_POS])
         if ki.P[L.P_QUEUE] >= 0:
             ends.append(ki.P[L.P_QUEUE])
-        hi = f"{min(ends) - 1.0} m"
+        hi = _in_user_unit(min(ends) - 1.0, unit)
     return critical_value(sc, key, lo, hi, success=STOP_KINDS, tol=tol)
+
+
+def _user_unit(sc: Scenario, ramp: int, lo: str | None) -> str:
+    """The unit of the search: that of ``lo`` if given, else the one the ramp's position is written in."""
+    given = lo if lo is not None else sc.data.get("road", {}).get("ramps", [{}] * (ramp + 1))[ramp].get("position")
+    parsed = parse_number(given) if given is not None else None
+    return parsed[1] if parsed and parsed[1] else "m"
+
+
+def _in_user_unit(metres: float, unit: str) -> str:
+    """``metres`` as a unit string in ``unit`` (e.g. ``"4.99938 mi"``)."""
+    from gradesim.scenario.units import Q_
+
+    return f"{float(Q_(metres, 'm').to(unit).magnitude)!r} {unit}"
 
 
 # ------------------------------------------------------------------ ramp length

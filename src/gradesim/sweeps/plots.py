@@ -17,8 +17,9 @@ import numpy as np
 import xarray as xr
 
 from gradesim.core import layout as L
-from gradesim.output.figures import KIND_MARK, stamp
+from gradesim.output.figures import KIND_MARK
 from gradesim.sweeps.design import SAMPLE_DIM
+from gradesim.sweeps.distributions import key_title, stamp_once
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -84,18 +85,29 @@ def display(da: xr.DataArray, units: str = "us") -> tuple[np.ndarray, str]:
 def _axis_values(ds: xr.Dataset, dim: str) -> tuple[np.ndarray, list[str], str]:
     """Numeric positions of a grid dimension (user's unit) or category indices, tick labels, axis label."""
     labels = [str(v) for v in ds[dim].values]
-    val = f"{dim}_value"
+    val, title = f"{dim}_value", key_title(dim)
     if val in ds.coords and np.all(np.isfinite(ds[val].values)):
         unit = ds[val].attrs.get("units", "")
-        return np.asarray(ds[val].values, dtype=float), labels, f"{dim} [{unit}]" if unit else dim
-    return np.arange(len(labels), dtype=float), labels, dim
+        return np.asarray(ds[val].values, dtype=float), labels, f"{title} [{unit}]" if unit else title
+    return np.arange(len(labels), dtype=float), labels, title
 
 
-def _edges(x: np.ndarray) -> np.ndarray:
-    if x.size == 1:
-        return np.array([x[0] - 0.5, x[0] + 0.5])
-    mid = 0.5 * (x[1:] + x[:-1])
-    return np.concatenate([[2 * x[0] - mid[0]], mid, [2 * x[-1] - mid[-1]]])
+def _cells(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cell edges around each simulated value only (half the smallest spacing each side), and the sort order.
+
+    Between unevenly spaced values the gaps are cells of their own, left empty.
+    """
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    h = 0.5 * (float(np.min(np.diff(xs))) if xs.size > 1 else 1.0)
+    return np.column_stack([xs - h, xs + h]).ravel(), order
+
+
+def _spread(vals: np.ndarray, oy: np.ndarray, ox: np.ndarray) -> np.ndarray:
+    """``vals`` (sorted by ``oy``, ``ox``) on the cells of :func:`_cells`, NaN in the gaps."""
+    out = np.full((2 * oy.size - 1, 2 * ox.size - 1), np.nan)
+    out[::2, ::2] = vals[np.ix_(oy, ox)]
+    return out
 
 
 def _reduce(ds: xr.Dataset, keep: list[str], sel: dict[str, Any] | None) -> tuple[xr.Dataset, str]:
@@ -187,7 +199,8 @@ def plot_heatmap(
         vals = np.nanmean(vals, axis=2)
     xv, xl, xlab = _axis_values(ds, x)
     yv, yl, ylab = _axis_values(ds, y)
-    mesh = ax.pcolormesh(_edges(xv), _edges(yv), vals, cmap=cmap, shading="flat")
+    (ex, ox), (ey, oy) = _cells(xv), _cells(yv)
+    mesh = ax.pcolormesh(ex, ey, np.ma.masked_invalid(_spread(vals, oy, ox)), cmap=cmap, shading="flat")
     ax.figure.colorbar(mesh, ax=ax, label=label + (" (mean)" if note.endswith("samples") else ""))
     kinds = ds["kind"].transpose(*([y, x] + ([SAMPLE_DIM] if SAMPLE_DIM in ds["kind"].dims else []))).values
     if kinds.ndim == 3:
@@ -202,6 +215,7 @@ def plot_heatmap(
     ax.set_ylabel(ylab)
     if note:
         ax.set_title(note, fontsize=9, loc="right")
+    stamp_once(ax, ds)
     return ax
 
 
@@ -271,6 +285,7 @@ def plot_outcome_line(
     ax.set_ylabel(label)
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8, frameon=False)
+    stamp_once(ax, ds)
     return ax
 
 
@@ -345,6 +360,7 @@ def plot_fan(
     twin.set_ylim(0, 1.05)
     twin.set_ylabel("fraction of trucks still moving [-]", color="#777777")
     ax.legend(loc="lower left", fontsize=8, frameon=False, title=f"{sp.shape[0]} traces", title_fontsize=8)
+    stamp_once(ax, ds)
     return ax
 
 
@@ -410,11 +426,7 @@ def plot_sobol(ax: Axes, indices: pd.DataFrame, outcome: str = "") -> Axes:
 
 # ------------------------------------------------------------------ figures
 def _stamp(fig: Figure, ds: xr.Dataset) -> None:
-    stamp(
-        fig,
-        f"scenario {ds.attrs.get('scenario_hash', '?')} · {ds.attrs.get('scenario_name', '')}",
-        ds.attrs.get("design", ""),
-    )
+    stamp_once(fig.axes[0], ds)
 
 
 def heatmap_figure(ds: xr.Dataset, var: str = "impact_speed_mps", units: str = "us", **kw: Any) -> Figure:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -135,6 +136,53 @@ class SweepResult:
         df = ds.to_dataframe().reset_index()
         df["kind"] = np.array((*L.KIND_NAMES, "not computed"))[df["kind"].to_numpy().astype(int)]
         return df
+
+    def named(self) -> xr.Dataset:
+        """The outcomes with identifier dims (``road_ramps_0_position``) so ``ds.sel(name=...)`` works.
+
+        Returns
+        -------
+        xarray.Dataset
+            Each renamed dim, coordinate and variable keeps its dotted key in ``attrs["key"]``
+            (:func:`gradesim.sweeps.export.named`).
+
+        Examples
+        --------
+        >>> sw.named().sel(road_ramps_0_position="2 mi")  # doctest: +SKIP
+        """
+        from gradesim.sweeps.export import named
+
+        return named(self.outcomes)
+
+    def export(self, path: str | Path) -> Path:
+        """Write the outcomes by the file's suffix: ``.csv`` (units in the headers), ``.nc`` or ``.parquet``.
+
+        Parameters
+        ----------
+        path : str or Path
+            Output file.
+
+        Returns
+        -------
+        Path
+            ``path``.
+
+        Raises
+        ------
+        ValueError
+            Another suffix.
+
+        Examples
+        --------
+        >>> sw.export("out/outcomes.nc")  # doctest: +SKIP
+        """
+        from gradesim.sweeps import export as ex
+
+        writers = {".csv": ex.write_csv, ".nc": ex.write_netcdf, ".parquet": ex.write_parquet}
+        suffix = Path(path).suffix.lower()
+        if suffix not in writers:
+            raise ValueError(f"{path}: export writes .csv, .nc or .parquet, not {suffix or 'no suffix'}")
+        return writers[suffix](self.outcomes, path)
 
     def exceedance(self, thresholds: Any, var: str = "impact_speed_mps") -> xr.DataArray:
         """Exceedance probability ``P(var > x)`` over the samples (or all scenarios); see :func:`exceedance`.

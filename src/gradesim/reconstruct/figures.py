@@ -1,0 +1,111 @@
+"""Figures of a reconstruction: posterior speed bands along the road with the evidence, inputs prior vs posterior.
+
+Examples
+--------
+>>> fig = speed_bands(rec)  # doctest: +SKIP
+>>> fig.savefig("speed_bands.png")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gradesim.output.figures import stamp
+from gradesim.reconstruct.posterior import Reconstruction, weighted_quantile
+
+MI = 1609.344
+MPH = 0.44704
+
+
+def _band(speed: np.ndarray, w: np.ndarray, q) -> np.ndarray:
+    """Weighted quantiles of speed per grid column (runs that got there)."""
+    out = np.full((len(q), speed.shape[1]), np.nan)
+    for c in range(speed.shape[1]):
+        ok = np.isfinite(speed[:, c]) & (w > 0)
+        if ok.sum() >= 2 and w[ok].sum() > 0:
+            out[:, c] = weighted_quantile(speed[ok, c], w[ok], q)
+    return out
+
+
+def speed_bands(rec: Reconstruction):
+    """Prior and posterior speed bands (5-95 %, median) along the road, with every speed item marked.
+
+    Parameters
+    ----------
+    rec : Reconstruction
+        The fitted reconstruction.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (stamped).
+
+    Examples
+    --------
+    >>> speed_bands(rec).savefig("bands.png")  # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.5, 4.0), layout="constrained")
+    x = rec.grid / MI
+    n = rec.speed.shape[0]
+    for w, color, label in ((np.full(n, 1.0 / n), "0.6", "prior"), (rec.weights(), "C0", "posterior")):
+        b = _band(rec.speed, w, [0.05, 0.5, 0.95]) / MPH
+        ax.fill_between(x, b[0], b[2], color=color, alpha=0.35, lw=0, label=f"{label} 5-95 %")
+        ax.plot(x, b[1], color=color, lw=1.5, label=f"{label} median")
+    for ev in rec.evidence:
+        if ev.quantity != "speed":
+            continue
+        lo, hi = ev.between if ev.between else (ev.at, ev.at)
+        y = np.asarray(ev.params, dtype=float) / MPH
+        ax.plot([lo / MI, hi / MI], [y[0], y[0]], color="C3", lw=2.5, marker="|")
+        ax.annotate(ev.name, (lo / MI, y[0]), xytext=(0, 4), textcoords="offset points", fontsize=8, color="C3")
+    packed = rec.scenario.to_kernel().ramps
+    for i, r in enumerate(rec.scenario.model.road.ramps):
+        pos = float(packed[i, 0]) / MI
+        ax.axvline(pos, color="C2", ls="--", lw=1)
+        ax.annotate(r.name or "ramp", (pos, ax.get_ylim()[0]), xytext=(3, 3), textcoords="offset points", fontsize=8)
+    ax.set_xlabel("Distance along the road [mi]")
+    ax.set_ylabel("Speed [mph]")
+    ax.legend(fontsize=8, loc="upper left")
+    stamp(fig, rec, extra=f"reconstruction of {n} runs, ESS {rec.ess:.0f}")
+    return fig
+
+
+def inputs_prior_posterior(rec: Reconstruction):
+    """Histogram of every uncertain input, prior against posterior (weighted).
+
+    Parameters
+    ----------
+    rec : Reconstruction
+        The fitted reconstruction.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per input (stamped).
+
+    Examples
+    --------
+    >>> inputs_prior_posterior(rec).savefig("inputs.png")  # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+
+    inputs = rec.inputs()
+    k = max(len(inputs), 1)
+    cols = 3
+    rows = (k + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(6.5, 1.9 * rows + 0.4), layout="constrained", squeeze=False)
+    w = rec.weights()
+    for ax, (key, x) in zip(axes.flat, inputs.items(), strict=False):
+        bins = np.histogram_bin_edges(x, bins=20)
+        ax.hist(x, bins=bins, density=True, color="0.7", label="prior")
+        if w.sum() > 0:
+            ax.hist(x, bins=bins, weights=w, density=True, histtype="step", color="C0", lw=1.5, label="posterior")
+        ax.set_title(key, fontsize=8)
+        ax.tick_params(labelsize=8)
+    for ax in list(axes.flat)[len(inputs) :]:
+        ax.set_visible(False)
+    axes.flat[0].legend(fontsize=8)
+    stamp(fig, rec, extra=f"reconstruction of {len(w)} runs, ESS {rec.ess:.0f}")
+    return fig

@@ -1,0 +1,106 @@
+"""Each lesson scenario shows what its title claims: outcome numbers of the pair compared."""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from pathlib import Path
+
+import pytest
+
+import gradesim as gs
+from gradesim.scenario.schema import ScenarioError
+
+LESSONS = Path(__file__).resolve().parents[2] / "scenarios" / "lessons"
+PSI = 6894.757
+
+
+def _degF(kelvin: float) -> float:
+    return (kelvin - 273.15) * 1.8 + 32.0
+
+
+@functools.cache
+def _run(name: str) -> gs.Result:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return gs.simulate(gs.Scenario.from_toml(LESSONS / f"{name}.toml"))
+
+
+def _applications(res: gs.Result) -> int:
+    return int(res.outcome.brake_applications)
+
+
+def test_every_lesson_is_titled_lesson_and_names_its_condition():
+    files = sorted(LESSONS.glob("*.toml"))
+    assert len(files) == 10
+    for f in files:
+        text = f.read_text()
+        sc_name = text.split("name = ", 1)[1].split("\n", 1)[0]
+        assert sc_name.startswith('"Lesson: '), f
+        if "extends" not in text:
+            assert "Assumed condition" in text, f"{f.name} does not say which brake condition it assumes"
+
+
+def test_same_gear_down_as_up():
+    right, high = _run("gear_right"), _run("gear_one_too_high")
+    # right gear: the engine brake alone holds the speed, drums stay at their 150 degF start
+    assert _applications(right) == 0
+    assert _degF(right.outcome.max_brake_temp_K) == pytest.approx(150.0, abs=1.0)
+    assert right.outcome.max_speed_mps * 2.236936 < 25.5
+    # one gear too high: the service brakes do the work, again and again
+    assert _applications(high) >= 20
+    assert _degF(high.outcome.max_brake_temp_K) > _degF(right.outcome.max_brake_temp_K) + 100.0
+    assert high.outcome.max_speed_mps > right.outcome.max_speed_mps + 2.0
+    # only the gear differs, as the title says
+    assert list(high.trace["gear"].unique()) == [8] and list(right.trace["gear"].unique()) == [7]
+
+
+def test_snub_vs_riding_the_brakes():
+    snub, ride = _run("snub_braking"), _run("riding_the_brakes")
+    # snub: many separate applications; riding: one long one
+    assert _applications(snub) >= 10 and _applications(ride) <= 2
+    brake_on = snub.trace["brake_applied"].astype(bool)
+    assert 0.05 < brake_on.mean() < 0.5  # the drums get time off between snubs
+    assert ride.trace["brake_applied"].astype(bool).mean() > 0.95
+    # the grade's energy goes into the drums either way (what the description states):
+    t_snub, t_ride = _degF(snub.outcome.max_brake_temp_K), _degF(ride.outcome.max_brake_temp_K)
+    assert abs(t_snub - t_ride) < 20.0
+    assert t_snub > 600.0 and t_ride > 600.0  # no engine brake: past 600 degF either way
+
+
+def test_fanning_drains_the_air_until_the_spring_brakes_apply():
+    fan, snub = _run("fanning_the_brakes"), _run("snubbing_keeps_air")
+    assert fan.outcome.low_air_time_s is not None and fan.outcome.low_air_time_s < 30.0
+    assert fan.outcome.min_reservoir_pressure_Pa < 40 * PSI
+    spring = fan.trace[[c for c in fan.trace.columns if c.startswith("spring_pressure_")]].max().max()
+    assert spring > 20 * PSI  # the spring brakes push
+    assert fan.outcome.kind == "stopped" and fan.outcome.position_m < 1609.344  # dragged to a stop on the grade
+    assert snub.outcome.low_air_time_s is None
+    assert snub.outcome.min_reservoir_pressure_Pa > 90 * PSI
+    assert snub.trace[[c for c in snub.trace.columns if c.startswith("spring_pressure_")]].max().max() == 0.0
+
+
+def test_take_the_ramp_early():
+    early, late = _run("ramp_early"), _run("ramp_late")
+    assert early.outcome.kind == "ramp_stop" and early.outcome.ramp == 0
+    assert late.outcome.ramp == 1 and late.outcome.kind != "ramp_stop"  # runs out of the bed
+    v_early, v_late = early.outcome.ramp_entry_speed_mps, late.outcome.ramp_entry_speed_mps
+    assert v_late > v_early + 4.0
+    assert (v_late / v_early) ** 2 > 1.4  # ~50 % more kinetic energy to lose in the bed
+
+
+def test_three_trailer_brakes_out():
+    try:
+        out_sc = gs.Scenario.from_toml(LESSONS / "three_trailer_brakes_out.toml")
+        out_sc.to_kernel()
+    except ScenarioError as exc:
+        if "not modelled yet" in str(exc):
+            pytest.skip("per-wheel-end brakes (stroke_at_rest per end) not in this build yet: " + str(exc)[-120:])
+        raise
+    adjusted = _run("trailer_brakes_adjusted")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = gs.simulate(out_sc)
+    # the other brakes carry the load: hotter drums, and no better speed control
+    assert _degF(out.outcome.max_brake_temp_K) > _degF(adjusted.outcome.max_brake_temp_K) + 50.0
+    assert out.outcome.max_speed_mps >= adjusted.outcome.max_speed_mps - 0.5
