@@ -3,7 +3,10 @@
 Shared by ``bench_single.py`` and ``bench_sweep.py``; also runnable on its own:
 ``python benchmarks/profile_kernel.py [SCENARIO.toml]``.
 
-Method (all timings are medians of repeated short runs, warm):
+Method (all timings are medians of repeated short runs, warm; the unit loops
+make 1,000 calls, ~0.2 ms, so that one timed run fits in a scheduler time slice
+on a loaded machine: longer loops measured 3-4x more per call at load 10 on 2
+cores, the pre-emptions included):
 
 * **RHS**: a compiled loop calls ``core.rhs.evaluate`` at the descent's
   initial state many times; the per-call time is the loop time divided by the
