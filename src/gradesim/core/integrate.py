@@ -34,10 +34,6 @@ from .events import (
     skip_passed,
 )
 from .layout import (
-    E_END,
-    E_QUEUE,
-    E_RAMP_END,
-    E_STOP,
     FAIL_NONE,
     FAIL_NOT_FINITE,
     FAIL_STEP_CAP,
@@ -290,94 +286,6 @@ def dense_eval(y, K, h, theta, out):
             if kij != 0.0:
                 q += kij * (DENSE[j, 0] * x1 + DENSE[j, 1] * x2 + DENSE[j, 2] * x3 + DENSE[j, 3] * x4)
         out[i] = y[i] + h * q
-
-
-@njit(inline="always")
-def is_terminal(i):
-    """Whether event ``i`` always ends the run (end of road, impact, stop, ramp overrun).
-
-    Parameters
-    ----------
-    i : int
-        Index of the event (``E_*``).
-
-    Returns
-    -------
-    bool
-        True for ``E_END``, ``E_QUEUE``, ``E_STOP`` and ``E_RAMP_END``.
-    """
-    return i == E_END or i == E_QUEUE or i == E_STOP or i == E_RAMP_END
-
-
-@njit
-def dense_deriv(K, theta, out):
-    """Derivative dy/dt of the interpolant of :func:`dense_eval` at fraction ``theta``.
-
-    Parameters
-    ----------
-    K : numpy.ndarray
-        Stage derivatives, shape ``(7, n)``. [SI/s]
-    theta : float
-        Fraction of the step, 0 to 1. [-]
-    out : numpy.ndarray
-        dy/dt of the interpolant, filled in place. [SI/s]
-
-    References
-    ----------
-    .. [1] Hairer, E., Norsett, S. P., Wanner, G., *Solving Ordinary Differential
-       Equations I*, 2nd ed., Springer, 1993, sec. II.6.
-    """
-    x2 = 2.0 * theta
-    x3 = 3.0 * theta * theta
-    x4 = 4.0 * theta * theta * theta
-    for i in range(out.shape[0]):
-        q = 0.0
-        for j in range(7):
-            kij = K[j, i]
-            if kij != 0.0:
-                q += kij * (DENSE[j, 0] + DENSE[j, 1] * x2 + DENSE[j, 2] * x3 + DENSE[j, 3] * x4)
-        out[i] = q
-
-
-@njit
-def jumped(y_pre, y, f_pre, f, h, rtol, atol):
-    """Whether an event changed the state or the slope enough to restart the step size.
-
-    True if any error-controlled state moved (an action drew air), or if the
-    change of its slope over the next step, ``|f - f_pre| h``, exceeds its
-    error scale ``atol + rtol |y|`` (a brake application, a new grade).
-
-    Parameters
-    ----------
-    y_pre : numpy.ndarray
-        State at the root before the event handlers ran. [SI]
-    y : numpy.ndarray
-        State after them. [SI]
-    f_pre : numpy.ndarray
-        Slope before the event (the interpolant's). [SI/s]
-    f : numpy.ndarray
-        Slope after the event, in the new mode. [SI/s]
-    h : float
-        The step size the integration would go on with. [s]
-    rtol : float
-        Relative tolerance. [-]
-    atol : float
-        Absolute tolerance. [SI]
-
-    Returns
-    -------
-    bool
-        True: restart the step size from :func:`initial_step`.
-    """
-    n = y.shape[0]
-    for i in range(n):
-        if NY_ERR <= i < NY_CORE:
-            continue  # energy quadratures: not error-controlled
-        if y[i] != y_pre[i]:
-            return True
-        if abs(f[i] - f_pre[i]) * h > atol + rtol * abs(y[i]):
-            return True
-    return False
 
 
 @njit
@@ -705,8 +613,6 @@ def integrate(P, road, ramps, actions, out, summary):
     d_new = np.empty(NE)
     gb = np.empty(NE)
     db = np.empty(NE)
-    y_pre = np.empty(n)
-    f_old = np.empty(n)
     theta_ev = np.empty(NE)
     n_act = int(P[P_N_ACTIONS])
     at = np.empty(max(n_act, 1))
@@ -853,26 +759,16 @@ def integrate(P, road, ramps, actions, out, summary):
                 else:
                     trunc = 1.0
         else:
-            tol = EVENT_TOL_S / abs(h) if h != 0.0 else 0.0
-            terminal = False
-            for i in range(NE):
-                if theta_ev[i] <= theta_min + 2.0 * tol and is_terminal(i):
-                    terminal = True
-            if terminal:
-                # the run ends here: the outcome's state comes from the full 5th-order
-                # formula stepped exactly to the root (the interpolant is one order lower)
-                rk_step(t, y, f, t_end - t, P, road, ramps, mode, K, y_new, tmp, diag, work)
-                nrhs += 6
-            else:
-                # go on from the interpolant at the root (as SciPy's solve_ivp does): no
-                # RHS call is spent on re-stepping, and the state is the located one
-                dense_eval(y, K, h, theta_min, y_new)
-                dense_deriv(K, theta_min, f_old)
+            # step exactly to the event with the full 5th-order formula (the
+            # interpolant is one order lower); the root itself came from the interpolant
+            h_ev = t_end - t
+            rk_step(t, y, f, h_ev, P, road, ramps, mode, K, y_new, tmp, diag, work)
+            nrhs += 6
             t = t_end
             for i in range(n):
                 y[i] = y_new[i]
-                y_pre[i] = y_new[i]
             # every event whose root coincides with the earliest one fires now
+            tol = EVENT_TOL_S / abs(h) if h != 0.0 else 0.0
             for i in range(NE):
                 if kind < 0 and theta_ev[i] <= theta_min + 2.0 * tol:
                     # in index order (impact first); nothing more happens once the run has ended
@@ -883,14 +779,11 @@ def integrate(P, road, ramps, actions, out, summary):
                 evaluate(t, y, P, road, ramps, mode, f, diag, work)
                 nrhs += 1
                 # the dynamics may have changed abruptly (a brake application, a bed):
-                # then restart the step size as at t0 rather than trusting the old one;
-                # an event that changed neither the state nor the slope (a flag, a
-                # scheduled action) keeps the pre-event step
-                if jumped(y_pre, y, f_old, f, h_abs, rtol, atol):
-                    h_new = initial_step(t, y, f, P, road, ramps, mode, rtol, atol, max_step, tmp, y_new, diag, work)
-                    nrhs += 1
-                    if h_new < h_abs:
-                        h_abs = h_new
+                # restart the step size as at t0 rather than trusting the old one
+                h_new = initial_step(t, y, f, P, road, ramps, mode, rtol, atol, max_step, tmp, y_new, diag, work)
+                nrhs += 1
+                if h_new < h_abs:
+                    h_abs = h_new
             if write_row(out, row, t, y, mode):
                 row += 1
             else:
