@@ -52,6 +52,9 @@ from gradesim.core import layout as L  # noqa: E402
 from gradesim.core.integrate import integrate  # noqa: E402
 from tests.reference_model import ReferenceModel  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from profile_kernel import breakdown, print_breakdown  # noqa: E402
+
 DEFAULT_SCENARIO = ROOT / "scenarios" / "instructor_6pct_5mi.toml"
 
 
@@ -150,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         f"(incl. event checks); simulate = to_kernel {fmt_time(p_med).strip()} + kernel with trace + diagnostics "
         f"+ Result; first call in this process (cache load or compile): {first_call:.2f} s"
     )
+    print(f"\nwhere the kernel's time goes (load average {os.getloadavg()[0]:.2f}; see profile_kernel.py):")
+    print_breakdown(breakdown(sc))
     print("\nsame physics? final state of each solver:")
     for name, (kind, t, s, v) in finals.items():
         print(f"  {name:9s} {kind:12s} t={t:10.4f} s  s={s:10.3f} m  v={v:8.4f} m/s")

@@ -52,6 +52,9 @@ from gradesim.sweeps.backends import run_batch  # noqa: E402
 from gradesim.sweeps.run import prepare, resolve_spec, run_job  # noqa: E402
 from tests.reference_model import ReferenceModel  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from profile_kernel import breakdown, print_breakdown  # noqa: E402
+
 DEMO = ROOT / "scenarios" / "instructor_6pct_5mi.toml"
 RANDOM = {
     "seed": 1,
@@ -132,6 +135,8 @@ def main() -> None:
         )
         print(f"ratio solve_ivp / ensemble : {t_ivp_all / t_ens:8.0f}x   (goal >= 300x)")
         print(f"ratio solve_ivp / gs.sweep : {t_ivp_all / t_sweep:8.0f}x")
+    print(f"\none descent of the demo, serial, warm (load average {os.getloadavg()[0]:.2f}; see profile_kernel.py):")
+    print_breakdown(breakdown(sc))
     print(
         f"ensemble rate vs goal      : {rate_ens:,.0f} / 20,000 scenarios/s"
         f" -> a million scenarios in {1e6 / rate_ens / 60:.1f} min"
