@@ -35,7 +35,7 @@ Examples
 >>> from gradesim.core import layout as L
 >>> L.KIND_NAMES[L.KIND_IMPACT]
 'impact'
->>> L.P_BRK + L.NGROUPS * L.NB == L.NP
+>>> L.P_BRK + L.NGROUPS * L.NB == L.P_TQ_N < L.NP
 True
 """
 
@@ -54,7 +54,9 @@ Y_E_ENGINE = 11  #: energy into engine brake + engine drag [J]
 Y_E_ROLL = 12  #: rolling resistance [J]
 Y_E_AERO = 13  #: aerodynamic drag [J]
 Y_E_BED = 14  #: arrester bed (beyond tyre rolling resistance) [J]
-NY = 15
+Y_THR_INT = 15  #: integral of speed error for the cruise throttle controller [m]
+Y_E_TRACTION = 16  #: positive work of the engine at the wheels (traction) [J]
+NY = 17
 
 NGROUPS = 3  #: steer, drive, trailer
 GROUP_NAMES = ("steer", "drive", "trailer")
@@ -163,7 +165,22 @@ B_G_DH = B_HUB_CAP + 1  #: drum-to-slow-node conductance per wheel end [W/K]
 B_HUB_COOL = B_HUB_CAP + 2  #: slow node's loss to ambient per wheel end [W/K]
 B_T_HUB_INIT = B_HUB_CAP + 3  #: initial slow-node temperature [K]
 NB = B_HUB_CAP + 4
-NP = P_BRK + NGROUPS * NB
+_T = P_BRK + NGROUPS * NB
+# Traction and the cruise driver, after the brake blocks
+TQ_POINTS = 12  #: most points in the full-load torque table
+P_TQ_N = _T + 0  #: points used in the full-load torque table (0: no traction)
+P_TQ_RPM0 = _T + 1  #: engine speeds of the table [rpm], P_TQ_RPM0 .. + TQ_POINTS - 1
+P_TQ_NM0 = P_TQ_RPM0 + TQ_POINTS  #: full-load (net flywheel) torque at each speed [N m]
+_C = P_TQ_NM0 + TQ_POINTS
+P_CRUISE_V = _C + 0  #: cruise set speed [m/s]
+P_THR_KP = _C + 1  #: throttle per speed error [1 per m/s]
+P_THR_KI = _C + 2  #: throttle per integrated speed error [1 per m]
+P_CRUISE_MARGIN = _C + 3  #: cruise: service brakes hold set speed + this [m/s]
+P_CRUISE_EB_BAND = _C + 4  #: cruise: engine brake ramps in over this overspeed [m/s]
+P_N_UPSHIFT = _C + 5  #: cruise: upshift above this engine speed [rpm]
+P_N_DOWNSHIFT = _C + 6  #: cruise: downshift below this engine speed [rpm]
+P_UPSHIFT_RETRY = _C + 7  #: an upshift refused at n is tried again at n + this [rpm]
+NP = _C + 8
 
 # ---------------------------------------------------------------- tables
 ROAD_X, ROAD_Z, ROAD_SIN, ROAD_GRADE = 0, 1, 2, 3
@@ -183,6 +200,7 @@ DO_TAKE_RAMP = 4.0  #: V1 ramp index (-1 none, -2 auto)
 DO_TRAFFIC_BRAKE = 5.0  #: the driver sees the queue: full application, unless on a ramp
 
 STRAT_NONE, STRAT_STEADY, STRAT_SNUB, STRAT_TARGET, STRAT_FAN = 0.0, 1.0, 2.0, 3.0, 4.0
+STRAT_CRUISE = 5.0  #: throttle holds the set speed; engine brake, then target braking above it
 
 # ---------------------------------------------------------------- mode vector
 M_SEG = 0  #: current road segment (row of road)
@@ -216,13 +234,17 @@ M_HOT = 27
 M_RAMP_Z0 = 28  #: elevation of the ramp entrance [m]
 M_RAMP_V0 = 29  #: speed at the ramp entrance [m/s]
 M_P_PAID = 30  #: chamber pressure whose air has been drawn from the reservoir [Pa]
-NM = 31
+M_N_UP = 31  #: cruise: engine speed of the next upshift attempt [rpm]
+M_GEAR_MANUAL = 32  #: 1 once a scripted shift took the gear out of the cruise driver's hands
+M_N_SHIFTS = 33  #: automatic shifts made by the cruise driver
+NM = 34
 
 # ---------------------------------------------------------------- events
 E_SEG, E_QUEUE, E_END, E_STOP, E_RAMP_ENTRY, E_RAMP_END = 0, 1, 2, 3, 4, 5  # coincident: impact wins
 E_SNUB, E_FAN, E_ACTION_D, E_ACTION_T, E_EFFECT, E_NEUTRAL = 6, 7, 8, 9, 10, 11
 E_COMPRESSOR, E_LOW_AIR, E_OVERSPEED, E_HOT = 12, 13, 14, 15
-NE = 16
+E_UPSHIFT, E_DOWNSHIFT = 16, 17  #: cruise driver's automatic gear choice
+NE = 18
 
 # ---------------------------------------------------------------- outcome
 KIND_STOPPED, KIND_RAMP_STOP, KIND_RAMP_OVERRUN, KIND_IMPACT = 0, 1, 2, 3
@@ -289,4 +311,6 @@ D_STROKE0 = 15  #: pushrod stroke per group [m]
 D_MU0 = 18  #: lining friction per group
 D_STROKEF0 = 21  #: stroke factor (force left by the stroke) per group
 D_P_SPRING0 = 24  #: spring-brake equivalent pressure per group [Pa]
-ND = 27
+D_THROTTLE = 27  #: throttle 0..1
+D_F_DRIVE = 28  #: traction force at the wheels (included in D_F_ENGINE as a negative part) [N]
+ND = 29

@@ -41,6 +41,7 @@ from gradesim.scenario.quantities import (
     per,
     qty,
 )
+from gradesim.scenario.schema_traction import Cruise, TorqueCurve
 
 
 class ScenarioError(ValueError):
@@ -78,7 +79,7 @@ Fraction = _num(0, 1)
 WheelEnds = Annotated[StrictInt, Field(ge=0, le=8)]
 ChamberType = Literal["20", "20L", "24", "24L", "24L3", "30", "30L", "36"]
 EngineBrake = Literal["off", "low", "medium", "high"]
-Strategy = Literal["none", "steady", "snub", "target", "fan"]
+Strategy = Literal["none", "steady", "snub", "target", "fan", "cruise"]
 Text = Annotated[StrictStr, Field(max_length=200)]
 
 
@@ -169,6 +170,9 @@ class Engine(_Strict):
     inertia: qty("inertia", "0 kg*m^2", "100 kg*m^2") | None = F(None, "rotating inertia of crank, flywheel, clutch")  # type: ignore[valid-type]
     friction_torque: Torque | None = F(None, "motoring friction torque at zero speed")
     friction_torque_slope: Torque | None = F(None, "motoring friction torque added per 1000 rpm")
+    torque_curve: TorqueCurve | None = F(
+        None, "full-load torque curve { speed = [...], torque = [...] }; none: no traction"
+    )
 
 
 class Air(_Strict):
@@ -322,7 +326,7 @@ class Driver(_Strict):
     initial_speed: PosSpeed = F("35 mph", "speed at the start")
     gear: Gear = F(8, "gear at the start, or 'neutral'")
     engine_brake: EngineBrake = F("off", "engine-brake setting")
-    strategy: Strategy = F("none", "service-brake strategy: none | steady | snub | target | fan")
+    strategy: Strategy = F("none", "service-brake strategy: none | steady | snub | target | fan | cruise")
     brake_pressure: Pressure | None = F(None, "application pressure for steady (and snub)")
     target_speed: Speed = F("35 mph", "speed the snub/target strategies hold")
     snub_band: PosSpeed = F("5 mph", "snub braking: brake from target + band down to target - band")
@@ -338,6 +342,7 @@ class Driver(_Strict):
     fan_on: PosShortTime = F("2 s", "fan strategy: brake-on time")
     fan_off: PosShortTime = F("2 s", "fan strategy: brake-off time")
     overspeed_ends_engine_brake: StrictBool = F(False, "engine overspeed switches the engine brake off")
+    cruise: Cruise = F(default_factory=Cruise, description="cruise strategy: set speed, throttle, gear choice")
     traffic_sight_distance: RoadLength | Literal["none"] = F(
         "1000 ft", "distance at which the queue is seen; 'none': never"
     )
