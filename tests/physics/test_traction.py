@@ -195,6 +195,7 @@ def test_switch_from_cruise_to_neutral_and_target_braking():
         ("truck.preset", "straight_truck_3axle", "torque_curve"),
         ("driver.cruise.downshift_speed", "1300 rpm", r"driver\.cruise\.downshift_speed"),
         ("driver.cruise.upshift_speed", "2500 rpm", r"driver\.cruise\.upshift_speed"),
+        ("driver.gear", "neutral", r"driver\.gear"),
         ("truck.engine.torque_curve", {"speed": ["1000 rpm", "900 rpm"], "torque": ["1 N*m", "2 N*m"]}, "rise"),
         (
             "truck.engine.torque_curve",

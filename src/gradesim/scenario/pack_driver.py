@@ -146,6 +146,8 @@ def _pack_cruise(pk: Packer, P: np.ndarray, d: Any, ratios: list[float]) -> None
         return
     if d.strategy == "cruise":
         P[L.P_V_TARGET] = P[L.P_CRUISE_V] + margin  # M_V_TARGET is where the service brakes hold
+        if P[L.P_GEAR_INIT] < 1:
+            raise pk.err("driver.gear", "'cruise' starts in a gear, not 'neutral' (it chooses the next ones itself)")
     if P[L.P_TQ_N] < 2:
         raise pk.err("driver.strategy", "'cruise' needs truck.engine.torque_curve (the preset has none)")
     if P[L.P_N_UPSHIFT] > P[L.P_N_RATED]:
