@@ -195,6 +195,9 @@ class Mode:
     triggered: dict[int, float] = field(default_factory=dict)  # action -> time it was triggered
     neutral_until: float = math.inf
     pending_gear: int = 0
+    n_up: float = 0.0  # cruise: engine speed of the next upshift attempt [rpm]
+    gear_manual: bool = False  # a scripted shift ends the automatic gear choice
+    shifts: int = 0
 
 
 @dataclass
@@ -282,6 +285,23 @@ class ReferenceModel:
         power += torque * min(n / P[L.P_N_IDLE], 1.0) * n / RAD_S_TO_RPM
         return power / (P[L.P_DRIVELINE_EFF] * v)
 
+    def full_load_force(self, v: float, gear: int) -> float:
+        """Full-load traction at the wheels, T_full(n) i eff / r_w, from the torque table. [N]"""
+        P = self.P
+        k = int(P[L.P_TQ_N])
+        if gear == 0 or k == 0:
+            return 0.0
+        torque = np.interp(
+            self.rpm(max(v, 0.0), gear), P[L.P_TQ_RPM0 : L.P_TQ_RPM0 + k], P[L.P_TQ_NM0 : L.P_TQ_NM0 + k]
+        )
+        return torque * self.ratios[gear] * P[L.P_DRIVELINE_EFF] / P[L.P_WHEEL_RADIUS]
+
+    def throttle(self, y: np.ndarray) -> float:
+        """Cruise throttle: PI on the shortfall below set speed (= target - margin), clipped to [0, 1]."""
+        P = self.P
+        err = self.mode.v_target - P[L.P_CRUISE_MARGIN] - y[L.Y_V]
+        return min(max(P[L.P_THR_KP] * err + P[L.P_THR_KI] * y[L.Y_THR_INT], 0.0), 1.0)
+
     def m_eff(self, gear: int) -> float:
         P = self.P
         return (
@@ -302,9 +322,13 @@ class ReferenceModel:
         i = min(max(int(np.searchsorted(x, s, side="right")) - 1, 0), self.n_road - 2)
         return self.road[i, L.ROAD_Z] + self.road[i, L.ROAD_SIN] * (s - self.road[i, L.ROAD_X])
 
-    def command(self, t: float) -> float:
-        """Commanded pressure after the lag, before the reservoir limit. [Pa]"""
+    def command(self, t: float, y: np.ndarray) -> float:
+        """Commanded pressure after the lag, before the reservoir limit (cruise: the target PI). [Pa]"""
         md = self.mode
+        if md.strategy == L.STRAT_CRUISE:
+            P = self.P
+            u = P[L.P_KP] * (y[L.Y_V] - md.v_target) + P[L.P_KI] * y[L.Y_EINT]
+            return min(max(u, 0.0), P[L.P_P_MAX])
         tau = self.P[L.P_P_TAU]
         if tau <= 0.0:
             return md.p_cmd
@@ -328,10 +352,17 @@ class ReferenceModel:
         else:
             f_roll, f_bed = (P[L.P_CRR0] + P[L.P_CRR2] * v * v) * weight_n, 0.0
         level = 0.0 if md.eb_disabled else md.eb_level
+        cruise = md.strategy == L.STRAT_CRUISE
+        thr = self.throttle(y) if cruise and md.gear > 0 else 0.0
+        if cruise:  # the engine brake ramps in over the band above set speed, and only off the throttle
+            over = v - (md.v_target - P[L.P_CRUISE_MARGIN])
+            level *= min(max(over / P[L.P_CRUISE_EB_BAND], 0.0), 1.0) * (1.0 - thr)
         f_eng = self.engine_force(vp, md.gear, level)
+        f_fric = self.engine_force(vp, md.gear, 0.0)
+        f_drive = thr * (self.full_load_force(vp, md.gear) + f_fric) if thr > 0.0 else 0.0
 
         pres = y[L.Y_PRES]
-        p_app = min(self.command(t), max(pres, 0.0))
+        p_app = min(self.command(t, y), max(pres, 0.0))
         rel = P[L.P_P_SPRING_RELEASE]
         p_spring = 0.0 if pres >= rel else P[L.P_P_SPRING_FULL] * min(1.0 - pres / rel, 1.0)
         locked = 1.0 if P[L.P_ABS] > 0.5 else P[L.P_SLIDE_RATIO]  # force past the peak / peak
@@ -371,7 +402,15 @@ class ReferenceModel:
                     dy[i_d] = (q * power - cool) / grp.heat_cap
 
         dy[L.Y_S] = v
-        dy[L.Y_V] = (-m * g * sin_t - f_roll - f_aero - f_eng - f_brake - f_bed) / self.m_eff(md.gear)
+        dy[L.Y_V] = (-m * g * sin_t + f_drive - f_roll - f_aero - f_eng - f_brake - f_bed) / self.m_eff(md.gear)
+        if cruise:  # both PI integrals, back-calculation anti-windup with T_t = T_i / 2
+            kp, ki, p_max = P[L.P_KP], P[L.P_KI], P[L.P_P_MAX]
+            e = v - md.v_target
+            u = kp * e + ki * y[L.Y_EINT]
+            dy[L.Y_EINT] = e + (min(max(u, 0.0), p_max) - u) / (kp * 0.5)
+            e = md.v_target - P[L.P_CRUISE_MARGIN] - v
+            u = P[L.P_THR_KP] * e + P[L.P_THR_KI] * y[L.Y_THR_INT]
+            dy[L.Y_THR_INT] = e + (min(max(u, 0.0), 1.0) - u) / (P[L.P_THR_KP] * 0.5)
         if md.compressor:
             dy[L.Y_PRES] = P[L.P_COMPRESSOR_RATE] * self.rpm(vp, md.gear)
         if self.energies:
@@ -380,6 +419,7 @@ class ReferenceModel:
             dy[L.Y_E_ROLL] = f_roll * v
             dy[L.Y_E_AERO] = f_aero * v
             dy[L.Y_E_BED] = f_bed * v
+            dy[L.Y_E_TRACTION] = f_drive * v
         return dy
 
     # ------------------------------------------------------------ driver
@@ -387,7 +427,7 @@ class ReferenceModel:
         """New commanded pressure at ``t``; a rise draws air from the reservoir."""
         md = self.mode
         pres = y[L.Y_PRES]
-        p_now = min(self.command(t), max(pres, 0.0))
+        p_now = min(self.command(t, y), max(pres, 0.0))
         draw = self.P[L.P_AIR_DRAW]
         if md.p_paid > p_now:  # the chambers stopped short of the air drawn for them: it stays in the tank
             y[L.Y_PRES] += draw * (md.p_paid - p_now)
@@ -400,6 +440,16 @@ class ReferenceModel:
 
     def start_strategy(self, t: float, y: np.ndarray, code: float, pressure: float, v_target: float) -> None:
         md = self.mode
+        if code == L.STRAT_CRUISE:
+            if not self.energies:
+                raise NotImplementedError("cruise needs the throttle integral, kept with the energies")
+            if md.strategy != L.STRAT_NONE or t > 0.0:
+                raise NotImplementedError("the reference model starts cruise only at t = 0 with no brake applied")
+            md.strategy = code
+            md.v_target = v_target if v_target >= 0.0 else md.v_target
+            P = self.P
+            y[L.Y_EINT] = -P[L.P_KP] * (y[L.Y_V] - md.v_target) / P[L.P_KI]  # bumpless: no pressure
+            return
         if code not in (L.STRAT_NONE, L.STRAT_STEADY, L.STRAT_SNUB):
             raise NotImplementedError(f"strategy code {code} is not in the reference model")
         md.strategy = code
@@ -420,6 +470,7 @@ class ReferenceModel:
         md = self.mode
         code = a[L.ACT_CODE]
         if code == L.DO_SHIFT:
+            md.gear_manual = True
             md.gear = 0
             if a[L.ACT_V1] >= 0.5:
                 md.pending_gear = int(a[L.ACT_V1])
@@ -458,6 +509,7 @@ class ReferenceModel:
             v_target=P[L.P_V_TARGET],
             compressor=y[L.Y_PRES] < P[L.P_P_CUTOUT],
             next_time_action=self.n_dist,
+            n_up=P[L.P_N_UPSHIFT],
         )
         self.start_strategy(0.0, y, P[L.P_STRATEGY], -1.0, -1.0)
         return y
@@ -503,6 +555,11 @@ class ReferenceModel:
             ev.append(("compressor", lambda t, y: y[L.Y_PRES] - P[L.P_P_CUTOUT], 1.0))
         else:
             ev.append(("compressor", lambda t, y: y[L.Y_PRES] - P[L.P_P_CUTIN], -1.0))
+        if md.strategy == L.STRAT_CRUISE and md.gear > 0 and not md.gear_manual and md.ramp < 0:
+            if md.gear < int(P[L.P_N_GEARS]):
+                ev.append(("upshift", lambda t, y, n=md.n_up: self.rpm(y[L.Y_V], md.gear) - n, 1.0))
+            if md.gear > 1:
+                ev.append(("downshift", lambda t, y: self.rpm(y[L.Y_V], md.gear) - P[L.P_N_DOWNSHIFT], -1.0))
         if P[L.P_OVERSPEED_EB_OFF] > 0.5 and not md.overspeed and md.gear > 0:
             ev.append(("overspeed", lambda t, y: self.rpm(y[L.Y_V], md.gear) - P[L.P_N_OVERSPEED], 1.0))
         return ev
@@ -546,6 +603,26 @@ class ReferenceModel:
             ratio = P[L.P_GEAR0 + md.pending_gear - 1] * P[L.P_AXLE_RATIO]
             if y[L.Y_V] * ratio / P[L.P_WHEEL_RADIUS] * 60 / (2 * math.pi) <= P[L.P_N_OVERSPEED]:
                 md.gear = md.pending_gear  # a gear past overspeed cannot be engaged: still neutral
+        elif name in ("upshift", "downshift"):
+            v = y[L.Y_V]
+            new_gear = md.gear + (1 if name == "upshift" else -1)
+            if name == "upshift":
+                sin_t, z = self.geometry(y[L.Y_S])
+                rho = P[L.P_RHO] if P[L.P_RHO] > 0.0 else 1.225 * max(1.0 - 2.25577e-5 * z, 0.1) ** 4.2559
+                weight_n = self.m * self.g * math.sqrt(1.0 - sin_t * sin_t)
+                resist = self.m * self.g * sin_t + (P[L.P_CRR0] + P[L.P_CRR2] * v * v) * weight_n
+                resist += 0.5 * rho * P[L.P_CDA] * v * v
+                pulls = self.rpm(v, new_gear) >= P[L.P_N_DOWNSHIFT] and self.full_load_force(v, new_gear) > resist
+                if not pulls:
+                    md.n_up = self.rpm(v, md.gear) + P[L.P_UPSHIFT_RETRY]
+                    return None
+            elif self.rpm(v, new_gear) > P[L.P_N_RATED]:
+                return None
+            md.gear = 0
+            md.pending_gear = new_gear
+            md.neutral_until = t + P[L.P_SHIFT_TIME]
+            md.n_up = P[L.P_N_UPSHIFT]
+            md.shifts += 1
         elif name == "compressor":
             md.compressor = not md.compressor
         elif name == "overspeed":

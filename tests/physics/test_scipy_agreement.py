@@ -78,11 +78,35 @@ CASES = {
             ]
         },
     ),
+    # cruise in 10th: PI throttle on the flat and a 4 % climb (full load), engine brake band and
+    # target braking above set speed + margin down 4 %; traction from the torque table
+    "cruise_throttle_engine_brake": lambda: cruise(
+        ["0 %", "4 %", "4 %", "-4 %", "-4 %", "0 %"], speed="55 mph", gear=10, eb="high"
+    ),
+    # cruise over +7 % / -7 % pitches: automatic down- and upshifts (shift time in neutral)
+    "cruise_gear_choice": lambda: cruise(["7 %", "-7 %"], speed="50 mph", gear=10, eb="high"),
     # the shipped ramp demo: snub braking, a missed shift to neutral, escape ramp taken, stops in the bed
     "ramp_run": lambda: gs.Scenario.from_toml(SCENARIOS / "instructor_6pct_5mi_ramp.toml"),
     # the shipped demo: snubs, missed shift, the driver sees the queue and stands on the brakes, impact
     "instructor_demo": demo,
 }
+
+
+def cruise(grades: list[str], speed: str, gear: int, eb: str) -> gs.Scenario:
+    """The cruise driver over 1-mile segments of the given grades, from the set speed."""
+    return gs.Scenario(
+        {
+            "truck": {"preset": "tractor_semitrailer_5axle"},
+            "road": {"start_elevation": "5000 ft", "segments": [{"length": "1 mi", "grade": g} for g in grades]},
+            "driver": {
+                "initial_speed": speed,
+                "gear": gear,
+                "engine_brake": eb,
+                "strategy": "cruise",
+                "cruise": {"speed": speed},
+            },
+        }
+    )
 
 
 @functools.cache
@@ -141,8 +165,8 @@ def test_outcome_and_energy_agree_with_scipy(case, method):
     y_end = res.summary[L.S_Y0 : L.S_Y0 + L.NY]
     np.testing.assert_allclose(y_end[L.Y_T0 : L.Y_T0 + 3], ref.y[L.Y_T0 : L.Y_T0 + 3], rtol=1e-5)
     np.testing.assert_allclose(y_end[L.Y_TH0 : L.Y_TH0 + 3], ref.y[L.Y_TH0 : L.Y_TH0 + 3], rtol=1e-5)
-    scale = res.energy["potential"]
-    for idx in (L.Y_E_BRAKE, L.Y_E_ENGINE, L.Y_E_ROLL, L.Y_E_AERO, L.Y_E_BED):
+    scale = max(res.energy["potential"], res.energy["traction"])
+    for idx in (L.Y_E_BRAKE, L.Y_E_ENGINE, L.Y_E_ROLL, L.Y_E_AERO, L.Y_E_BED, L.Y_E_TRACTION):
         assert abs(y_end[idx] - ref.y[idx]) < 1e-5 * scale
 
 
@@ -163,6 +187,10 @@ def test_cases_exercise_what_they_claim():
     assert tr["multi_segment_road"].grade.nunique() == 4 and o["multi_segment_road"].kind == "end_of_road"
     assert o["ramp_run"].kind == "ramp_stop"
     assert o["instructor_demo"].kind == "impact"
+    cr = tr["cruise_throttle_engine_brake"]
+    assert (cr.throttle == 1.0).any() and ((cr.throttle > 0.0) & (cr.throttle < 1.0)).any()
+    assert (cr.brake_pressure_Pa > 0.0).any() and (cr.engine_force_N > 0.0).any()
+    assert int(gradesim_run("cruise_gear_choice").rows[-1, L.R_M0 + L.M_N_SHIFTS]) == 4
 
 
 def steps_scenario(rtol: float) -> gs.Scenario:

@@ -3,7 +3,10 @@
 Strategies (codes in :mod:`layout`): ``none``; ``steady`` (a fixed
 application); ``snub`` (full-band braking between target +/- band, switched at
 located events: the CDL-manual method); ``target`` (PI speed controller,
-saturating at full application, back-calculation anti-windup); ``fan`` (repeated full applications).
+saturating at full application, back-calculation anti-windup); ``fan`` (repeated full applications);
+``cruise`` (a PI controller on the throttle holds the set speed; above it the
+engine brake comes in, and the service brakes follow the ``target``
+controller at the set speed plus a margin, ``M_V_TARGET``).
 
 Between switches the applied pressure follows the command with a first-order
 lag ``p(t) = p_cmd + (p_from - p_cmd) exp(-(t - t_switch)/tau)``; it is written
@@ -22,10 +25,14 @@ from .layout import (
     M_STRATEGY,
     M_T_SWITCH,
     M_V_TARGET,
+    P_CRUISE_MARGIN,
     P_KI,
     P_KP,
     P_P_MAX,
     P_P_TAU,
+    P_THR_KI,
+    P_THR_KP,
+    STRAT_CRUISE,
     STRAT_TARGET,
     Y_EINT,
     Y_PRES,
@@ -82,7 +89,7 @@ def command_scalar(t, v, e_int, strategy, p_cmd, p_from, t_switch, v_target, kp,
     >>> round(command_scalar(0.25, 0.0, 0.0, STRAT_STEADY, 2e5, 0.0, 0.0, 0.0, 0.0, 0.0, 6.9e5, 0.25))
     126424
     """
-    if strategy == STRAT_TARGET:
+    if strategy == STRAT_TARGET or strategy == STRAT_CRUISE:
         p = kp * (v - v_target) + ki * e_int
         if p < 0.0:
             return 0.0
@@ -200,13 +207,94 @@ def controller_integral_rate(y, P, mode):
     K.J. Astrom, T. Hagglund, *Advanced PID Control*, ISA 2006, sec. 3.5
     (integrator windup; back-calculation and tracking).
     """
-    if mode[M_STRATEGY] != STRAT_TARGET:
+    if mode[M_STRATEGY] != STRAT_TARGET and mode[M_STRATEGY] != STRAT_CRUISE:
         return 0.0
     err = y[Y_V] - mode[M_V_TARGET]
     kp = P[P_KP]
     u = kp * err + P[P_KI] * y[Y_EINT]
     p_max = P[P_P_MAX]
     sat = 0.0 if u < 0.0 else (p_max if u > p_max else u)
+    if kp <= 0.0:
+        return err
+    return err + (sat - u) / (kp * TRACKING_FRACTION)
+
+
+@njit(inline="always")
+def throttle_scalar(v, thr_int, v_set, kp, ki):
+    """Throttle of the cruise driver: PI on the speed shortfall, clipped to 0..1.
+
+    ``u = K_p (v_set - v) + K_i I``, ``throttle = clip(u, 0, 1)``.
+
+    Parameters
+    ----------
+    v : float
+        Speed. [m/s]
+    thr_int : float
+        Integral of ``v_set - v`` (``Y_THR_INT``). [m]
+    v_set : float
+        Cruise set speed. [m/s]
+    kp : float
+        Proportional gain. [1 per m/s]
+    ki : float
+        Integral gain. [1 per m]
+
+    Returns
+    -------
+    float
+        Throttle, 0 (closed) to 1 (full load). [-]
+
+    References
+    ----------
+    K.J. Astrom, T. Hagglund, *Advanced PID Control*, ISA 2006, ch. 3.
+
+    Examples
+    --------
+    >>> throttle_scalar(20.0, 0.0, 22.0, 0.3, 0.02), throttle_scalar(25.0, 0.0, 22.0, 0.3, 0.02)
+    (0.6, 0.0)
+    """
+    u = kp * (v_set - v) + ki * thr_int
+    if u < 0.0:
+        return 0.0
+    return 1.0 if u > 1.0 else u
+
+
+@njit(inline="always")
+def throttle_integral_rate(y, P, mode, thr_int):
+    """d/dt of the cruise throttle integral, with back-calculation anti-windup. [m/s]
+
+    Same scheme as :func:`controller_integral_rate`, on the throttle
+    ``u = K_p e + K_i I`` with ``e = v_set - v`` and the clip to ``[0, 1]``.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        State vector (``Y_V``).
+    P : numpy.ndarray
+        Packed parameters (``P_THR_KP``, ``P_THR_KI``, ``P_CRUISE_MARGIN``).
+    mode : numpy.ndarray
+        Discrete state (``M_STRATEGY``, ``M_V_TARGET`` = set speed + margin).
+    thr_int : float
+        The integral. [m]
+
+    Returns
+    -------
+    float
+        Rate of the integral; 0 unless the strategy is ``cruise``. [m/s]
+
+    References
+    ----------
+    K.J. Astrom, T. Hagglund, *Advanced PID Control*, ISA 2006, sec. 3.5.
+
+    Examples
+    --------
+    >>> throttle_integral_rate(y, P, mode, 0.0)  # doctest: +SKIP
+    """
+    if mode[M_STRATEGY] != STRAT_CRUISE:
+        return 0.0
+    err = mode[M_V_TARGET] - P[P_CRUISE_MARGIN] - y[Y_V]
+    kp = P[P_THR_KP]
+    u = kp * err + P[P_THR_KI] * thr_int
+    sat = 0.0 if u < 0.0 else (1.0 if u > 1.0 else u)
     if kp <= 0.0:
         return err
     return err + (sat - u) / (kp * TRACKING_FRACTION)

@@ -13,6 +13,7 @@ import numpy as np
 
 from ._jit import njit
 from .driver import commanded_pressure_unlimited
+from .forces import aero_drag, air_density_isa, gravity_along_path, rolling_resistance
 from .layout import (
     ACT_AT,
     ACT_CODE,
@@ -32,6 +33,7 @@ from .layout import (
     E_ACTION_D,
     E_ACTION_T,
     E_COMPRESSOR,
+    E_DOWNSHIFT,
     E_EFFECT,
     E_END,
     E_FAN,
@@ -46,6 +48,7 @@ from .layout import (
     E_SEG,
     E_SNUB,
     E_STOP,
+    E_UPSHIFT,
     KIND_END_OF_ROAD,
     KIND_IMPACT,
     KIND_RAMP_OVERRUN,
@@ -59,9 +62,12 @@ from .layout import (
     M_EB_DISABLED,
     M_FAN_NEXT,
     M_GEAR,
+    M_GEAR_MANUAL,
     M_HOT,
     M_LOW_AIR,
     M_N_APPLY,
+    M_N_SHIFTS,
+    M_N_UP,
     M_NEUTRAL_UNTIL,
     M_NEXT_DACT,
     M_NEXT_RAMP,
@@ -95,18 +101,28 @@ from .layout import (
     P_AUTO_RAMP_T,
     P_AUTO_RAMP_V,
     P_BRK,
+    P_CDA,
+    P_CRR0,
+    P_CRR2,
+    P_DRIVELINE_EFF,
     P_EB_INIT,
     P_FAN_OFF,
     P_FAN_ON,
+    P_G,
     P_GEAR_INIT,
     P_KI,
     P_KP,
+    P_MASS,
     P_N_ACT_DIST,
     P_N_ACTIONS,
+    P_N_DOWNSHIFT,
+    P_N_GEARS,
     P_N_LIMIT,
     P_N_OVERSPEED,
     P_N_RAMPS,
+    P_N_RATED,
     P_N_ROAD,
+    P_N_UPSHIFT,
     P_OVERSPEED_EB_OFF,
     P_P_CUTIN,
     P_P_CUTOUT,
@@ -116,6 +132,7 @@ from .layout import (
     P_PRES0,
     P_QUEUE,
     P_REACTION,
+    P_RHO,
     P_ROAD_END,
     P_S0,
     P_SHIFT_TIME,
@@ -123,13 +140,16 @@ from .layout import (
     P_STRATEGY,
     P_T_LIMIT,
     P_TAKE_RAMP,
+    P_UPSHIFT_RETRY,
     P_V0,
     P_V_TARGET,
+    P_WHEEL_RADIUS,
     RAMP_LEN,
     RAMP_POS,
     ROAD_SIN,
     ROAD_X,
     ROAD_Z,
+    STRAT_CRUISE,
     STRAT_FAN,
     STRAT_NONE,
     STRAT_SNUB,
@@ -143,7 +163,7 @@ from .layout import (
     Y_V,
     Y_X0,
 )
-from .powertrain import effective_mass, engine_rpm
+from .powertrain import effective_mass, engine_rpm, full_load_torque, overall_ratio
 
 INACTIVE = 1.0
 
@@ -316,6 +336,15 @@ def eval_events(t, y, P, road, ramps, actions, mode, act_time, act_done, g, d):
         else:
             g[E_LIMIT] = rpm - (P[P_N_LIMIT] - LIMIT_HYSTERESIS)
             d[E_LIMIT] = -1.0
+    gear = mode[M_GEAR]
+    if mode[M_STRATEGY] == STRAT_CRUISE and gear > 0.5 and mode[M_GEAR_MANUAL] < 0.5 and not on_ramp:
+        rpm = engine_rpm(v, gear, P)
+        if gear < P[P_N_GEARS] - 0.5:
+            g[E_UPSHIFT] = rpm - mode[M_N_UP]
+            d[E_UPSHIFT] = 1.0
+        if gear > 1.5:
+            g[E_DOWNSHIFT] = rpm - P[P_N_DOWNSHIFT]
+            d[E_DOWNSHIFT] = -1.0
 
 
 @njit
@@ -404,7 +433,7 @@ def start_strategy(t, y, P, mode, code, pressure, v_target):
         mode[M_BRAKE_ON] = 1.0
         mode[M_FAN_NEXT] = t + P[P_FAN_ON]
         set_pressure(t, y, P, mode, P[P_P_MAX])
-    elif code == STRAT_TARGET:
+    elif code == STRAT_TARGET or code == STRAT_CRUISE:
         # bumpless transfer: the integral starts where the output equals p_now
         if P[P_KI] > 0.0:
             y[Y_EINT] = (p_now - P[P_KP] * (y[Y_V] - mode[M_V_TARGET])) / P[P_KI]
@@ -464,6 +493,7 @@ def apply_action(t, y, P, ramps, actions, mode, k):
     code = actions[k, ACT_CODE]
     if code == DO_SHIFT:
         gear = actions[k, ACT_V1]
+        mode[M_GEAR_MANUAL] = 1.0  # a scripted gear overrides the cruise driver's choice
         change_gear(y, P, mode, 0.0)
         if gear < 0.5:
             mode[M_NEUTRAL_UNTIL] = np.inf
@@ -600,6 +630,7 @@ def initial_state(P, road, actions, y, mode, act_time, act_done):
     mode[M_P_STEADY] = P[P_P_STEADY]
     mode[M_V_TARGET] = P[P_V_TARGET]
     mode[M_NEUTRAL_UNTIL] = np.inf
+    mode[M_N_UP] = P[P_N_UPSHIFT]
     mode[M_T_LOW_AIR] = -1.0
     mode[M_T_OVERSPEED] = -1.0
     mode[M_T_HOT] = -1.0
@@ -758,4 +789,88 @@ def handle_event(i, t, y, P, road, ramps, actions, mode, act_time, act_done):
                 mode[M_S_LIMIT] = y[Y_S]
         else:
             mode[M_OVER_LIMIT] = 0.0
+    elif i == E_UPSHIFT:
+        if upshift_holds(y, P, road, mode):
+            auto_shift(t, y, P, mode, mode[M_GEAR] + 1.0)
+        else:  # the next gear could not pull: stay, and try again higher up
+            mode[M_N_UP] = engine_rpm(y[Y_V], mode[M_GEAR], P) + P[P_UPSHIFT_RETRY]
+    elif i == E_DOWNSHIFT:
+        # never a gear that spins the engine past its governed speed
+        if engine_rpm(y[Y_V], mode[M_GEAR] - 1.0, P) <= P[P_N_RATED]:
+            auto_shift(t, y, P, mode, mode[M_GEAR] - 1.0)
     return -1
+
+
+@njit
+def auto_shift(t, y, P, mode, gear):
+    """The cruise driver starts a shift to ``gear``: neutral for the shift time, then the gear.
+
+    Parameters
+    ----------
+    t : float
+        Time. [s]
+    y : numpy.ndarray
+        State vector (``Y_*``), changed in place (shift energy). [SI]
+    P : numpy.ndarray
+        Packed parameters (``P_SHIFT_TIME``, ``P_N_UPSHIFT``). [SI]
+    mode : numpy.ndarray
+        Discrete mode vector (``M_*``), changed in place.
+    gear : float
+        The gear to engage.
+
+    Returns
+    -------
+    None
+        ``mode`` is changed in place.
+    """
+    change_gear(y, P, mode, 0.0)
+    mode[M_PENDING_GEAR] = gear
+    mode[M_NEUTRAL_UNTIL] = t + P[P_SHIFT_TIME]
+    mode[M_N_SHIFTS] += 1.0
+    mode[M_N_UP] = P[P_N_UPSHIFT]
+
+
+@njit
+def upshift_holds(y, P, road, mode):
+    """Whether the next gear up, at full load, still pulls against grade, rolling and air drag.
+
+    An automated transmission skips an upshift after which the truck would
+    slow down at full throttle (it would only shift back: gear hunting).
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        State vector (``Y_S``, ``Y_V``). [SI]
+    P : numpy.ndarray
+        Packed parameters. [SI]
+    road : numpy.ndarray
+        Road table (``ROAD_*`` columns). [m], [-]
+    mode : numpy.ndarray
+        Discrete mode (``M_GEAR``, ``M_SEG``).
+
+    Returns
+    -------
+    bool
+        True if the full-load traction in the next gear exceeds the resistance
+        and its engine speed is not below the downshift speed.
+
+    References
+    ----------
+    .. [1] J.Y. Wong, Theory of Ground Vehicles, 4th ed., Wiley, 2008, ch. 3
+       (tractive effort and gradeability).
+    """
+    v = y[Y_V]
+    gear = mode[M_GEAR] + 1.0
+    rpm = engine_rpm(v, gear, P)
+    if rpm < P[P_N_DOWNSHIFT]:
+        return False
+    i_tot = overall_ratio(gear, P)
+    f_full = full_load_torque(rpm, P) * i_tot * P[P_DRIVELINE_EFF] / P[P_WHEEL_RADIUS]
+    m = P[P_MASS]
+    sn = road[int(mode[M_SEG]), ROAD_SIN]
+    cs = np.sqrt(1.0 - sn * sn)
+    z = road_elevation(y[Y_S], road, P)
+    rho = P[P_RHO] if P[P_RHO] > 0.0 else air_density_isa(z)
+    resist = -gravity_along_path(m, P[P_G], sn) + rolling_resistance(P[P_CRR0], P[P_CRR2], v, m, P[P_G], cs)
+    resist += aero_drag(rho, P[P_CDA], v)
+    return f_full > resist

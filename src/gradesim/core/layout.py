@@ -38,7 +38,7 @@ Examples
 >>> from gradesim.core import layout as L
 >>> L.KIND_NAMES[L.KIND_IMPACT]
 'impact'
->>> L.P_BRK + L.NGROUPS * L.NB == L.NP
+>>> L.P_BRK + L.NGROUPS * L.NB == L.P_TQ_N < L.NP
 True
 """
 
@@ -57,7 +57,9 @@ Y_E_ENGINE = 11  #: energy into engine brake + engine drag [J]
 Y_E_ROLL = 12  #: rolling resistance [J]
 Y_E_AERO = 13  #: aerodynamic drag [J]
 Y_E_BED = 14  #: arrester bed (beyond tyre rolling resistance) [J]
-NY_CORE = 15  #: the states above; every group's wheel-end class 0 lives here
+Y_THR_INT = 15  #: integral of speed error for the cruise throttle controller [m]
+Y_E_TRACTION = 16  #: positive work of the engine at the wheels (traction) [J]
+NY_CORE = 17  #: the states above; every group's wheel-end class 0 lives here
 
 NGROUPS = 3  #: steer, drive, trailer
 GROUP_NAMES = ("steer", "drive", "trailer")
@@ -179,7 +181,22 @@ B_CLS_STROKE = B_CLS_MULT + MAX_CLASSES  #: free stroke of class c >= 1 [m]
 B_CLS_OFF = B_CLS_STROKE + MAX_CLASSES  #: 1: class c's linings do not touch the drum (out of service)
 B_CLS_Y = B_CLS_OFF + MAX_CLASSES  #: state index of class c's drum node (c >= 1; slow node at + 1)
 NB = B_CLS_Y + MAX_CLASSES
-NP = P_BRK + NGROUPS * NB
+_T = P_BRK + NGROUPS * NB
+# Traction and the cruise driver, after the brake blocks
+TQ_POINTS = 12  #: most points in the full-load torque table
+P_TQ_N = _T + 0  #: points used in the full-load torque table (0: no traction)
+P_TQ_RPM0 = _T + 1  #: engine speeds of the table [rpm], P_TQ_RPM0 .. + TQ_POINTS - 1
+P_TQ_NM0 = P_TQ_RPM0 + TQ_POINTS  #: full-load (net flywheel) torque at each speed [N m]
+_C = P_TQ_NM0 + TQ_POINTS
+P_CRUISE_V = _C + 0  #: cruise set speed [m/s]
+P_THR_KP = _C + 1  #: throttle per speed error [1 per m/s]
+P_THR_KI = _C + 2  #: throttle per integrated speed error [1 per m]
+P_CRUISE_MARGIN = _C + 3  #: cruise: service brakes hold set speed + this [m/s]
+P_CRUISE_EB_BAND = _C + 4  #: cruise: engine brake ramps in over this overspeed [m/s]
+P_N_UPSHIFT = _C + 5  #: cruise: upshift above this engine speed [rpm]
+P_N_DOWNSHIFT = _C + 6  #: cruise: downshift below this engine speed [rpm]
+P_UPSHIFT_RETRY = _C + 7  #: an upshift refused at n is tried again at n + this [rpm]
+NP = _C + 8
 
 # ---------------------------------------------------------------- tables
 ROAD_X, ROAD_Z, ROAD_SIN, ROAD_GRADE = 0, 1, 2, 3
@@ -199,6 +216,7 @@ DO_TAKE_RAMP = 4.0  #: V1 ramp index (-1 none, -2 auto)
 DO_TRAFFIC_BRAKE = 5.0  #: the driver sees the queue: full application, unless on a ramp
 
 STRAT_NONE, STRAT_STEADY, STRAT_SNUB, STRAT_TARGET, STRAT_FAN = 0.0, 1.0, 2.0, 3.0, 4.0
+STRAT_CRUISE = 5.0  #: throttle holds the set speed; engine brake, then target braking above it
 
 # ---------------------------------------------------------------- mode vector
 M_SEG = 0  #: current road segment (row of road)
@@ -236,14 +254,18 @@ M_OVER_LIMIT = 31  #: 1 while the engine is above the maker's limit P_N_LIMIT (c
 M_T_LIMIT = 32  #: time the engine first passed P_N_LIMIT [s]; -1 none
 M_S_LIMIT = 33  #: position where the engine first passed P_N_LIMIT [m]
 M_S_OVERSPEED = 34  #: position where the engine passed its damage speed [m]
-NM = 35
+M_N_UP = 35  #: cruise: engine speed of the next upshift attempt [rpm]
+M_GEAR_MANUAL = 36  #: 1 once a scripted shift took the gear out of the cruise driver's hands
+M_N_SHIFTS = 37  #: automatic shifts made by the cruise driver
+NM = 38
 LIMIT_HYSTERESIS = 5.0  #: the overspeed flag clears this far below P_N_LIMIT [rpm]
 
 # ---------------------------------------------------------------- events
 E_SEG, E_QUEUE, E_END, E_STOP, E_RAMP_ENTRY, E_RAMP_END = 0, 1, 2, 3, 4, 5  # coincident: impact wins
 E_SNUB, E_FAN, E_ACTION_D, E_ACTION_T, E_EFFECT, E_NEUTRAL = 6, 7, 8, 9, 10, 11
 E_COMPRESSOR, E_LOW_AIR, E_OVERSPEED, E_HOT, E_LIMIT = 12, 13, 14, 15, 16
-NE = 17
+E_UPSHIFT, E_DOWNSHIFT = 17, 18  #: cruise driver's automatic gear choice
+NE = 19
 
 # ---------------------------------------------------------------- outcome
 KIND_STOPPED, KIND_RAMP_STOP, KIND_RAMP_OVERRUN, KIND_IMPACT = 0, 1, 2, 3
@@ -316,4 +338,6 @@ D_STROKEF0 = 21  #: stroke factor (force left by the stroke) per group
 D_P_SPRING0 = 24  #: spring-brake equivalent pressure per group [Pa]
 D_CF0 = 27  #: brake force per wheel end of class c of group g at D_CF0 + g * MAX_CLASSES + c [N]
 D_CS0 = D_CF0 + NGROUPS * MAX_CLASSES  #: pushrod stroke per wheel end, class c of group g [m]
-ND = D_CS0 + NGROUPS * MAX_CLASSES
+D_THROTTLE = D_CS0 + NGROUPS * MAX_CLASSES  #: throttle 0..1
+D_F_DRIVE = D_THROTTLE + 1  #: traction force at the wheels (included in D_F_ENGINE as a negative part) [N]
+ND = D_F_DRIVE + 1

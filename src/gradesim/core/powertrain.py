@@ -29,6 +29,9 @@ from .layout import (
     P_N_MIN_EB,
     P_N_RATED,
     P_ROT_FACTOR,
+    P_TQ_N,
+    P_TQ_NM0,
+    P_TQ_RPM0,
     P_WHEEL_RADIUS,
 )
 
@@ -352,3 +355,53 @@ def effective_mass(gear, P):
     i = overall_ratio(gear, P)
     r = P[P_WHEEL_RADIUS]
     return P[P_MASS] * (1.0 + P[P_ROT_FACTOR]) + P[P_ENGINE_INERTIA] * (i / r) ** 2
+
+
+@njit(inline="always")
+def full_load_torque(rpm, P):
+    """Net flywheel torque at full load (wide-open throttle), linear in the packed table. [N m]
+
+    The table (``P_TQ_RPM0``, ``P_TQ_NM0``, ``P_TQ_N`` points) is a maker's
+    full-load curve; below its first speed the first torque holds (a clutch
+    slipping at launch), above its last speed the last torque holds (the
+    table ends at the governor's high idle with zero torque).
+
+    Parameters
+    ----------
+    rpm : float
+        Engine speed. [rpm]
+    P : float64[NP]
+        Packed parameters (:mod:`gradesim.core.layout`).
+
+    Returns
+    -------
+    float
+        Full-load torque; 0 when the table is empty (no traction). [N m]
+
+    References
+    ----------
+    .. [1] SAE J1349, Engine power test code (net power and torque at full load).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gradesim.core import layout as L
+    >>> P = np.zeros(L.NP)
+    >>> P[L.P_TQ_N] = 2
+    >>> P[L.P_TQ_RPM0], P[L.P_TQ_RPM0 + 1] = 1000.0, 2000.0
+    >>> P[L.P_TQ_NM0], P[L.P_TQ_NM0 + 1] = 2800.0, 1800.0
+    >>> full_load_torque(1500.0, P), full_load_torque(500.0, P), full_load_torque(2500.0, P)
+    (2300.0, 2800.0, 1800.0)
+    """
+    n = int(P[P_TQ_N])
+    if n <= 0:
+        return 0.0
+    if rpm <= P[P_TQ_RPM0]:
+        return P[P_TQ_NM0]
+    for k in range(1, n):
+        x1 = P[P_TQ_RPM0 + k]
+        if rpm <= x1:
+            x0 = P[P_TQ_RPM0 + k - 1]
+            t0 = P[P_TQ_NM0 + k - 1]
+            return t0 + (P[P_TQ_NM0 + k] - t0) * (rpm - x0) / (x1 - x0)
+    return P[P_TQ_NM0 + n - 1]

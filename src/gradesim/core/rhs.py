@@ -1,6 +1,7 @@
 """The ODE right-hand side, assembled from forces, brakes, powertrain and driver.
 
-``m_eff dv/dt = F_grav - F_roll - F_aero - F_engine - F_brake - F_bed``
+``m_eff dv/dt = F_grav + F_drive - F_roll - F_aero - F_engine - F_brake - F_bed``
+(``F_drive = throttle (T_full(n) i eff / r_w + F_friction)`` under the cruise driver)
 ``C_d dT_k/dt = q F_k v - G (T_k - T_h,k) - cooling(T_k, v)`` and
 ``C_h dT_h,k/dt = (1 - q) F_k v + G (T_k - T_h,k) - g_h (T_h,k - T_amb)`` for each
 wheel-end class k of each axle group (ends with identical free stroke and
@@ -28,7 +29,7 @@ from .brakes import (
     thermal_rates,
     tyre_force_scalar,
 )
-from .driver import command_scalar, controller_integral_rate
+from .driver import command_scalar, controller_integral_rate, throttle_integral_rate, throttle_scalar
 from .forces import aero_drag, air_density_isa, arrester_bed, gravity_along_path, rolling_resistance
 from .layout import (
     B_AREA,
@@ -58,6 +59,7 @@ from .layout import (
     D_F_AERO,
     D_F_BED,
     D_F_BRAKE,
+    D_F_DRIVE,
     D_F_ENGINE,
     D_F_GRAV,
     D_F_ROLL,
@@ -71,6 +73,7 @@ from .layout import (
     D_RPM,
     D_STROKE0,
     D_STROKEF0,
+    D_THROTTLE,
     M_COMPRESSOR,
     M_EB,
     M_EB_DISABLED,
@@ -93,6 +96,8 @@ from .layout import (
     P_COMPRESSOR_RATE,
     P_CRR0,
     P_CRR2,
+    P_CRUISE_EB_BAND,
+    P_CRUISE_MARGIN,
     P_DRIVELINE_EFF,
     P_EB_EXP,
     P_EB_PMAX,
@@ -114,6 +119,8 @@ from .layout import (
     P_ROT_FACTOR,
     P_SLIDE_RATIO,
     P_T_AMB,
+    P_THR_KI,
+    P_THR_KP,
     P_WHEEL_RADIUS,
     RAMP_GRADE,
     RAMP_POS,
@@ -123,19 +130,22 @@ from .layout import (
     ROAD_SIN,
     ROAD_X,
     ROAD_Z,
+    STRAT_CRUISE,
     Y_E_AERO,
     Y_E_BED,
     Y_E_BRAKE,
     Y_E_ENGINE,
     Y_E_ROLL,
+    Y_E_TRACTION,
     Y_EINT,
     Y_PRES,
     Y_S,
     Y_T0,
     Y_TH0,
+    Y_THR_INT,
     Y_V,
 )
-from .powertrain import RPM_PER_RAD_S, brake_power_scalar, friction_power_scalar
+from .powertrain import RPM_PER_RAD_S, brake_power_scalar, friction_power_scalar, full_load_torque
 
 
 @njit(inline="always")
@@ -293,12 +303,30 @@ def evaluate(t, y, P, road, ramps, mode, dy, diag, work):
     r_w = P[P_WHEEL_RADIUS]
     i_tot = P[P_GEAR0 + int(gear) - 1] * P[P_AXLE_RATIO] if gear > 0.5 else 0.0
     f_eng = 0.0
+    f_drive = 0.0
+    throttle = 0.0
+    cruise = mode[M_STRATEGY] == STRAT_CRUISE
     if i_tot > 0.0:
         rpm = vpos * i_tot / r_w * RPM_PER_RAD_S
+        eff = P[P_DRIVELINE_EFF]
+        eb_share = 1.0
+        if cruise:
+            # throttle below the set speed; above it the engine brake comes in over a band
+            v_set = mode[M_V_TARGET] - P[P_CRUISE_MARGIN]
+            throttle = throttle_scalar(v, y[Y_THR_INT], v_set, P[P_THR_KP], P[P_THR_KI])
+            band = P[P_CRUISE_EB_BAND]
+            over = v - v_set
+            eb_share = 0.0 if over <= 0.0 else (1.0 if over >= band else over / band)
+            eb_share *= 1.0 - throttle
+        f_fric = 0.0
         if vpos > 0.0:
-            power = brake_power_scalar(rpm, level, P[P_EB_PMAX], P[P_N_MIN_EB], P[P_N_RATED], P[P_EB_EXP])
-            power += friction_power_scalar(rpm, P[P_FRIC_T0], P[P_FRIC_T1], P[P_N_IDLE])
-            f_eng = power / (P[P_DRIVELINE_EFF] * vpos)
+            power = eb_share * brake_power_scalar(rpm, level, P[P_EB_PMAX], P[P_N_MIN_EB], P[P_N_RATED], P[P_EB_EXP])
+            f_fric = friction_power_scalar(rpm, P[P_FRIC_T0], P[P_FRIC_T1], P[P_N_IDLE]) / (eff * vpos)
+            f_eng = power / (eff * vpos) + f_fric
+        if throttle > 0.0:
+            # fuel covers the friction and gives the (net) full-load torque at the flywheel:
+            # at full throttle the wheels get T_full i eff / r_w
+            f_drive = throttle * (full_load_torque(rpm, P) * i_tot * eff / r_w + f_fric)
     else:
         rpm = P[P_N_IDLE]
     m_eff = P[P_MASS] * (1.0 + P[P_ROT_FACTOR]) + P[P_ENGINE_INERTIA] * (i_tot / r_w) * (i_tot / r_w)
@@ -435,7 +463,7 @@ def evaluate(t, y, P, road, ramps, mode, dy, diag, work):
 
     # the brakes (and bed) only hold what is needed near a stop: no reversal
     dy[Y_S] = v
-    dy[Y_V] = (f_grav - f_roll - f_aero - f_eng - f_brake - f_bed) / m_eff
+    dy[Y_V] = (f_grav + f_drive - f_roll - f_aero - f_eng - f_brake - f_bed) / m_eff
     dy[Y_PRES] = P[P_COMPRESSOR_RATE] * rpm if mode[M_COMPRESSOR] > 0.5 else 0.0
     dy[Y_EINT] = controller_integral_rate(y, P, mode)
     dy[Y_E_BRAKE] = f_brake * v
@@ -443,13 +471,17 @@ def evaluate(t, y, P, road, ramps, mode, dy, diag, work):
     dy[Y_E_ROLL] = f_roll * v
     dy[Y_E_AERO] = f_aero * v
     dy[Y_E_BED] = f_bed * v
+    dy[Y_THR_INT] = throttle_integral_rate(y, P, mode, y[Y_THR_INT])
+    dy[Y_E_TRACTION] = f_drive * v
 
     diag[D_GRADE] = grade
     diag[D_ELEV] = z
     diag[D_F_GRAV] = f_grav
     diag[D_F_ROLL] = f_roll
     diag[D_F_AERO] = f_aero
-    diag[D_F_ENGINE] = f_eng
+    diag[D_F_ENGINE] = f_eng - f_drive
+    diag[D_THROTTLE] = throttle
+    diag[D_F_DRIVE] = f_drive
     diag[D_F_BRAKE] = f_brake
     diag[D_F_BED] = f_bed
     diag[D_RPM] = rpm

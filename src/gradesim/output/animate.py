@@ -80,7 +80,8 @@ def captions(res: Result) -> list[Caption]:
     if isinstance(events, pd.DataFrame) and len(events):
         rows = events.sort_values("time_s")
         return [
-            Caption(float(r.time_s), f"{r.kind}: {r.detail}" if r.detail else str(r.kind)) for r in rows.itertuples()
+            Caption(float(r.time_s), str(r.detail) if r.detail else str(r.kind).replace("_", " "))
+            for r in rows.itertuples()
         ]
     tr = res.trace
     out: list[Caption] = []

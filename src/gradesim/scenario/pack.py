@@ -127,6 +127,30 @@ def _pack_engine(pk: Packer, P: np.ndarray, eng: dict[str, Any]) -> None:
     P[L.P_EB_EXP] = float(eng.get("brake_exponent", 1.5))
     P[L.P_FRIC_T0] = pk.si(eng.get("friction_torque", "0 N*m"), "torque", "truck.engine.friction_torque")
     P[L.P_FRIC_T1] = pk.si(eng.get("friction_torque_slope", "0 N*m"), "torque", "truck.engine.friction_torque_slope")
+    _pack_torque_curve(pk, P, eng.get("torque_curve"))
+
+
+def _pack_torque_curve(pk: Packer, P: np.ndarray, spec: Any) -> None:
+    """The full-load torque table (rpm, N m); none leaves the truck without traction."""
+    key = "truck.engine.torque_curve"
+    if spec is None:
+        return
+    if not isinstance(spec, dict) or set(spec) != {"speed", "torque"}:
+        raise pk.err(key, f"needs {{ speed = [...], torque = [...] }}, got {spec!r}")
+    rpms = [pk.compound(v, "rpm", f"{key}.speed") for v in spec["speed"]]
+    torques = [pk.si(v, "torque", f"{key}.torque") for v in spec["torque"]]
+    if len(rpms) != len(torques) or not 2 <= len(rpms) <= L.TQ_POINTS:
+        raise pk.err(
+            key, f"needs 2 to {L.TQ_POINTS} (speed, torque) pairs of equal length, got {len(rpms)} and {len(torques)}"
+        )
+    if any(b <= a for a, b in itertools.pairwise(rpms)):
+        raise pk.err(f"{key}.speed", f"engine speeds must rise, got {spec['speed']!r}")
+    if any(t < 0.0 for t in torques):
+        raise pk.err(f"{key}.torque", f"torques must not be negative, got {spec['torque']!r}")
+    n = len(rpms)
+    P[L.P_TQ_N] = n
+    P[L.P_TQ_RPM0 : L.P_TQ_RPM0 + n] = rpms
+    P[L.P_TQ_NM0 : L.P_TQ_NM0 + n] = torques
 
 
 def _pack_air(pk: Packer, P: np.ndarray, air: dict[str, Any]) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -11,7 +12,9 @@ from gradesim.core import layout as L
 from gradesim.scenario.packer import PSI, Packer
 from gradesim.scenario.units import UnitError, to_si
 
-STRATEGIES = {"none": 0.0, "steady": 1.0, "snub": 2.0, "target": 3.0, "fan": 4.0}
+STRATEGIES = {"none": 0.0, "steady": 1.0, "snub": 2.0, "target": 3.0, "fan": 4.0, "cruise": 5.0}
+#: an upshift the next gear could not pull is tried again this much higher [rpm]
+UPSHIFT_RETRY_RPM = 100.0
 ENGINE_BRAKE = {"off": 0.0, "low": 1.0, "medium": 2.0, "high": 3.0}
 SNUB_PRESSURE = 40.0 * PSI  # default snub application [est], see pack_driver()
 
@@ -112,10 +115,54 @@ def pack_driver(pk: Packer, P: np.ndarray, sc: Any, ratios: list[float], road_le
         extra.append(
             [L.TRIG_DISTANCE, max(P[L.P_QUEUE] - sight, P[L.P_S0]), L.DO_TRAFFIC_BRAKE, 0.0, P[L.P_P_MAX], -1.0]
         )
+    _pack_cruise(pk, P, d, ratios)
     actions, n_dist = _pack_actions(pk, d.actions, n_gears, n_ramps, road_len, extra)
+    for row in actions:  # a switch to cruise: its service brakes hold the new set speed + margin
+        if row[L.ACT_CODE] == L.DO_STRATEGY and row[L.ACT_V1] == L.STRAT_CRUISE and row[L.ACT_V3] >= 0.0:
+            row[L.ACT_V3] += P[L.P_CRUISE_MARGIN]
     P[L.P_N_ACTIONS] = len(actions)
     P[L.P_N_ACT_DIST] = n_dist
     return actions
+
+
+def _pack_cruise(pk: Packer, P: np.ndarray, d: Any, ratios: list[float]) -> None:
+    """The cruise driver: set speed, throttle PI gains, engine-brake band and shift speeds."""
+    margin = pk.si(d.cruise.brake_margin, "speed", "driver.cruise.brake_margin")
+    P[L.P_CRUISE_MARGIN] = margin
+    band = pk.si(d.cruise.throttle_band, "speed", "driver.cruise.throttle_band")
+    ti = pk.si(d.cruise.throttle_integral_time, "time", "driver.cruise.throttle_integral_time")
+    P[L.P_THR_KP] = 1.0 / band
+    P[L.P_THR_KI] = P[L.P_THR_KP] / ti if ti > 0 else 0.0
+    P[L.P_CRUISE_EB_BAND] = pk.si(d.cruise.engine_brake_band, "speed", "driver.cruise.engine_brake_band")
+    P[L.P_N_UPSHIFT] = pk.compound(d.cruise.upshift_speed, "rpm", "driver.cruise.upshift_speed")
+    P[L.P_N_DOWNSHIFT] = pk.compound(d.cruise.downshift_speed, "rpm", "driver.cruise.downshift_speed")
+    P[L.P_UPSHIFT_RETRY] = UPSHIFT_RETRY_RPM
+    if d.cruise.speed is not None:
+        P[L.P_CRUISE_V] = pk.si(d.cruise.speed, "speed", "driver.cruise.speed")
+    else:
+        P[L.P_CRUISE_V] = P[L.P_V_TARGET]
+    uses_cruise = d.strategy == "cruise" or any(a.strategy == "cruise" for a in d.actions)
+    if not uses_cruise:
+        return
+    if d.strategy == "cruise":
+        P[L.P_V_TARGET] = P[L.P_CRUISE_V] + margin  # M_V_TARGET is where the service brakes hold
+        if P[L.P_GEAR_INIT] < 1:
+            raise pk.err("driver.gear", "'cruise' starts in a gear, not 'neutral' (it chooses the next ones itself)")
+    if P[L.P_TQ_N] < 2:
+        raise pk.err("driver.strategy", "'cruise' needs truck.engine.torque_curve (the preset has none)")
+    if P[L.P_N_UPSHIFT] > P[L.P_N_RATED]:
+        raise pk.err(
+            "driver.cruise.upshift_speed",
+            f"{d.cruise.upshift_speed} is above the rated speed ({P[L.P_N_RATED]:.0f} rpm)",
+        )
+    # hysteresis: after any shift the engine speed must land between the two shift speeds
+    step = max((a / b for a, b in itertools.pairwise(ratios)), default=1.0)
+    if P[L.P_N_UPSHIFT] <= P[L.P_N_DOWNSHIFT] * step:
+        raise pk.err(
+            "driver.cruise.downshift_speed",
+            f"{d.cruise.downshift_speed} x the largest gear step ({step:.2f}) must stay below upshift_speed "
+            f"({d.cruise.upshift_speed}), or the gears hunt",
+        )
 
 
 def _check_start_rpm(pk: Packer, P: np.ndarray, d: Any, ratios: list[float]) -> None:

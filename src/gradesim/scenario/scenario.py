@@ -546,7 +546,7 @@ class Scenario:
 def _flatten(tree: dict[str, Any], prefix: str = "") -> list[str]:
     keys = []
     for k, v in tree.items():
-        if isinstance(v, dict) and k != "convection":
+        if isinstance(v, dict) and k not in ("convection", "torque_curve"):
             keys.extend(_flatten(v, f"{prefix}{k}."))
         else:
             keys.append(f"{prefix}{k}")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
 
 from gradesim.scenario.quantities import (
     AmbientTemp,
@@ -41,6 +41,8 @@ from gradesim.scenario.quantities import (
     per,
     qty,
 )
+from gradesim.scenario.schema_sweep import MAX_GRID_VALUES, MAX_SCENARIOS, SweepTable  # noqa: F401 (re-exported)
+from gradesim.scenario.schema_traction import Cruise, TorqueCurve
 
 
 class ScenarioError(ValueError):
@@ -78,7 +80,7 @@ Fraction = _num(0, 1)
 WheelEnds = Annotated[StrictInt, Field(ge=0, le=8)]
 ChamberType = Literal["20", "20L", "24", "24L", "24L3", "30", "30L", "36"]
 EngineBrake = Literal["off", "low", "medium", "high"]
-Strategy = Literal["none", "steady", "snub", "target", "fan"]
+Strategy = Literal["none", "steady", "snub", "target", "fan", "cruise"]
 Text = Annotated[StrictStr, Field(max_length=200)]
 
 
@@ -173,6 +175,9 @@ class Engine(_Strict):
     inertia: qty("inertia", "0 kg*m^2", "100 kg*m^2") | None = F(None, "rotating inertia of crank, flywheel, clutch")  # type: ignore[valid-type]
     friction_torque: Torque | None = F(None, "motoring friction torque at zero speed")
     friction_torque_slope: Torque | None = F(None, "motoring friction torque added per 1000 rpm")
+    torque_curve: TorqueCurve | None = F(
+        None, "full-load torque curve { speed = [...], torque = [...] }; none: no traction"
+    )
 
 
 class Air(_Strict):
@@ -327,7 +332,7 @@ class Driver(_Strict):
     initial_speed: PosSpeed = F("35 mph", "speed at the start")
     gear: Gear = F(8, "gear at the start, or 'neutral'")
     engine_brake: EngineBrake = F("off", "engine-brake setting")
-    strategy: Strategy = F("none", "service-brake strategy: none | steady | snub | target | fan")
+    strategy: Strategy = F("none", "service-brake strategy: none | steady | snub | target | fan | cruise")
     brake_pressure: Pressure | None = F(None, "application pressure for steady (and snub)")
     target_speed: Speed = F("35 mph", "speed the snub/target strategies hold")
     snub_band: PosSpeed = F("5 mph", "snub braking: brake from target + band down to target - band")
@@ -343,6 +348,7 @@ class Driver(_Strict):
     fan_on: PosShortTime = F("2 s", "fan strategy: brake-on time")
     fan_off: PosShortTime = F("2 s", "fan strategy: brake-off time")
     overspeed_ends_engine_brake: StrictBool = F(False, "engine overspeed switches the engine brake off")
+    cruise: Cruise = F(default_factory=Cruise, description="cruise strategy: set speed, throttle, gear choice")
     traffic_sight_distance: RoadLength | Literal["none"] = F(
         "1000 ft", "distance at which the queue is seen; 'none': never"
     )
@@ -381,52 +387,6 @@ class Simulation(_Strict):
                     "raise output_interval or lower max_time"
                 )
         return self
-
-
-# ----------------------------------------------------------------- sweep
-MAX_SCENARIOS = 20_000_000
-"""Most scenarios one sweep may hold (design and outcomes stay within a few GB)."""
-MAX_GRID_VALUES = 1_000_000
-"""Most values of one grid key (a ``linspace`` included)."""
-GridValue = StrictStr | StrictFloat | StrictInt | StrictBool
-
-
-class Linspace(_Strict):
-    """Evenly spaced grid values."""
-
-    linspace: Annotated[list[StrictStr | StrictFloat | StrictInt], Field(min_length=3, max_length=3)] = F(
-        description="[start, stop, num]"
-    )
-
-
-class RandomTable(_Strict):
-    """Monte Carlo samples; every other key is a dotted scenario key = a distribution table."""
-
-    model_config = ConfigDict(extra="allow", strict=True, allow_inf_nan=False)
-    samples: Annotated[StrictInt, Field(ge=1)] = F(description="number of samples (saltelli: base points)")
-    seed: Annotated[StrictInt, Field(ge=0)] = F(0, "random seed")
-    method: Literal["random", "lhs", "sobol", "saltelli"] = F("random", "sampler: random | lhs | sobol | saltelli")
-    dummy: StrictBool = F(False, "saltelli: add an input that enters nothing (noise floor)")
-
-    @model_validator(mode="after")
-    def _distributions(self) -> RandomTable:
-        for key, spec in (self.model_extra or {}).items():
-            if not isinstance(spec, dict):
-                raise ValueError(f"{key}: a distribution is a table such as {{ uniform = [lo, hi] }}, not {spec!r}")
-        return self
-
-
-class SweepTable(_Strict):
-    """The ``[sweep]`` table read by ``gradesim sweep`` (:mod:`gradesim.sweeps.design`)."""
-
-    grid: dict[str, Annotated[list[GridValue], Field(min_length=1, max_length=MAX_GRID_VALUES)] | Linspace] | None = F(
-        None, "dotted scenario key = [values] or { linspace = [start, stop, num] }"
-    )
-    random: RandomTable | None = F(
-        None, "Monte Carlo: samples, seed, method and key = { uniform|normal|triangular|choice }"
-    )
-    traces: Annotated[StrictInt, Field(ge=0, le=100_000)] = F(0, "number of runs whose speed traces are kept")
-    chunk_size: Annotated[StrictInt, Field(ge=1, le=10_000_000)] | None = F(None, "scenarios per chunk of the store")
 
 
 class ScenarioModel(_Strict):

@@ -44,7 +44,7 @@ COLUMNS = ("time_s", "position_m", "speed_mps", "kind", "detail")
 MPH = 0.44704
 PSI = 6894.757293168
 EB_NAMES = ("off", "low", "medium", "high")
-STRATEGY_NAMES = ("none", "steady", "snub", "target", "fan")
+STRATEGY_NAMES = ("none", "steady", "snub", "target", "fan", "cruise")  # index = layout.STRAT_*
 GROUPS = L.GROUP_NAMES
 
 #: Car velocity change past which the impact model is outside its data [m/s]: 40 mph (64 km/h), the speed of

@@ -336,12 +336,14 @@ class Result:
 
         ``m g (z0 - z1)`` released = kinetic gained (rotating parts included) +
         service brakes + engine brake and drag + rolling + aero + arrester bed +
-        driveline shifts + residual.  Each loss is ``int F v dt``, integrated
+        driveline shifts + residual, with the engine's positive work at the
+        wheels (``traction``, the cruise driver) on the supply side:
+        potential + traction = kinetic + losses + residual.  Each loss is ``int F v dt``, integrated
         with the state; the residual measures the integration error.
 
         Keys: ``potential``, ``kinetic``, ``service_brakes``, ``engine_brake``,
         ``rolling``, ``aero``, ``arrester_bed``, ``driveline_shifts``,
-        ``residual``.
+        ``traction``, ``residual``.
 
         References
         ----------
@@ -365,9 +367,10 @@ class Result:
             "aero": y[L.Y_E_AERO],
             "arrester_bed": y[L.Y_E_BED],
             "driveline_shifts": s[L.S_E_SHIFT],
+            "traction": y[L.Y_E_TRACTION],
         }
-        used = sum(v for k, v in parts.items() if k != "potential")
-        parts["residual"] = potential - used
+        used = sum(v for k, v in parts.items() if k not in ("potential", "traction"))
+        parts["residual"] = potential + parts["traction"] - used
         return {k: float(v) for k, v in parts.items()}
 
     # ------------------------------------------------------------ trace
@@ -409,6 +412,8 @@ class Result:
             "reservoir_pressure_Pa": r[:, L.R_Y0 + L.Y_PRES],
             "brake_force_N": d[:, L.D_F_BRAKE],
             "engine_force_N": d[:, L.D_F_ENGINE],
+            "throttle": d[:, L.D_THROTTLE],
+            "traction_force_N": d[:, L.D_F_DRIVE],
             "gravity_force_N": d[:, L.D_F_GRAV],
             "rolling_force_N": d[:, L.D_F_ROLL],
             "aero_force_N": d[:, L.D_F_AERO],
@@ -427,6 +432,7 @@ class Result:
             ("rolling", L.Y_E_ROLL),
             ("aero", L.Y_E_AERO),
             ("arrester_bed", L.Y_E_BED),
+            ("traction", L.Y_E_TRACTION),
         ):
             cols[f"energy_{name}_J"] = r[:, L.R_Y0 + idx]
         return pd.DataFrame(cols)
