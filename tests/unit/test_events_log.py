@@ -84,6 +84,15 @@ def test_refused_shift_fails_run_with_one_line_and_writes_nothing(tmp_path, caps
     assert not out.exists() or not any(out.iterdir())
 
 
+def test_check_runs_scripted_shifts_and_refuses_a_refused_one_in_one_line(tmp_path, capsys):
+    assert main(["check", str(_refused_scenario(tmp_path, may_fail=False))]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert "driver.actions.0" in err[0] and "gear 4" in err[0] and "may_fail" in err[0]
+    assert main(["check", str(_refused_scenario(tmp_path, may_fail=True))]) == 0
+    assert "ok" in capsys.readouterr().out
+
+
 def test_may_fail_lets_the_run_go_on_with_a_warning(tmp_path, capsys):
     path = _refused_scenario(tmp_path, may_fail=True)
     out = tmp_path / "out"
