@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from gradesim.core import layout as L
+from gradesim.output.event_marks import mark_key_events
 from gradesim.output.plotkit import (  # noqa: F401  (re-exported: figures' public names)
     GROUP_COLORS,
     GROUP_MARKERS,
@@ -481,7 +482,9 @@ def speed_distance_figure(res: Result, units: str = "us", title: str | None = No
     """The core product: speed vs distance over drum temperatures, strokes and elevation.
 
     Four panels sharing the distance axis, ramps and stopped traffic marked,
-    the outcome in the title, stamped with version and scenario hash.
+    the key events of the run's event log on the speed curve
+    (:func:`gradesim.output.event_marks.mark_key_events`), the outcome in the title,
+    stamped with version and scenario hash.
 
     Parameters
     ----------
@@ -514,6 +517,8 @@ def speed_distance_figure(res: Result, units: str = "us", title: str | None = No
         layout="constrained",
     )
     plot_speed_distance(ax_v, res, units)
+    u = _check_units(units)
+    mark_key_events(ax_v, res, u["dist"][1], u["speed"][1])
     dual_axis(ax_v, "dist", units, which="x")
     mark_road_features(ax_v, res, units)
     plot_brake_temperature(ax_t, res, units)
