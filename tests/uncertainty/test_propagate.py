@@ -26,7 +26,7 @@ def demo():
 def two_seeds(demo):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return [gs.propagate(demo, samples=1024, seed=s) for s in (1, 2)]
+        return [gs.propagate(demo, samples=2048, seed=s) for s in (1, 2)]
 
 
 def test_band_is_not_degenerate_and_contains_the_nominal_run(two_seeds):
@@ -58,8 +58,8 @@ def test_quantiles_are_those_of_the_samples_and_the_band_matches_at_the_start(tw
 
     assert u.speed_band[:, 0] == pytest.approx(np.full(3, v0[L.P_V0]))
     conv = u.convergence
-    assert sorted(conv.n.unique()) == [128, 256, 512, 1024]
-    last = conv[(conv.n == 1024) & (conv.output == "max_speed_mps")].iloc[0]
+    assert sorted(conv.n.unique()) == [256, 512, 1024, 2048]
+    last = conv[(conv.n == 2048) & (conv.output == "max_speed_mps")].iloc[0]
     assert last.q95 == pytest.approx(u.quantiles.loc["max_speed_mps", "q95"])
 
 

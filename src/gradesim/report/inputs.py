@@ -100,6 +100,9 @@ def dual_units(value: Any) -> tuple[str, str]:
     if not hasattr(q, "dimensionality"):
         return _fmt(float(q)), _fmt(float(q))
     dims = str(q.dimensionality)
+    if dims == "[temperature]" and str(q.units).startswith("delta_"):  # a temperature difference
+        us, si = q.to("delta_degF").magnitude, q.to("kelvin").magnitude
+        return f"{_fmt(us)} degF (difference)", f"{_fmt(si)} K"
     if dims == "[temperature]":
         us, si = q.to("degF").magnitude, q.to("degC").magnitude
         return f"{_fmt(us)} degF", f"{_fmt(si)} degC"

@@ -139,6 +139,8 @@ def _pack_group(pk: Packer, P: np.ndarray, gi: int, g: dict[str, Any], chambers:
     P[base + L.B_SPRING] = 1.0 if g.get("spring_brakes") else 0.0
     P[base + L.B_T_INIT] = pk.si(g["initial_temperature"], "temperature", f"{key}.initial_temperature")
     temps, mus = _friction_curve(pk, g["friction_curve"], f"{key}.friction_curve")
+    shift = pk.compound(g.get("fade_shift", 0.0), "K", f"{key}.fade_shift")  # a temperature difference [K]
+    temps = [t + shift for t in temps]
     P[base + L.B_MU_N] = len(temps)
     P[base + L.B_MU_T0 : base + L.B_MU_T0 + len(temps)] = temps
     P[base + L.B_MU_V0 : base + L.B_MU_V0 + len(mus)] = mus

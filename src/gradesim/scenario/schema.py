@@ -36,13 +36,12 @@ from gradesim.scenario.quantities import (
     ShortTime,
     SmallLength,
     Speed,
-    Torque,
     _num,
     per,
     qty,
 )
 from gradesim.scenario.schema_sweep import MAX_GRID_VALUES, MAX_SCENARIOS, SweepTable  # noqa: F401 (re-exported)
-from gradesim.scenario.schema_traction import Cruise, TorqueCurve
+from gradesim.scenario.schema_traction import Cruise, Engine, TorqueCurve  # noqa: F401 (re-exported)
 
 
 class ScenarioError(ValueError):
@@ -144,6 +143,9 @@ class BrakeGroup(_Strict):
     friction_curve: Annotated[StrictStr, Field(max_length=100)] | FrictionCurve | None = F(
         None, "lining friction against temperature: a name in friction_curves.toml or { temperature, mu }"
     )
+    fade_shift: per("K", "-300 delta_degF", "300 delta_degF") | None = F(  # type: ignore[valid-type]
+        None, "shift of the friction curve along temperature ('50 delta_degF': the linings fade 50 degF later)"
+    )
     friction_reference: _num(0, 1.5, lo_open=True, hi_open=True) | None = F(
         None, "lining friction at which torque_ratio holds [-]"
     )  # type: ignore[valid-type]
@@ -158,26 +160,6 @@ class Brakes(BrakeGroup):
     steer: BrakeGroup = F(default_factory=BrakeGroup, description="steer axle brakes")
     drive: BrakeGroup = F(default_factory=BrakeGroup, description="drive axle brakes")
     trailer: BrakeGroup = F(default_factory=BrakeGroup, description="trailer axle brakes")
-
-
-class Engine(_Strict):
-    """Engine and engine (compression-release) brake."""
-
-    brake_power: qty("power", "0 kW", "2000 kW") | None = F(None, "engine-brake power at rated speed, high setting")  # type: ignore[valid-type]
-    brake_exponent: _num(0, 5, lo_open=True) | None = F(None, "engine-brake power ~ (rpm - min) ^ exponent [-]")  # type: ignore[valid-type]
-    min_brake_speed: Rpm | None = F(None, "engine speed below which the engine brake gives nothing")
-    rated_speed: Rpm | None = F(None, "governed (rated) engine speed")
-    idle_speed: Rpm | None = F(None, "low idle speed")
-    overspeed: Rpm | None = F(None, "engine speed at which the engine is damaged")
-    overspeed_limit: Rpm | None = F(
-        None, "maker's never-exceed engine speed: past it the run records an overspeed event"
-    )
-    inertia: qty("inertia", "0 kg*m^2", "100 kg*m^2") | None = F(None, "rotating inertia of crank, flywheel, clutch")  # type: ignore[valid-type]
-    friction_torque: Torque | None = F(None, "motoring friction torque at zero speed")
-    friction_torque_slope: Torque | None = F(None, "motoring friction torque added per 1000 rpm")
-    torque_curve: TorqueCurve | None = F(
-        None, "full-load torque curve { speed = [...], torque = [...] }; none: no traction"
-    )
 
 
 class Air(_Strict):

@@ -268,6 +268,8 @@ def parse_number(value: Any) -> tuple[float, str, float] | None:
         return float(q), "", float(q)
     mag = float(q.magnitude)
     unit = f"{q.units:~}" if str(q.units) != "dimensionless" else ""
+    if "\N{GREEK CAPITAL LETTER DELTA}" in unit:  # a temperature difference: pint's short form does not parse back
+        unit = f"{q.units:C}"
     return mag, unit, float(q.to_base_units().magnitude)
 
 

@@ -22,49 +22,115 @@ from gradesim.scenario import Scenario, ScenarioError
 from gradesim.scenario.units import UnitError, parse_quantity
 
 GROUPS = ("steer", "drive", "trailer")
+KINDS = ("relative", "plus_minus", "range", "triangular")
 
-#: Relative ranges of model parameters, as (low factor, high factor, source).
-RELATIVE = {
-    "heat_capacity": (
-        24.0 / 27.4,
-        32.0 / 27.4,
-        "drum-node heat capacity 24-32 kJ/K for a 16.5x7 wheel end around 27.4: GSRS emergency-stop term "
-        "(Myers et al., Grade Severity Rating System, FHWA-IP-88-015, 1989) and drum mass >= 54 kg "
-        "(Bendix BW7260 application guidelines)",
-    ),
-    "torque_ratio": (
-        9.2 / 9.4,
-        10.2 / 9.4,
-        "drum/cam torque ratio 9.2-10.2 around 9.4: fits to the FMVSS 121 dynamometer test of a Meritor 16.5x7 "
-        "brake, Dayton Parts WHEN newsletter Q4 2014 p. 7",
-    ),
-}
-SOURCES = {
-    "stroke_at_rest": "free stroke +/- 0.1 in: a roadside pushrod-stroke measurement is read to about 1/8 in "
-    "(CVSA Operational Policy 14, brake adjustment measurement)",
-    "stroke_gain": "slack adjuster ratio 10-12 (pushrod travel per lining travel): Bendix Air Brake Handbook "
-    "BW5057, automatic slack adjusters",
-    "initial_temperature": "drum temperature at the top +/- 50 degF: estimate (an infrared reading of a drum "
-    "varies that much around its circumference)",
-    "reaction_time": "perception-brake reaction time 0.9 s (median, expected event; G. Johansson, K. Rumar, "
-    "Human Factors 13 (1971) 23-27) to 2.5 s (design value covering ~90 % of drivers, AASHTO A Policy on "
-    "Geometric Design of Highways and Streets, 7th ed., 2018, sec. 3.2.2)",
-}
+
+def parameter_distributions() -> dict[str, dict[str, Any]]:
+    """The shipped distributions of the physical parameters (``parameter_sets/uncertainty.toml``).
+
+    Returns
+    -------
+    dict
+        Parameter name -> ``{scope, <kind>, source[, floor]}`` as written in the data file.
+
+    Examples
+    --------
+    >>> parameter_distributions()["stroke_at_rest"]["plus_minus"]
+    '0.1 in'
+    """
+    from gradesim.scenario import parameter_sets
+
+    return parameter_sets.uncertainty()["param"]
+
+
+def exact_inputs() -> dict[str, str]:
+    """Key patterns of the numeric inputs held at their value, with the reason (``[exact]`` of the data file).
+
+    Returns
+    -------
+    dict of str to str
+        Dotted key pattern (``*`` = any one part) -> why it is held exact.
+
+    Examples
+    --------
+    >>> "truck.air.*" in exact_inputs()
+    True
+    """
+    from gradesim.scenario import parameter_sets
+
+    return dict(parameter_sets.uncertainty()["exact"])
 
 
 def _num_unit(value: Any) -> tuple[float, str]:
+    """Magnitude and unit text of a value as written (``"500 degF"`` -> ``(500.0, "degF")``)."""
     if isinstance(value, int | float):
         return float(value), ""
-    q = parse_quantity(str(value))
-    return float(q.magnitude), f"{q.units:~}".replace(" ", "")
+    q = parse_quantity(str(value))  # checks the value parses
+    parts = str(value).strip().split(None, 1)
+    try:
+        return float(parts[0]), parts[1].replace(" ", "") if len(parts) > 1 else ""
+    except ValueError:
+        return float(q.magnitude), f"{q.units:~C}"
 
 
 def _fmt(x: float, unit: str) -> str | float:
     return f"{x:.6g} {unit}" if unit else float(f"{x:.6g}")
 
 
+def _in_unit(value: Any, unit: str) -> float:
+    """``value`` (number or unit string) as a magnitude in ``unit`` (offset temperatures as differences)."""
+    if isinstance(value, int | float):
+        return float(value)
+    q = parse_quantity(str(value))
+    if not unit:
+        return float(q.magnitude)
+    try:
+        return float(q.to(unit).magnitude)
+    except Exception:  # "50 delta_degF" against a value in degF: compare as temperature differences
+        return float(q.to("delta_" + unit).magnitude)
+
+
+def _distribution(sc: Scenario, key: str, value: Any, spec: dict[str, Any]) -> dict[str, Any] | None:
+    """The distribution of one resolved value under one data-file entry (None for a non-scalar value)."""
+    if isinstance(value, list | dict | bool) or value is None:
+        return None  # per-end lists and tables: a scenario adds its own distribution in [uncertainty]
+    x, u = _num_unit(value)
+    src = spec["source"]
+    if "relative" in spec:
+        lo, hi = (float(f) for f in spec["relative"])
+        return {"uniform": [_fmt(x * lo, u), _fmt(x * hi, u)], "source": src}
+    if "plus_minus" in spec:
+        d = _in_unit(spec["plus_minus"], u)
+        lo = x - d if "floor" not in spec else max(x - d, _in_unit(spec["floor"], u))
+        return {"uniform": [_fmt(lo, u), _fmt(x + d, u)], "source": src}
+    kind = "range" if "range" in spec else "triangular"
+    lo, hi = (_in_unit(v, u) for v in spec[kind])
+    if not lo <= x <= hi:
+        (a, ua), (b, ub) = (_num_unit(v) for v in spec[kind])
+        _outside(
+            sc, key, _fmt(x, u), f"{a:g}-{b:g} {ub}".strip() if ua == ub else f"{spec[kind][0]}-{spec[kind][1]}", src
+        )
+    lo, hi = min(lo, x), max(hi, x)
+    if kind == "range":
+        return {"uniform": [_fmt(lo, u), _fmt(hi, u)], "source": src}
+    return {"triangular": [_fmt(lo, u), _fmt(x, u), _fmt(hi, u)], "source": src}
+
+
+def _lookup(tree: dict[str, Any], key: str) -> Any:
+    node: Any = tree
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
 def model_uncertainty(sc: Scenario) -> dict[str, dict[str, Any]]:
     """Distributions of the model parameters and uncertain scenario inputs, centred on the scenario's values.
+
+    The distributions are data (``parameter_sets/uncertainty.toml``), each with
+    its source; this function places them on the values the scenario resolves
+    to (preset, defaults and scenario merged).
 
     Parameters
     ----------
@@ -77,6 +143,11 @@ def model_uncertainty(sc: Scenario) -> dict[str, dict[str, Any]]:
         Dotted key -> distribution table (``uniform`` or ``triangular``, values with units) with a
         ``source`` entry.
 
+    Warns
+    -----
+    OutsideRangeWarning
+        A resolved value outside the range its source states (the range is widened to include it).
+
     Examples
     --------
     >>> import gradesim as gs
@@ -84,42 +155,26 @@ def model_uncertainty(sc: Scenario) -> dict[str, dict[str, Any]]:
     >>> d["driver.reaction_time"]["triangular"]
     ['0.9 s', '1.5 s', '2.5 s']
     """
-    truck = sc.resolved_dict()["truck"]
-    brakes = truck["brakes"]
+    resolved = sc.resolved_dict()
+    brakes = resolved["truck"]["brakes"]
     out: dict[str, dict[str, Any]] = {}
-    for grp in GROUPS:
-        g = brakes.get(grp) or {}
-        if not g.get("wheel_ends"):
+    for name, spec in parameter_distributions().items():
+        scope = spec.get("scope", "key")
+        if scope == "group":
+            for grp in GROUPS:
+                g = brakes.get(grp) or {}
+                if g.get("wheel_ends") and name in g:
+                    d = _distribution(sc, f"truck.brakes.{grp}.{name}", g[name], spec)
+                    if d is not None:
+                        out[f"truck.brakes.{grp}.{name}"] = d
             continue
-        for key, (lo, hi, src) in RELATIVE.items():
-            if key in g:
-                x, u = _num_unit(g[key])
-                out[f"truck.brakes.{grp}.{key}"] = {"uniform": [_fmt(x * lo, u), _fmt(x * hi, u)], "source": src}
-        rest = g.get("stroke_at_rest")
-        if isinstance(rest, str):
-            x = float(parse_quantity(rest).to("inch").magnitude)
-            out[f"truck.brakes.{grp}.stroke_at_rest"] = {
-                "uniform": [f"{max(x - 0.1, 0.05):.3g} in", f"{x + 0.1:.3g} in"],
-                "source": SOURCES["stroke_at_rest"],
-            }
-        if "stroke_gain" in g:
-            x = float(g["stroke_gain"])
-            if not 10.0 <= x <= 12.0:
-                _outside(sc, f"truck.brakes.{grp}.stroke_gain", f"{x:g}", "10-12", SOURCES["stroke_gain"])
-            lo, hi = min(10.0, x), max(12.0, x)
-            out[f"truck.brakes.{grp}.stroke_gain"] = {"uniform": [lo, hi], "source": SOURCES["stroke_gain"]}
-    t0 = float(parse_quantity(str(brakes["initial_temperature"])).to("degF").magnitude)
-    out["truck.brakes.initial_temperature"] = {
-        "uniform": [f"{t0 - 50:.6g} degF", f"{t0 + 50:.6g} degF"],
-        "source": SOURCES["initial_temperature"],
-    }
-    rt = float(parse_quantity(str(sc.model.driver.reaction_time)).to("s").magnitude)
-    if not 0.9 <= rt <= 2.5:
-        _outside(sc, "driver.reaction_time", f"{rt:g} s", "0.9-2.5 s", SOURCES["reaction_time"])
-    out["driver.reaction_time"] = {
-        "triangular": [f"{min(0.9, rt):.6g} s", f"{rt:.6g} s", f"{max(2.5, rt):.6g} s"],
-        "source": SOURCES["reaction_time"],
-    }
+        key = f"truck.brakes.{name}" if scope == "brakes" else name
+        value = _lookup(resolved, key)
+        if value is None and scope == "brakes":  # set per group only: draw it once, from the first group's value
+            value = next((brakes[g][name] for g in GROUPS if name in (brakes.get(g) or {})), None)
+        d = _distribution(sc, key, value, spec) if value is not None else None
+        if d is not None:
+            out[key] = d
     return out
 
 
@@ -174,4 +229,11 @@ def merged_uncertainty(sc: Scenario) -> dict[str, dict[str, Any]]:
     return dists
 
 
-__all__ = ["OutsideRangeWarning", "UnitError", "merged_uncertainty", "model_uncertainty"]
+__all__ = [
+    "OutsideRangeWarning",
+    "UnitError",
+    "exact_inputs",
+    "merged_uncertainty",
+    "model_uncertainty",
+    "parameter_distributions",
+]

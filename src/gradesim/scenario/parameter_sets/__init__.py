@@ -38,7 +38,7 @@ def _split(tree: dict[str, Any], prefix: str = "") -> tuple[dict[str, Any], dict
 
 def available() -> list[str]:
     """Names of the truck presets shipped with gradesim."""
-    skip = {"common.toml", "friction_curves.toml", "transmissions.toml"}
+    skip = {"common.toml", "friction_curves.toml", "transmissions.toml", "uncertainty.toml"}
     return sorted(
         p.name[:-5] for p in resources.files(_PKG).iterdir() if p.name.endswith(".toml") and p.name not in skip
     )
@@ -222,3 +222,15 @@ def friction_curves() -> dict[str, Any]:
 def transmissions() -> dict[str, Any]:
     """Named transmissions and their gear ratios (``transmissions.toml``)."""
     return _read("transmissions.toml")
+
+
+@lru_cache(maxsize=1)
+def uncertainty() -> dict[str, Any]:
+    """Distributions of the physical parameters and the inputs held exact (``uncertainty.toml``).
+
+    Returns
+    -------
+    dict
+        ``{"param": {name: {scope, <kind>, source, ...}}, "exact": {pattern: reason}}``.
+    """
+    return _read("uncertainty.toml")
