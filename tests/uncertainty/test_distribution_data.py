@@ -43,7 +43,7 @@ def _numeric(value) -> bool:
 def _matches(key: str, pattern: str) -> bool:
     parts, pat = key.split("."), pattern.split(".")
     if pat[-1] == "*" and len(parts) >= len(pat):  # a trailing * takes the rest of the key
-        parts = parts[: len(pat) - 1] + [".".join(parts[len(pat) - 1 :])]
+        parts = [*parts[: len(pat) - 1], ".".join(parts[len(pat) - 1 :])]
     return len(parts) == len(pat) and all(fnmatch.fnmatchcase(a, b) for a, b in zip(parts, pat, strict=True))
 
 
