@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 import gradesim as gs
-from gradesim.scenario.schema import ScenarioError
 
 LESSONS = Path(__file__).resolve().parents[2] / "scenarios" / "lessons"
 PSI = 6894.757
@@ -90,17 +89,36 @@ def test_take_the_ramp_early():
 
 
 def test_three_trailer_brakes_out():
-    try:
-        out_sc = gs.Scenario.from_toml(LESSONS / "three_trailer_brakes_out.toml")
-        out_sc.to_kernel()
-    except ScenarioError as exc:
-        if "not modelled yet" in str(exc):
-            pytest.skip("per-wheel-end brakes (stroke_at_rest per end) not in this build yet: " + str(exc)[-120:])
-        raise
+    from gradesim.scenario.pack_brakes import end_classes
+
+    out_sc = gs.Scenario.from_toml(LESSONS / "three_trailer_brakes_out.toml")
+    strokes = [float(x.split()[0]) for x in out_sc.data["truck"]["brakes"]["trailer"]["stroke_at_rest"]]
+    # per wheel end, not a group stand-in: three ends out (past the 2.5 in rated stroke), one adjusted
+    assert sorted(strokes) == [1.1, 2.6, 2.6, 2.6]
+    assert list(end_classes(strokes, [False] * 4).values()) == [[0, 1, 2], [3]]
     adjusted = _run("trailer_brakes_adjusted")
+    out = _run("three_trailer_brakes_out")
+    tr = out.trace
+    start = adjusted.trace["brake_temp_trailer_K"].iloc[0]
+    # class c0 = the three ends out of adjustment: the pushrod bottoms out before the linings touch,
+    # so their drums never warm (no work); class c1 = the one adjusted end works like the tractor's
+    assert tr["brake_temp_trailer_c0_K"].max() == pytest.approx(start, abs=0.5)
+    assert tr["stroke_trailer_c0_m"].min() == pytest.approx(2.5 * 0.0254)  # bottomed out at the rated stroke
+    assert tr["brake_temp_trailer_c1_K"].max() > start + 100.0
+    # the same as linings not touching at all (per-end out_of_service): identical descent
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        out = gs.simulate(out_sc)
-    # the other brakes carry the load: hotter drums, and no better speed control
-    assert _degF(out.outcome.max_brake_temp_K) > _degF(adjusted.outcome.max_brake_temp_K) + 50.0
+        oos = gs.simulate(
+            out_sc.replace(
+                {
+                    "truck.brakes.trailer.stroke_at_rest": "1.1 in",
+                    "truck.brakes.trailer.out_of_service": [True] * 3 + [False],
+                }
+            )
+        )
+    assert oos.outcome.max_brake_temp_K == pytest.approx(out.outcome.max_brake_temp_K, abs=0.5)
+    # the other brakes carry the load: the hottest drum far hotter, past the 600 degF fade line, and no
+    # better speed control
+    assert _degF(out.outcome.max_brake_temp_K) > _degF(adjusted.outcome.max_brake_temp_K) + 100.0
+    assert _degF(out.outcome.max_brake_temp_K) > 600.0 > _degF(adjusted.outcome.max_brake_temp_K)
     assert out.outcome.max_speed_mps >= adjusted.outcome.max_speed_mps - 0.5
