@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 import gradesim as gs
-from gradesim.classroom.grid import COARSE, precompute
+from gradesim.classroom.grid import COARSE
+from gradesim.classroom.runs import precompute
 
 DEMO = "scenarios/instructor_6pct_5mi.toml"
 

@@ -48,6 +48,11 @@ def test_lesson_page_offline_sliders_redraw(tmp_path):
                 page.evaluate(MOVE, ["grade_pct", v])
                 ms.append(float(page.get_attribute("#timing", "data-ms")))
             page.evaluate(MOVE, ["grade_pct", "7"])
+            page.evaluate(MOVE, ["engine_brake", "0"])
+            t_before, label = page.get_attribute("#temp-curve", "d"), page.inner_text("#v-trailer_out")
+            page.evaluate(MOVE, ["trailer_out", "1"])  # COARSE: 0 or 3 of 4 trailer brakes out
+            t_out, label_out = page.get_attribute("#temp-curve", "d"), page.inner_text("#v-trailer_out")
+            ms.append(float(page.get_attribute("#timing", "data-ms")))
             page.screenshot(path=str(tmp_path / "lesson.png"), full_page=True)
             page.check("input[name=units][value=si]")
             si_words = page.inner_text("#outcome")
@@ -58,6 +63,8 @@ def test_lesson_page_offline_sliders_redraw(tmp_path):
     assert d0 and d1 and d0 != d1 and t0 != t1  # the curves moved
     assert words0.startswith("The brakes") and words1 != words0
     assert "mph" in words1 and ("km/h" in si_words or "km " in si_words) and "mph" not in si_words
+    assert t_out != t_before and label == "none of 4" and label_out == "3 of 4"
     assert max(ms) < 100.0, ms
+    print(f"redraw times [ms]: {ms}")
     png = (tmp_path / "lesson.png").read_bytes()
     assert png.startswith(b"\x89PNG") and len(png) > 20_000

@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pytest
 
-from gradesim.classroom.grid import MISSING, distances_m, run_curves
+from gradesim.classroom.grid import MISSING, distances_m
 from gradesim.classroom.interp import (
     curve_errors,
     dequantise,
@@ -20,6 +20,7 @@ from gradesim.classroom.interp import (
     random_settings,
 )
 from gradesim.classroom.page import measure_error
+from gradesim.classroom.runs import run_curves
 from gradesim.cli import main
 
 
@@ -38,6 +39,13 @@ def test_grid_points_reproduce_direct_runs_exactly(demo, coarse_data):
     }
     v, t = curve_errors(interpolate(coarse_data, s), direct_curves(demo, s))
     assert v < 0.01 and t < 0.05
+    # three of four trailer brakes out: the grid's fast-packed runs agree with gs.simulate on per-end
+    # out_of_service, and the lost brakes show (the others get hotter)
+    out3 = {**s, "trailer_out": 3, "temp_F": 150.0, "grade_pct": 5.0}
+    c3, c0 = interpolate(coarse_data, out3), interpolate(coarse_data, {**out3, "trailer_out": 0})
+    v, t = curve_errors(c3, direct_curves(demo, out3))
+    assert v < 0.01 and t < 0.05
+    assert c3[1].max() > c0[1].max() + 20.0  # K
 
 
 def test_interpolation_within_the_stated_tolerance_on_random_settings(demo, coarse_data):
@@ -55,7 +63,9 @@ def test_interpolation_within_the_stated_tolerance_on_random_settings(demo, coar
     # the page promises 9 of 10 within the stated tolerance; 14 of 20 fails a true 90 % with probability < 1.2 %
     assert np.sum(fresh[:, 0] <= stated_v) >= 14, fresh
     assert np.sum(fresh[:, 1] <= stated_t + 0.5) >= 14, fresh
-    assert np.median(fresh[:, 0]) < 5.0  # mph
+    # coarse test grid (two values per slider): median 2-5 mph over seeds; with three trailer brakes out the
+    # settings sit nearer the edge between holding and running away
+    assert np.median(fresh[:, 0]) < 6.0  # mph
 
 
 def test_words_match_the_curves(coarse_data):

@@ -2,32 +2,27 @@
 
 The road of the page is one uniform grade of the slider's length followed by
 0.3 mi of level road to stopped traffic (no ramps, no scripted driver actions):
-the sliders replace the scenario's road, weight, brake adjustment, drum
-temperature, speed at the top, gear, engine brake and braking strategy; every
-other input (truck preset, driver pressure, target speed, reaction time, ...)
-stays as in the scenario.
+the sliders replace the scenario's road, weight, brake adjustment (the stroke
+at rest of every drive and trailer brake, and how many of the trailer's
+wheel-end brakes are out: per-end ``out_of_service``), drum temperature, speed
+at the top, gear, engine brake and braking strategy; every other input (truck
+preset, driver pressure, target speed, reaction time, ...) stays as in the
+scenario.
 
-Each grid point is packed with the sweeps' fast packer
-(:func:`gradesim.sweeps.fastpack.build_packer`) and run by the same compiled
-integrator :func:`gradesim.simulate` uses, on two threads (the kernel releases
-the GIL).  Curves are kept at fixed fractions of the grade (40 points) and of
-the level run-out (8 points), so curves of different lengths line up and
-interpolate point by point.  :func:`interpolate` is multilinear over the six
-continuous sliders and exact over gear, engine brake and strategy; the page's
-JavaScript does the same arithmetic.
+The grid is run by :func:`gradesim.classroom.runs.precompute`.  Curves are
+kept at fixed fractions of the grade (40 points) and of the level run-out (8
+points), so curves of different lengths line up and interpolate point by
+point.  :func:`gradesim.classroom.interp.interpolate` is multilinear over the
+six continuous sliders and exact over gear, engine brake, strategy and the
+number of trailer brakes out; the page's JavaScript does the same arithmetic.
 """
 
 from __future__ import annotations
 
-import warnings
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-
-from gradesim.core import layout as L
-from gradesim.core.integrate import integrate
 
 MI = 1609.344
 RUNOUT_MI = 0.3  # level road from the foot of the grade to the stopped traffic
@@ -54,6 +49,10 @@ class LessonGrid:
         Gears on the gear slider.
     engine_brakes, strategies : tuple of str
         Engine-brake settings and braking strategies on their selectors.
+    trailer_out : tuple of int
+        Numbers of trailer wheel-end brakes out of adjustment so far that the
+        linings never reach the drum (per-end ``out_of_service``); values
+        above the trailer's wheel-end count are dropped by :func:`precompute`.
     """
 
     grade_pct: tuple[float, ...] = (4.0, 6.0, 8.0)
@@ -65,11 +64,13 @@ class LessonGrid:
     gears: tuple[int, ...] = (6, 7, 8, 9, 10)
     engine_brakes: tuple[str, ...] = ("off", "high")
     strategies: tuple[str, ...] = ("snub", "target", "none")
+    trailer_out: tuple[int, ...] = (0, 1, 2, 3, 4)
 
     @property
     def size(self) -> int:
         """Number of grid runs."""
         n = self.speed_mph[2] * len(self.gears) * len(self.engine_brakes) * len(self.strategies)
+        n *= len(self.trailer_out)
         for k in CONTINUOUS[:-1]:
             n *= len(getattr(self, k))
         return n
@@ -85,8 +86,9 @@ COARSE = LessonGrid(
     gears=(8, 10),
     engine_brakes=("off", "high"),
     strategies=("snub", "target"),
+    trailer_out=(0, 3),
 )
-"""A small grid for tests and quick looks (512 runs)."""
+"""A small grid for tests and quick looks (1,024 runs)."""
 
 
 @dataclass
@@ -100,8 +102,8 @@ class LessonData:
     speeds : numpy.ndarray
         ``(n_gears, n_speeds)`` speed-at-the-top axis of each gear. [mph]
     curves : numpy.ndarray
-        uint16 ``(gear, engine brake, strategy, grade, length, weight, stroke,
-        temp, speed, 2, N_GRADE + N_RUNOUT)``: speed (``V_SCALE`` m/s per
+        uint16 ``(gear, engine brake, strategy, trailer brakes out, grade,
+        length, weight, stroke, temp, speed, 2, N_GRADE + N_RUNOUT)``: speed (``V_SCALE`` m/s per
         count) and hottest drum (``T_LO + count * T_SCALE`` K); ``MISSING``
         where the setting cannot run.
     fractions : numpy.ndarray
@@ -110,6 +112,8 @@ class LessonData:
         Highest speed at the top for each gear before the engine over-revs. [mph]
     seconds : float
         Wall time of the precomputation. [s]
+    trailer_ends : int
+        Wheel ends of the trailer's brake group (0: no trailer).
     """
 
     grid: LessonGrid
@@ -118,6 +122,55 @@ class LessonData:
     fractions: np.ndarray
     max_rpm_speed: dict[int, float] = field(default_factory=dict)
     seconds: float = 0.0
+    trailer_ends: int = 4
+
+
+def trailer_ends(sc: Any) -> int:
+    """Wheel ends of the scenario's trailer brake group (0 for a straight truck).
+
+    Parameters
+    ----------
+    sc : Scenario
+        The lesson's scenario.
+
+    Returns
+    -------
+    int
+        The trailer group's ``wheel_ends``.
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> trailer_ends(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))
+    4
+    """
+    group = sc.resolved_dict().get("truck", {}).get("brakes", {}).get("trailer") or {}
+    return int(group.get("wheel_ends", 0) or 0)
+
+
+def out_of_service(n_out: int, n_ends: int) -> list[bool]:
+    """Per-end ``out_of_service`` list of a trailer with its first ``n_out`` of ``n_ends`` brakes out.
+
+    Parameters
+    ----------
+    n_out : int
+        Brakes out (linings never reach the drum).
+    n_ends : int
+        Wheel ends of the trailer group.
+
+    Returns
+    -------
+    list of bool
+        One per wheel end.
+
+    Examples
+    --------
+    >>> out_of_service(3, 4)
+    [True, True, True, False]
+    """
+    if not 0 <= n_out <= n_ends:
+        raise ValueError(f"{n_out} of {n_ends} trailer brakes out")
+    return [True] * n_out + [False] * (n_ends - n_out)
 
 
 def fractions() -> np.ndarray:
@@ -172,8 +225,9 @@ def road_scenario(sc: Any, length_mi: float) -> Any:
     Returns
     -------
     Scenario
-        Ramps, scripted actions and the drive/trailer strokes removed (the
-        sliders set them; the steer brakes keep the scenario's adjustment).
+        Ramps, scripted actions and the drive/trailer strokes and
+        ``out_of_service`` removed (the sliders set them; the steer brakes
+        keep the scenario's adjustment).
 
     Examples
     --------
@@ -196,8 +250,9 @@ def road_scenario(sc: Any, length_mi: float) -> Any:
         "truck.brakes.stroke_at_rest": "1.5 in",
     }
     for g in ("drive", "trailer"):
-        if "stroke_at_rest" in brakes.get(g, {}):
-            ch[f"truck.brakes.{g}.stroke_at_rest"] = None
+        for key in ("stroke_at_rest", "out_of_service"):
+            if key in brakes.get(g, {}):
+                ch[f"truck.brakes.{g}.{key}"] = None
     data = {k: v for k, v in sc.data.items() if k not in ("sweep", "reconstruct", "evidence")}
     out = type(sc)(data, source=sc.source, base_dir=sc.base_dir).replace(ch)
     if "road" in out.data and "profile" in out.data["road"]:
@@ -205,14 +260,17 @@ def road_scenario(sc: Any, length_mi: float) -> Any:
     return out
 
 
-def setting_changes(s: dict[str, Any]) -> dict[str, Any]:
+def setting_changes(s: dict[str, Any], n_ends: int = 4) -> dict[str, Any]:
     """Dotted-key changes of one slider setting (the length is in the road, see :func:`road_scenario`).
 
     Parameters
     ----------
     s : dict
         ``grade_pct`` [%], ``weight_lb`` [lb], ``stroke_in`` [in], ``temp_F``
-        [degF], ``speed_mph`` [mph], ``gear``, ``engine_brake``, ``strategy``.
+        [degF], ``speed_mph`` [mph], ``gear``, ``engine_brake``, ``strategy``
+        and ``trailer_out`` (trailer brakes out; 0 if absent).
+    n_ends : int
+        Wheel ends of the trailer group (:func:`trailer_ends`; 0: no trailer).
 
     Returns
     -------
@@ -225,7 +283,7 @@ def setting_changes(s: dict[str, Any]) -> dict[str, Any]:
     ...                  "speed_mph": 45, "gear": 9, "engine_brake": "off", "strategy": "snub"})["driver.gear"]
     9
     """
-    return {
+    ch = {
         "road.segments.0.grade": f"-{float(s['grade_pct']):g} %",
         "truck.gross_weight": f"{float(s['weight_lb']):g} lb",
         "truck.brakes.stroke_at_rest": f"{float(s['stroke_in']):g} in",
@@ -235,149 +293,6 @@ def setting_changes(s: dict[str, Any]) -> dict[str, Any]:
         "driver.engine_brake": str(s["engine_brake"]),
         "driver.strategy": str(s["strategy"]),
     }
-
-
-def run_curves(P, road, ramps, actions, length_mi: float) -> np.ndarray:
-    """Run one packed scenario and resample speed and hottest drum onto the curve points.
-
-    Parameters
-    ----------
-    P, road, ramps, actions : numpy.ndarray
-        One packed scenario (:func:`gradesim.scenario.pack.pack`; SI).
-    length_mi : float
-        Length of the grade. [mi]
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(2, N_GRADE + N_RUNOUT)``: speed [m/s] (0 past where the truck
-        stopped) and hottest drum temperature [K] (held past the stop).
-
-    Examples
-    --------
-    >>> import gradesim as gs
-    >>> ki = road_scenario(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"), 5.0).to_kernel()
-    >>> c = run_curves(ki.P, ki.road, ki.ramps, ki.actions, 5.0)  # doctest: +SKIP
-    >>> c.shape  # doctest: +SKIP
-    (2, 48)
-    """
-    rows = 4096
-    summary = np.empty(L.NS)
-    while True:
-        out = np.empty((rows, L.ROW_COLS))
-        n = integrate(P, road, ramps, actions, out, summary)
-        if summary[L.S_TRUNC] < 0.5:
-            break
-        rows *= 4
-    s = out[:n, L.R_Y0 + L.Y_S]
-    v = out[:n, L.R_Y0 + L.Y_V]
-    temp = out[:n, L.R_Y0 + L.Y_T0 : L.R_Y0 + L.Y_T0 + 3].max(axis=1)
-    x = distances_m(length_mi)
-    keep = np.concatenate([[True], np.diff(s) > 0])  # stopped rows repeat s
-    s, v, temp = s[keep], v[keep], temp[keep]
-    if int(summary[L.S_KIND]) != L.KIND_IMPACT:  # stopped: at rest from there on
-        s, v, temp = np.append(s, s[-1] + 1e-3), np.append(v, 0.0), np.append(temp, temp[-1])
-    from gradesim.classroom.interp import bin_mean
-
-    return np.stack([bin_mean(s, v, x), np.interp(x, s, temp)])
-
-
-def _gear_speed_limit(base: Any, gear: int, lo: float, hi: float) -> float:
-    """Highest speed at the top [mph] in ``gear`` that the scenario accepts (bisection on the rpm check)."""
-    from gradesim.scenario import ScenarioError
-
-    def ok(v: float) -> bool:
-        try:
-            base.replace({"driver.gear": gear, "driver.initial_speed": f"{v:.4f} mph"}).to_kernel()
-            return True
-        except ScenarioError:
-            return False
-
-    if ok(hi):
-        return hi
-    a, b = 1.0, hi
-    for _ in range(14):
-        m = 0.5 * (a + b)
-        a, b = (m, b) if ok(m) else (a, m)
-    return float(np.floor(a * 10) / 10)
-
-
-def precompute(sc: Any, grid: LessonGrid = LessonGrid(), progress: bool = True, threads: int = 2) -> LessonData:
-    """Run every grid point of ``grid`` on the page's road.
-
-    Parameters
-    ----------
-    sc : Scenario
-        The lesson's scenario (truck, driver and numerics come from it).
-    grid : LessonGrid
-        The slider grid.
-    progress : bool
-        Show a progress bar (runs done, rate, time left).
-    threads : int
-        Threads running the integrator.
-
-    Returns
-    -------
-    LessonData
-        The quantised curves and their axes.
-
-    Examples
-    --------
-    >>> import gradesim as gs
-    >>> data = precompute(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"), COARSE)  # doctest: +SKIP
-    >>> data.curves.shape[-1]  # doctest: +SKIP
-    48
-    """
-    import time
-
-    from gradesim.classroom.interp import quantise
-    from gradesim.sweeps.backends import progress_bar
-    from gradesim.sweeps.design import build_design, normalise_spec
-    from gradesim.sweeps.fastpack import build_packer
-
-    t0 = time.perf_counter()
-    lo, hi, n_v = grid.speed_mph
-    vmax = {g: _gear_speed_limit(road_scenario(sc, grid.length_mi[0]), g, lo, hi) for g in grid.gears}
-    speeds = np.array([np.linspace(lo, max(min(hi, vmax[g]), lo), n_v) for g in grid.gears])
-    shape = (len(grid.gears), len(grid.engine_brakes), len(grid.strategies))
-    shape += (*(len(getattr(grid, k)) for k in CONTINUOUS[:-1]), n_v, 2, N_GRADE + N_RUNOUT)
-    curves = np.full(shape, MISSING, dtype=np.uint16)
-    bar = progress_bar(grid.size, 0, progress)
-    bar.set_description("lesson grid")
-    with ThreadPoolExecutor(max_workers=max(int(threads), 1)) as pool:
-        for il, length in enumerate(grid.length_mi):
-            base = road_scenario(sc, length)
-            for ig, gear in enumerate(grid.gears):
-                if vmax[gear] < lo:
-                    bar.update(curves[ig, :, :, :, il].size // curves.shape[-1] // 2)
-                    continue
-                keys = {
-                    "driver.engine_brake": list(grid.engine_brakes),
-                    "driver.strategy": list(grid.strategies),
-                    "road.segments.0.grade": [f"-{g:g} %" for g in grid.grade_pct],
-                    "truck.gross_weight": [f"{w:g} lb" for w in grid.weight_lb],
-                    "truck.brakes.stroke_at_rest": [f"{s:g} in" for s in grid.stroke_in],
-                    "truck.brakes.initial_temperature": [f"{t:g} degF" for t in grid.temp_F],
-                    "driver.initial_speed": [f"{v:.4f} mph" for v in speeds[ig]],
-                }
-                design = build_design(normalise_spec({"grid": keys}))
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    packer = build_packer(
-                        base.replace({"driver.gear": gear, "driver.initial_speed": keys["driver.initial_speed"][0]}),
-                        design,
-                    )
-                    P, road, ramps, actions = packer.arrays(design.inputs(np.arange(design.size)))
-
-                def one(i, road=road, ramps=ramps, actions=actions, P=P, length=length):
-                    return run_curves(P[i], road[i], ramps[i], actions[i], length)
-
-                block = np.empty((design.size, 2, N_GRADE + N_RUNOUT))
-                for i, c in enumerate(pool.map(one, range(design.size))):
-                    block[i] = c
-                    bar.update(1)
-                block = block.reshape(design.shape + block.shape[1:])
-                # design order: eb, strategy, grade, weight, stroke, temp, speed
-                curves[ig, :, :, :, il] = quantise(block)
-    bar.close()
-    return LessonData(grid, speeds, curves, fractions(), vmax, time.perf_counter() - t0)
+    if n_ends:
+        ch["truck.brakes.trailer.out_of_service"] = out_of_service(int(s.get("trailer_out", 0)), n_ends)
+    return ch

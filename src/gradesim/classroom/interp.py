@@ -1,7 +1,7 @@
 """Interpolation of the lesson grid, its quantisation, and the outcome of a curve in words.
 
 :func:`interpolate` is multilinear over the six continuous sliders and exact
-over gear, engine brake and strategy; the page's JavaScript does the same
+over gear, engine brake, strategy and trailer brakes out; the page's JavaScript does the same
 arithmetic on the same uint16 counts, and :func:`outcome_words` says what
 the page's outcome line says.
 """
@@ -117,9 +117,10 @@ def interpolate(data: LessonData, s: dict[str, Any]) -> np.ndarray:
     Parameters
     ----------
     data : LessonData
-        From :func:`precompute`.
+        From :func:`gradesim.classroom.runs.precompute`.
     s : dict
-        Slider setting (keys as :func:`setting_changes` plus ``length_mi``).
+        Slider setting (keys as :func:`gradesim.classroom.grid.setting_changes`
+        plus ``length_mi``; ``trailer_out`` 0 if absent).
 
     Returns
     -------
@@ -130,6 +131,8 @@ def interpolate(data: LessonData, s: dict[str, Any]) -> np.ndarray:
     Examples
     --------
     >>> import gradesim as gs
+    >>> from gradesim.classroom.grid import COARSE
+    >>> from gradesim.classroom.runs import precompute
     >>> data = precompute(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"), COARSE)  # doctest: +SKIP
     >>> s = {"grade_pct": 6, "length_mi": 4, "weight_lb": 70000, "stroke_in": 1.5, "temp_F": 200,
     ...      "speed_mph": 40, "gear": 10, "engine_brake": "off", "strategy": "snub"}
@@ -140,7 +143,8 @@ def interpolate(data: LessonData, s: dict[str, Any]) -> np.ndarray:
     ig = g.gears.index(int(s["gear"]))
     if float(s["speed_mph"]) > data.speeds[ig, -1] + 1e-9:
         return np.full((2, N_GRADE + N_RUNOUT), np.nan)
-    block = data.curves[ig, g.engine_brakes.index(s["engine_brake"]), g.strategies.index(s["strategy"])]
+    io = g.trailer_out.index(int(s.get("trailer_out", 0)))
+    block = data.curves[ig, g.engine_brakes.index(s["engine_brake"]), g.strategies.index(s["strategy"]), io]
     axes = [np.asarray(getattr(g, k), float) for k in CONTINUOUS[:-1]] + [data.speeds[ig]]
     iw = [_axis_weights(a, float(s[k])) for a, k in zip(axes, CONTINUOUS, strict=True)]
     total = np.zeros((2, N_GRADE + N_RUNOUT))
@@ -232,12 +236,12 @@ def direct_curves(sc: Any, s: dict[str, Any]) -> np.ndarray:
     """
     import warnings
 
-    from gradesim.classroom.grid import distances_m, road_scenario, setting_changes
+    from gradesim.classroom.grid import distances_m, road_scenario, setting_changes, trailer_ends
     from gradesim.simulation import simulate
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = simulate(road_scenario(sc, float(s["length_mi"])).replace(setting_changes(s)))
+        res = simulate(road_scenario(sc, float(s["length_mi"])).replace(setting_changes(s, trailer_ends(sc))))
     tr = res.trace
     pos, v = tr["position_m"].to_numpy(), tr["speed_mps"].to_numpy()
     temp = tr[[c for c in tr.columns if c.startswith("brake_temp_")]].to_numpy().max(axis=1)
@@ -284,6 +288,7 @@ def random_settings(data: LessonData, n: int, seed: int) -> list[dict[str, Any]]
         s["gear"] = g.gears[ig]
         s["engine_brake"] = g.engine_brakes[int(rng.integers(len(g.engine_brakes)))]
         s["strategy"] = g.strategies[int(rng.integers(len(g.strategies)))]
+        s["trailer_out"] = g.trailer_out[int(rng.integers(len(g.trailer_out)))]
         out.append(s)
     return out
 

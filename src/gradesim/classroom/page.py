@@ -32,9 +32,9 @@ from gradesim.classroom.grid import (
     V_SCALE,
     LessonData,
     LessonGrid,
-    precompute,
 )
 from gradesim.classroom.interp import curve_errors, direct_curves, interpolate, random_settings
+from gradesim.classroom.runs import precompute
 
 TEMPLATE = Path(__file__).with_name("templates") / "lesson.html"
 STRATEGY_LABELS = {
@@ -135,7 +135,7 @@ def _start(sc: Any, data: LessonData) -> dict[str, Any]:
         "grade_pct": abs(num(str(seg.get("grade", "-6 %")).replace("%", " %"), 6.0)),
         "length_mi": num(seg.get("length"), 5.0) if str(seg.get("length", "")).endswith("mi") else 5.0,
         "weight_lb": num(trk.get("gross_weight"), 80000.0),
-        "stroke_in": 1.5,
+        "stroke_in": _inches((trk.get("brakes", {}).get("drive") or {}).get("stroke_at_rest", "1.5 in")) or 1.5,
         "temp_F": num(trk.get("brakes", {}).get("initial_temperature"), 150.0),
         "speed_mph": num(drv.get("initial_speed"), 45.0),
     }
@@ -150,7 +150,28 @@ def _start(sc: Any, data: LessonData) -> dict[str, Any]:
     start["engine_brake"] = eb if eb in g.engine_brakes else g.engine_brakes[-1 if eb != "off" else 0]
     st = drv.get("strategy", "snub")
     start["strategy"] = st if st in g.strategies else g.strategies[0]
+    n_out = _trailer_out(trk.get("brakes", {}).get("trailer") or {})
+    start["trailer_out"] = min(g.trailer_out, key=lambda n: abs(n - n_out))
     return start
+
+
+def _trailer_out(group: dict[str, Any]) -> int:
+    """Trailer wheel-end brakes the scenario has out: ``out_of_service`` or a stroke at rest past 2.5 in."""
+    off, strokes = group.get("out_of_service", False), group.get("stroke_at_rest", [])
+    n = sum(bool(x) for x in off) if isinstance(off, list) else 0
+    if isinstance(strokes, list):
+        n += sum(1 for i, x in enumerate(strokes) if _inches(x) >= 2.5 and not (isinstance(off, list) and off[i]))
+    return n
+
+
+def _inches(text: Any) -> float:
+    """A stroke as inches (0 if it cannot be read)."""
+    from gradesim.scenario.units import to_si
+
+    try:
+        return float(to_si(str(text), "length")) / 0.0254
+    except Exception:
+        return 0.0
 
 
 def _left_out(sc: Any) -> str:
@@ -222,6 +243,8 @@ def render(sc: Any, data: LessonData, err: np.ndarray) -> str:
         "engine_brake_labels": [ENGINE_BRAKE_LABELS[e] for e in g.engine_brakes],
         "strategies": list(g.strategies),
         "strategy_labels": [STRATEGY_LABELS[s] for s in g.strategies],
+        "trailer_out": list(g.trailer_out),
+        "trailer_ends": int(data.trailer_ends),
         "fractions": np.round(data.fractions, 10).tolist(),
         "runout_mi": RUNOUT_MI,
         "v_scale": V_SCALE,
@@ -242,6 +265,10 @@ def render(sc: Any, data: LessonData, err: np.ndarray) -> str:
     rows.append(f"<tr><td>Gear</td><td>{', '.join(str(x) for x in g.gears)}</td></tr>")
     rows.append(f"<tr><td>Engine brake</td><td>{', '.join(g.engine_brakes)}</td></tr>")
     rows.append(f"<tr><td>Braking</td><td>{', '.join(STRATEGY_LABELS[s] for s in g.strategies)}</td></tr>")
+    rows.append(
+        f"<tr><td>Trailer brakes out (of {data.trailer_ends})</td>"
+        f"<td>{', '.join(str(n) for n in g.trailer_out)}</td></tr>"
+    )
     text = TEMPLATE.read_text(encoding="utf-8")
     subs = {
         "__TITLE__": html.escape(sc.name),

@@ -72,7 +72,7 @@ def _lesson_arguments(p: argparse.ArgumentParser) -> None:
         "--grid",
         choices=("standard", "coarse"),
         default="standard",
-        help="slider grid: standard (9,720 runs, about 2 min) or coarse (512 runs, for a quick look)",
+        help="slider grid: standard (48,600 runs, a few minutes on two cores) or coarse (1,024 runs, a quick look)",
     )
     p.add_argument(
         "--check-runs",
