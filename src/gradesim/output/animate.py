@@ -1,8 +1,10 @@
 """An animation of one descent, or of several side by side: ``gradesim animate``.
 
 The truck moves along the elevation profile while gauges show what the driver
-cannot see: speed, each axle group's drum temperature (coloured by heat),
-pushrod stroke against the readjustment limit and the chamber's rated stroke,
+cannot see: speed, the drum temperature of each axle group's wheel ends
+(coloured by heat; ends in different condition, such as three trailer brakes
+out of adjustment, on rows of their own), pushrod stroke now and at a
+90-100 psi check against the readjustment limit and the chamber's rated stroke,
 reservoir pressure, the gear and the engine brake.  Captions name what just
 happened (gear changes, brakes past the temperature limit, low air, ramp,
 impact).  Frames are taken at equal steps of simulated time: a video of
@@ -14,6 +16,7 @@ the ``imageio-ffmpeg`` package ships.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,7 +177,7 @@ class _Panel:
         ax = self.ax_road
         ax.plot(self.x, self.z, color="0.5", lw=1.5)
         ax.set(xlim=(self.x[0], x_max), ylabel="elevation [ft]")
-        ax.set_title(self.label, loc="left", fontsize=11, pad=20)
+        ax.set_title(textwrap.fill(self.label, 62), loc="left", fontsize=10, pad=20)
         ax.tick_params(labelbottom=False)
         (self.truck,) = ax.plot([], [], marker="s", ms=9, color="#1f4e79", ls="none")
 
@@ -185,30 +188,50 @@ class _Panel:
         ax.set(xlim=(self.x[0], x_max), ylim=(0, v_max), xlabel="distance [mi]", ylabel="speed [mph]")
         ax.grid(True, alpha=0.3)
 
+    def _rows(self) -> list[tuple[str, str, float, float]]:
+        """One gauge row per wheel-end class: label, trace-column infix, rated stroke and limit [in]."""
+        from gradesim.simulation.wheel_ends import wheel_end_classes
+
+        classes = wheel_end_classes(self.res)
+        limits = self.res.readjustment_limits_m()
+        P = self.res.kernel_input.P
+        rows = []
+        for c in classes:
+            gi = GROUPS.index(c.group)
+            rated = P[L.P_BRK + gi * L.NB + L.B_STROKE_MAX] / 0.0254
+            multi = sum(k.group == c.group for k in classes) > 1
+            label = c.label.replace(" ends ", " ").replace(" end ", " ") if multi else c.group
+            if c.out_of_service or c.stroke_at_rest_m / 0.0254 >= rated:
+                label += " out"  # linings never reach the drum
+            rows.append((label, f"{c.group}_c{c.index}" if multi else c.group, rated, limits[c.group] / 0.0254))
+        return rows
+
     def _temperatures(self) -> None:
         ax = self.ax_temp
-        n = len(GROUPS)
+        self.rows = self._rows()
+        n = len(self.rows)
         self.temp_bars = ax.barh(range(n), np.zeros(n), height=0.7, color="0.5")
         limit_F = float(_f(self.res.kernel_input.P[L.P_T_LIMIT]))
         ax.axvline(limit_F, color="#d73027", lw=1, ls="--")
-        ax.set(yticks=range(n), yticklabels=GROUPS, xlim=(0, T_COLOR_RANGE_F[1] + 100))
+        ax.set(yticks=range(n), yticklabels=[r[0] for r in self.rows], xlim=(0, T_COLOR_RANGE_F[1] + 100))
         ax.set_xlabel(f"drum temperature [°F] (dashed: {limit_F:.0f} °F)", fontsize=8)
-        ax.tick_params(labelsize=8)
-        self.temp_text = [ax.text(5, gi, "", va="center", fontsize=7, color="white") for gi in range(n)]
+        ax.tick_params(labelsize=8 if n <= 3 else 7)
+        self.temp_text = [ax.text(5, k, "", va="center", fontsize=7, color="white") for k in range(n)]
 
     def _strokes(self) -> None:
         ax = self.ax_stroke
-        n = len(GROUPS)
-        limits = self.res.readjustment_limits_m()
-        P = self.res.kernel_input.P
-        rated = [P[L.P_BRK + gi * L.NB + L.B_STROKE_MAX] / 0.0254 for gi in range(n)]
+        n = len(self.rows)
         self.stroke_bars = ax.barh(range(n), np.zeros(n), height=0.7, color="#4a7ab0")
-        for gi, grp in enumerate(GROUPS):
-            ax.plot([limits[grp] / 0.0254] * 2, [gi - 0.4, gi + 0.4], color="#fc8d59", lw=2)
-            ax.plot([rated[gi]] * 2, [gi - 0.4, gi + 0.4], color="#d73027", lw=2)
-        ax.set(yticks=range(n), yticklabels=GROUPS, xlim=(0, max(rated) * 1.1))
-        ax.set_xlabel("pushrod stroke [in] (orange: adjustment limit, red: rated)", fontsize=8)
-        ax.tick_params(labelsize=8)
+        (self.check_marks,) = ax.plot([], [], marker="|", ms=12, mew=2, color="black", ls="none")
+        for k, (_label, _col, rated, limit) in enumerate(self.rows):
+            ax.plot([limit] * 2, [k - 0.4, k + 0.4], color="#fc8d59", lw=2)
+            ax.plot([rated] * 2, [k - 0.4, k + 0.4], color="#d73027", lw=2)
+        ax.set(yticks=range(n), yticklabels=[r[0] for r in self.rows], xlim=(0, max(r[2] for r in self.rows) * 1.1))
+        ax.set_xlabel(
+            "pushrod stroke [in]: bar now, black | at a 90-100 psi check;\norange: adjustment limit, red: rated",
+            fontsize=8,
+        )
+        ax.tick_params(labelsize=8 if n <= 3 else 7)
 
     def _dial(self, v_max: float) -> None:
         ax = self.ax_dial
@@ -231,13 +254,16 @@ class _Panel:
         tr = self.res.trace.iloc[i]
         self.truck.set_data([self.x[i]], [self.z[i]])
         self.v_line.set_data(self.x[: i + 1], self.v[: i + 1])
-        for gi, grp in enumerate(GROUPS):
-            tF = float(_f(tr[f"brake_temp_{grp}_K"]))
+        checks = []
+        for k, (_label, col, _rated, _limit) in enumerate(self.rows):
+            tF = float(_f(tr[f"brake_temp_{col}_K"]))
             frac = np.clip((tF - T_COLOR_RANGE_F[0]) / (T_COLOR_RANGE_F[1] - T_COLOR_RANGE_F[0]), 0.0, 1.0)
-            self.temp_bars[gi].set_width(tF)
-            self.temp_bars[gi].set_color(HEAT(0.15 + 0.85 * frac))
-            self.temp_text[gi].set_text(f"{tF:.0f} °F")
-            self.stroke_bars[gi].set_width(float(tr[f"stroke_{grp}_m"]) / 0.0254)
+            self.temp_bars[k].set_width(tF)
+            self.temp_bars[k].set_color(HEAT(0.15 + 0.85 * frac))
+            self.temp_text[k].set_text(f"{tF:.0f} °F")
+            self.stroke_bars[k].set_width(float(tr[f"stroke_{col}_m"]) / 0.0254)
+            checks.append(float(tr[f"inspection_stroke_{col}_m"]) / 0.0254)
+        self.check_marks.set_data(checks, range(len(checks)))
         gear = int(tr["gear"])
         eb = EB_NAMES[int(tr["engine_brake_level"])]
         self.status.set_text(
