@@ -94,7 +94,7 @@ def test_three_trailer_brakes_out():
     out_sc = gs.Scenario.from_toml(LESSONS / "three_trailer_brakes_out.toml")
     strokes = [float(x.split()[0]) for x in out_sc.data["truck"]["brakes"]["trailer"]["stroke_at_rest"]]
     # per wheel end, not a group stand-in: three ends out (past the 2.5 in rated stroke), one adjusted
-    assert sorted(strokes) == [1.1, 2.6, 2.6, 2.6]
+    assert sorted(strokes) == [0.5, 2.6, 2.6, 2.6]
     assert list(end_classes(strokes, [False] * 4).values()) == [[0, 1, 2], [3]]
     adjusted = _run("trailer_brakes_adjusted")
     out = _run("three_trailer_brakes_out")
@@ -105,7 +105,7 @@ def test_three_trailer_brakes_out():
     assert tr["brake_temp_trailer_c0_K"].max() == pytest.approx(start, abs=0.5)
     assert tr["stroke_trailer_c0_m"].min() == pytest.approx(2.5 * 0.0254)  # bottomed out at the rated stroke
     assert tr["brake_temp_trailer_c1_K"].max() > start + 100.0
-    # the same as linings not touching at all (per-end out_of_service): identical descent
+    # the same as linings not touching at all (per-end out_of_service)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         oos = gs.simulate(
@@ -116,9 +116,25 @@ def test_three_trailer_brakes_out():
                 }
             )
         )
-    assert oos.outcome.max_brake_temp_K == pytest.approx(out.outcome.max_brake_temp_K, abs=0.5)
+    # (within 2 degF: the bottomed-out chambers still fill with air)
+    assert oos.outcome.max_brake_temp_K == pytest.approx(out.outcome.max_brake_temp_K, abs=1.0)
     # the other brakes carry the load: the hottest drum far hotter, past the 600 degF fade line, and no
     # better speed control
     assert _degF(out.outcome.max_brake_temp_K) > _degF(adjusted.outcome.max_brake_temp_K) + 100.0
     assert _degF(out.outcome.max_brake_temp_K) > 600.0 > _degF(adjusted.outcome.max_brake_temp_K)
     assert out.outcome.max_speed_mps >= adjusted.outcome.max_speed_mps - 0.5
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in LESSONS.glob("*.toml")))
+def test_assumed_brake_adjustment_is_what_a_90_psi_check_finds(name):
+    # "in adjustment" in a lesson means a roadside check of the cold brakes (stroke at 90 psi, 49 CFR
+    # 393.47(e)) passes every brake; a lesson that says its pushrods bottom out has them past the limit
+    text = (LESSONS / f"{name}.toml").read_text()
+    res = _run(name)
+    limits = res.readjustment_limits_m()
+    cold_K = 300.0
+    over = {g: float(res.inspection_stroke_m(gi, [cold_K])[0]) > limits[g] for gi, g in enumerate(limits)}
+    if "brakes in adjustment" in text:
+        assert not any(over.values()), over
+    if "bottoms them" in text or "bottoms out" in text:
+        assert over["drive"] or over["trailer"], over
