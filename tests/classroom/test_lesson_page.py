@@ -30,7 +30,7 @@ def test_grid_points_reproduce_direct_runs_exactly(demo, coarse_data):
         "grade_pct": 7.0,
         "length_mi": 3.0,
         "weight_lb": 80000.0,
-        "stroke_in": 1.8,
+        "stroke_in": 1.5,
         "temp_F": 400.0,
         "speed_mph": 50.0,
         "gear": 10,
@@ -125,3 +125,22 @@ def test_cli_lesson_refuses_bad_output(tmp_path, capsys):
 
 def test_measure_error_shape(demo, coarse_data):
     assert measure_error(demo, coarse_data, 2).shape == (2, 2)
+
+
+def test_check_stroke_is_the_models_90_psi_stroke(demo):
+    import warnings
+
+    import gradesim as gs
+    from gradesim.classroom.page import check_stroke
+
+    c = check_stroke(demo)
+    # the page's "a roadside check measures" = free stroke + add, capped at the rated stroke; against the
+    # simulator's own inspection stroke of runs with 0.5 in and 1.0 in of free stroke
+    for free in (0.5, 1.0):
+        sc = demo.replace({"truck.brakes.drive.stroke_at_rest": f"{free} in", "driver.actions": None})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = gs.simulate(sc)
+        want = float(res.inspection_stroke_m(1, [300.0])[0]) / 0.0254
+        assert min(free + c["add_in"], c["rated_in"]) == pytest.approx(want, abs=0.005)
+    assert c["limit_in"] == pytest.approx(2.0) and 0.8 < c["add_in"] < 1.3  # Type 30; Bendix: 1.3-1.75 in at 90 psi

@@ -40,7 +40,8 @@ class LessonGrid:
     ----------
     grade_pct, length_mi, weight_lb, stroke_in, temp_F : tuple of float
         Grid values of the downgrade [%], its length [mi], the gross weight
-        [lb], the drive and trailer brakes' pushrod stroke at rest [in] and
+        [lb], the drive and trailer brakes' free stroke (pushrod travel until
+        the linings touch) [in] and
         the starting drum temperature [degF].
     speed_mph : tuple of float
         Lowest and highest speed at the top [mph] and the number of grid
@@ -58,7 +59,7 @@ class LessonGrid:
     grade_pct: tuple[float, ...] = (4.0, 6.0, 8.0)
     length_mi: tuple[float, ...] = (2.0, 4.0, 6.0)
     weight_lb: tuple[float, ...] = (50000.0, 80000.0)
-    stroke_in: tuple[float, ...] = (1.0, 1.5, 2.0)
+    stroke_in: tuple[float, ...] = (0.5, 1.25, 2.0)
     temp_F: tuple[float, ...] = (150.0, 450.0)
     speed_mph: tuple[float, float, int] = (20.0, 60.0, 3)
     gears: tuple[int, ...] = (6, 7, 8, 9, 10)
@@ -80,7 +81,7 @@ COARSE = LessonGrid(
     grade_pct=(5.0, 7.0),
     length_mi=(3.0, 5.0),
     weight_lb=(60000.0, 80000.0),
-    stroke_in=(1.2, 1.8),
+    stroke_in=(0.5, 1.5),
     temp_F=(150.0, 400.0),
     speed_mph=(30.0, 50.0, 2),
     gears=(8, 10),

@@ -38,8 +38,8 @@ from gradesim.classroom.runs import precompute
 
 TEMPLATE = Path(__file__).with_name("templates") / "lesson.html"
 STRATEGY_LABELS = {
-    "snub": "Snub braking: brake firmly down 10 mph, release (CDL method)",
-    "target": "Ride the brakes: light steady pressure to hold the speed",
+    "snub": "Snub braking (CDL): firm, down 10 mph, release",
+    "target": "Riding the brakes: light, steady pressure",
     "none": "No service brakes (engine brake only)",
     "steady": "Steady fixed pressure",
     "fan": "Fanning: repeated full applications",
@@ -49,7 +49,7 @@ SLIDER_NAMES = {
     "grade_pct": ("Downgrade", "%"),
     "length_mi": ("Length of the grade", "mi"),
     "weight_lb": ("Gross weight", "lb"),
-    "stroke_in": ("Brake adjustment (stroke at rest)", "in"),
+    "stroke_in": ("Brake adjustment (free stroke, pushrod travel until the linings touch)", "in"),
     "temp_F": ("Drum temperature at the top", "degF"),
     "speed_mph": ("Speed at the top", "mph"),
 }
@@ -118,6 +118,51 @@ def measure_error(sc: Any, data: LessonData, n: int, seed: int = 20261128) -> np
     return np.array(rows, dtype=float).reshape(-1, 2)
 
 
+def check_stroke(sc: Any) -> dict[str, float]:
+    """How the drive brakes' free stroke reads at a roadside check: stroke at 90 psi, cold, and the limits.
+
+    Parameters
+    ----------
+    sc : Scenario
+        The lesson's scenario.
+
+    Returns
+    -------
+    dict
+        ``add_in``: stroke at 90 psi minus the free stroke [in] (chamber
+        compliance above the push-out pressure), ``rated_in``: the chamber's
+        rated stroke [in] (the stroke cannot exceed it), ``limit_in``: its
+        readjustment limit [in] (49 CFR 393.47(e)).
+
+    References
+    ----------
+    .. [1] 49 CFR 393.47(e), brake adjustment limits.
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> c = check_stroke(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))
+    >>> round(c["limit_in"], 2), round(c["rated_in"], 2)
+    (2.0, 2.5)
+    """
+    from gradesim.classroom.grid import road_scenario
+    from gradesim.core import layout as L
+    from gradesim.core.brakes import pushrod_force
+    from gradesim.scenario import parameter_sets
+    from gradesim.scenario.units import to_si
+
+    P = road_scenario(sc, 1.0).replace({"truck.brakes.stroke_at_rest": "0.5 in"}).to_kernel().P
+    base, out3 = L.P_BRK + 1 * L.NB, np.zeros(3)
+    pushrod_force(90.0 * 6894.757293168361, 300.0, P, base, out3)
+    chamber = sc.resolved_dict()["truck"]["brakes"]["drive"].get("chamber")
+    limit = parameter_sets.common()[2].get(str(chamber), {}).get("readjustment_limit")
+    return {
+        "add_in": float(out3[0]) / 0.0254 - 0.5,
+        "rated_in": float(P[base + L.B_STROKE_MAX]) / 0.0254,
+        "limit_in": float(to_si(limit, "length")) / 0.0254 if limit else float("nan"),
+    }
+
+
 def _start(sc: Any, data: LessonData) -> dict[str, Any]:
     """The sliders' starting position: the scenario's own values, clamped into the grid."""
     g = data.grid
@@ -156,7 +201,7 @@ def _start(sc: Any, data: LessonData) -> dict[str, Any]:
 
 
 def _trailer_out(group: dict[str, Any]) -> int:
-    """Trailer wheel-end brakes the scenario has out: ``out_of_service`` or a stroke at rest past 2.5 in."""
+    """Trailer wheel-end brakes the scenario has out: ``out_of_service`` or a free stroke past 2.5 in."""
     off, strokes = group.get("out_of_service", False), group.get("stroke_at_rest", [])
     n = sum(bool(x) for x in off) if isinstance(off, list) else 0
     if isinstance(strokes, list):
@@ -245,6 +290,7 @@ def render(sc: Any, data: LessonData, err: np.ndarray) -> str:
         "strategy_labels": [STRATEGY_LABELS[s] for s in g.strategies],
         "trailer_out": list(g.trailer_out),
         "trailer_ends": int(data.trailer_ends),
+        "check": check_stroke(sc),
         "fractions": np.round(data.fractions, 10).tolist(),
         "runout_mi": RUNOUT_MI,
         "v_scale": V_SCALE,
