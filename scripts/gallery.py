@@ -109,7 +109,12 @@ def pair(a: str, b: str, title: str) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         cmp = gs.compare(sa, {label_b: _changes(SCEN / "lessons" / f"{b}.toml")})
-    img = _save(cmp.plot(units="us", title=f"Lesson: {title}"), a)
+    fig = cmp.plot(units="us", title=f"Lesson: {title}")
+    for ax in fig.axes:  # the legend names the first lesson of the pair, not gs.compare's "base"
+        for text in ax.get_legend().get_texts() if ax.get_legend() else []:
+            if text.get_text().startswith("base"):
+                text.set_text(label_a + text.get_text()[4:])
+    img = _save(fig, a)
     return (
         f"### Lesson: {title}\n\n`scenarios/lessons/{a}.toml` vs `scenarios/lessons/{b}.toml`\n\n"
         f"![{title}]({img})\n\n{_para(sa.data.get('description', ''))}\n\n"
