@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import imageio_ffmpeg
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -65,3 +66,33 @@ def test_captions_name_the_missed_shift_and_the_impact():
     assert not any("_" in t.split(":")[0] for t in texts), "captions show internal event names"
     assert caps[-1].time_s == pytest.approx(res.outcome.time_s)
     assert str(round(res.outcome.speed_mps / 0.44704)) in caps[-1].text
+
+
+def test_right_gear_beside_one_gear_too_high():
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    import gradesim as gs
+    from gradesim.output.animate import animation_figure
+
+    sc = gs.Scenario.from_toml("scenarios/lessons/gear_right.toml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        right, high = gs.simulate(sc), gs.simulate(sc.replace({"driver.gear": 8}))
+    fig, panels = animation_figure([right, high], ["right gear (7th)", "one gear too high (8th)"])
+    try:
+        t_mid = 0.6 * min(right.outcome.time_s, high.outcome.time_s)
+        for p in panels:
+            p.update(t_mid)
+        assert [p.ax_road.get_title(loc="left") for p in panels] == ["right gear (7th)", "one gear too high (8th)"]
+        assert panels[0].status.get_text().startswith("gear 7") and panels[1].status.get_text().startswith("gear 8")
+        # the gauges show the lesson: one gear too high, the drums are far hotter at the same moment
+        hot = [max(b.get_width() for b in p.temp_bars) for p in panels]
+        assert hot[1] > hot[0] + 100.0  # degF
+        # bar widths are the trace's temperatures at that moment (degF), row by row
+        i = int(np.searchsorted(high.trace["time_s"], t_mid, side="right")) - 1
+        want = (high.trace[f"brake_temp_{panels[1].rows[-1][1]}_K"].iloc[i] - 273.15) * 1.8 + 32
+        assert panels[1].temp_bars[-1].get_width() == pytest.approx(want, abs=0.01)
+    finally:
+        plt.close(fig)
