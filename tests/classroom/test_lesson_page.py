@@ -104,6 +104,10 @@ def test_page_payload_decodes_to_the_grid(demo, coarse_data, tmp_path):
     assert np.array_equal(q, coarse_data.curves)
     assert "http://" not in text.replace("http://www.w3.org/2000/svg", "") and "https://" not in text
     assert "<script src" not in text
+    # the demo starts with 500 degF drums, past the coarse grid's 400: the page says so, and what it left out
+    assert "Outside the sliders&#x27; range: " in text
+    assert "drum temperature at the top 500 degF (starts at 400)" in text
+    assert "1 scripted driver action(s)" in text and "clamped" not in payload["start"]
 
 
 def test_run_curves_ends_at_the_traffic(demo):

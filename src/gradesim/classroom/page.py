@@ -184,6 +184,7 @@ def _start(sc: Any, data: LessonData) -> dict[str, Any]:
         "temp_F": num(trk.get("brakes", {}).get("initial_temperature"), 150.0),
         "speed_mph": num(drv.get("initial_speed"), 45.0),
     }
+    raw = dict(start)
     for k in CONTINUOUS[:-1]:
         vals = getattr(g, k)
         start[k] = float(min(max(start[k], min(vals)), max(vals)))
@@ -191,6 +192,13 @@ def _start(sc: Any, data: LessonData) -> dict[str, Any]:
     start["gear"] = min(g.gears, key=lambda x: abs(x - (gear if isinstance(gear, int) else g.gears[-1])))
     ig = g.gears.index(start["gear"])
     start["speed_mph"] = float(min(max(start["speed_mph"], data.speeds[ig, 0]), data.speeds[ig, -1]))
+    start["clamped"] = [
+        f"{SLIDER_NAMES[k][0].split(' (')[0].lower()} {raw[k]:g} {SLIDER_NAMES[k][1]} (starts at {start[k]:g})"
+        for k in CONTINUOUS
+        if abs(raw[k] - start[k]) > 1e-9
+    ]
+    if start["gear"] != gear:
+        start["clamped"].append(f"gear {gear} (starts in {start['gear']})")
     eb = drv.get("engine_brake", "off")
     start["engine_brake"] = eb if eb in g.engine_brakes else g.engine_brakes[-1 if eb != "off" else 0]
     st = drv.get("strategy", "snub")
@@ -219,8 +227,8 @@ def _inches(text: Any) -> float:
         return 0.0
 
 
-def _left_out(sc: Any) -> str:
-    """What of the scenario the page's road and sliders do not keep, in one sentence."""
+def _left_out(sc: Any, clamped: list[str]) -> str:
+    """What of the scenario the page's road and sliders do not keep, in a sentence or two."""
     road, drv = sc.data.get("road", {}), sc.data.get("driver", {})
     gone = []
     if "profile" in road or len(road.get("segments", [])) > 2:
@@ -229,9 +237,12 @@ def _left_out(sc: Any) -> str:
         gone.append(f"its {len(road['ramps'])} escape ramp(s)")
     if drv.get("actions"):
         gone.append(f"its {len(drv['actions'])} scripted driver action(s) such as shifts")
-    if not gone:
-        return "The sliders start at this scenario's values (clamped into the grid)."
-    return "On this page the scenario is run without " + "; ".join(gone) + ": the sliders set the descent."
+    out = "The sliders start at this scenario's values."
+    if gone:
+        out = "On this page the scenario is run without " + "; ".join(gone) + ": the sliders set the descent."
+    if clamped:
+        out += " Outside the sliders' range: " + "; ".join(clamped) + "."
+    return out
 
 
 def _error_text(err: np.ndarray) -> str:
@@ -319,7 +330,7 @@ def render(sc: Any, data: LessonData, err: np.ndarray) -> str:
     subs = {
         "__TITLE__": html.escape(sc.name),
         "__DESCRIPTION__": html.escape(" ".join(str(sc.data.get("description", "")).split())),
-        "__LEFTOUT__": html.escape(_left_out(sc)),
+        "__LEFTOUT__": html.escape(_left_out(sc, payload["start"].pop("clamped"))),
         "__NRUNS__": f"{g.size:,}",
         "__PRECOMPUTE__": f"{data.seconds:.0f}",
         "__SOURCE__": html.escape(str(sc.source or "(built in code)")),
