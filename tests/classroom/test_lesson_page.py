@@ -56,6 +56,17 @@ def test_interpolation_within_the_stated_tolerance_on_random_settings(demo, coar
     stated_v = float(re.search(r"at most ([0-9.]+) mph in 9 of 10 settings", text).group(1))
     stated_t = float(re.search(r"([0-9]+) °F in 9 of 10", text).group(1))
     assert stated_v == pytest.approx(np.percentile(err[:, 0], 90), abs=0.05)
+    # the outcome line: agreement counted from the words themselves, interpolated vs direct
+    n_same = int(re.search(r"as the direct run's in ([0-9]+) of 20 settings", text).group(1))
+    words = [
+        (
+            outcome_words(interpolate(coarse_data, s), s["length_mi"]),
+            outcome_words(direct_curves(demo, s), s["length_mi"]),
+        )
+        for s in random_settings(coarse_data, 20, 20261128)
+    ]
+    kinds = [tuple((w.split(" at ")[0].split(" (")[0], "stops" in w) for w in pair) for pair in words]
+    assert n_same == sum(a == b for a, b in kinds) and n_same >= 14
     # fresh settings (another seed), direct gs.simulate runs, not the grid's own packing
     fresh = np.array(
         [curve_errors(interpolate(coarse_data, s), direct_curves(demo, s)) for s in random_settings(coarse_data, 20, 7)]
@@ -128,14 +139,14 @@ def test_cli_lesson_refuses_bad_output(tmp_path, capsys):
 
 
 def test_measure_error_shape(demo, coarse_data):
-    assert measure_error(demo, coarse_data, 2).shape == (2, 2)
+    assert measure_error(demo, coarse_data, 2).shape == (2, 4)
 
 
 def test_check_stroke_is_the_models_90_psi_stroke(demo):
     import warnings
 
     import gradesim as gs
-    from gradesim.classroom.page import check_stroke
+    from gradesim.classroom.grid import check_stroke
 
     c = check_stroke(demo)
     # the page's "a roadside check measures" = free stroke + add, capped at the rated stroke; against the

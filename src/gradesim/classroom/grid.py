@@ -297,3 +297,47 @@ def setting_changes(s: dict[str, Any], n_ends: int = 4) -> dict[str, Any]:
     if n_ends:
         ch["truck.brakes.trailer.out_of_service"] = out_of_service(int(s.get("trailer_out", 0)), n_ends)
     return ch
+
+
+def check_stroke(sc: Any) -> dict[str, float]:
+    """How the drive brakes' free stroke reads at a roadside check: stroke at 90 psi, cold, and the limits.
+
+    Parameters
+    ----------
+    sc : Scenario
+        The lesson's scenario.
+
+    Returns
+    -------
+    dict
+        ``add_in``: stroke at 90 psi minus the free stroke [in] (chamber
+        compliance above the push-out pressure), ``rated_in``: the chamber's
+        rated stroke [in] (the stroke cannot exceed it), ``limit_in``: its
+        readjustment limit [in] (49 CFR 393.47(e)).
+
+    References
+    ----------
+    .. [1] 49 CFR 393.47(e), brake adjustment limits.
+
+    Examples
+    --------
+    >>> import gradesim as gs
+    >>> c = check_stroke(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))
+    >>> round(c["limit_in"], 2), round(c["rated_in"], 2)
+    (2.0, 2.5)
+    """
+    from gradesim.core import layout as L
+    from gradesim.core.brakes import pushrod_force
+    from gradesim.scenario import parameter_sets
+    from gradesim.scenario.units import to_si
+
+    P = road_scenario(sc, 1.0).replace({"truck.brakes.stroke_at_rest": "0.5 in"}).to_kernel().P
+    base, out3 = L.P_BRK + 1 * L.NB, np.zeros(3)
+    pushrod_force(90.0 * 6894.757293168361, 300.0, P, base, out3)
+    chamber = sc.resolved_dict()["truck"]["brakes"]["drive"].get("chamber")
+    limit = parameter_sets.common()[2].get(str(chamber), {}).get("readjustment_limit")
+    return {
+        "add_in": float(out3[0]) / 0.0254 - 0.5,
+        "rated_in": float(P[base + L.B_STROKE_MAX]) / 0.0254,
+        "limit_in": float(to_si(limit, "length")) / 0.0254 if limit else float("nan"),
+    }

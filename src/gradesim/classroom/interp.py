@@ -313,3 +313,33 @@ def curve_errors(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """
     d = np.abs(a - b)
     return float(np.round(d[0].max() * 2.2369363, 7)), float(np.round(d[1].max() * 1.8, 7))
+
+
+def outcome_difference(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """Whether two curve pairs tell the same outcome, and how far apart their speeds at the traffic are.
+
+    Parameters
+    ----------
+    a, b : numpy.ndarray
+        ``(2, n)`` speed [m/s] and hottest drum [K].
+
+    Returns
+    -------
+    tuple of float
+        1.0 if both reach the traffic or both stop before it, and both pass
+        or both stay below ``HOT_F`` (what :func:`outcome_words` says), else
+        0.0; the difference of the speeds at the traffic [mph] where both
+        reach it, else NaN.
+
+    Examples
+    --------
+    >>> hot = (HOT_F - 32.0) / 1.8 + 273.15 + 1.0
+    >>> outcome_difference(np.array([[20.0, 20.0], [300.0, hot]]), np.array([[20.0, 21.0], [300.0, hot]]))
+    (1.0, 2.2369363)
+    """
+    hot_K = (HOT_F - 32.0) / 1.8 + 273.15
+    reach = [bool(c[0, -1] >= 1.0) for c in (a, b)]
+    fade = [bool((c[1] >= hot_K).any()) for c in (a, b)]
+    same = float(reach[0] == reach[1] and fade[0] == fade[1])
+    dv = float(np.round(abs(a[0, -1] - b[0, -1]) * 2.2369363, 7)) if all(reach) else float("nan")
+    return same, dv

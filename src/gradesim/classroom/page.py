@@ -32,8 +32,16 @@ from gradesim.classroom.grid import (
     V_SCALE,
     LessonData,
     LessonGrid,
+    check_stroke,
 )
-from gradesim.classroom.interp import curve_errors, direct_curves, interpolate, random_settings
+from gradesim.classroom.interp import (
+    HOT_F,
+    curve_errors,
+    direct_curves,
+    interpolate,
+    outcome_difference,
+    random_settings,
+)
 from gradesim.classroom.runs import precompute
 
 TEMPLATE = Path(__file__).with_name("templates") / "lesson.html"
@@ -76,6 +84,8 @@ class LessonPage:
         The same for the hottest drum. [degF]
     check_runs : int
         Number of random settings checked.
+    same_outcome : int
+        Of those, the settings whose outcome line agrees with the direct run's.
     """
 
     path: Path
@@ -85,10 +95,11 @@ class LessonPage:
     speed_error_mph: tuple[float, float]
     temp_error_F: tuple[float, float]
     check_runs: int
+    same_outcome: int = 0
 
 
 def measure_error(sc: Any, data: LessonData, n: int, seed: int = 20261128) -> np.ndarray:
-    """Largest speed [mph] and temperature [degF] differences, interpolated vs direct, at ``n`` random settings.
+    """Interpolated vs direct curves at ``n`` random settings: largest differences and the outcome.
 
     Parameters
     ----------
@@ -104,7 +115,11 @@ def measure_error(sc: Any, data: LessonData, n: int, seed: int = 20261128) -> np
     Returns
     -------
     numpy.ndarray
-        ``(n, 2)``: speed [mph], temperature [degF].
+        ``(n, 4)``: largest speed difference along the road [mph], the
+        same of the hottest drum [degF], 1 where the outcome is the same
+        (:func:`gradesim.classroom.interp.outcome_difference`) else 0, and
+        the difference of the speeds at the traffic [mph] (NaN unless both
+        reach it).
 
     Examples
     --------
@@ -112,55 +127,13 @@ def measure_error(sc: Any, data: LessonData, n: int, seed: int = 20261128) -> np
     >>> from gradesim.classroom.grid import COARSE
     >>> sc = gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml")
     >>> measure_error(sc, precompute(sc, COARSE, progress=False), 2).shape  # doctest: +SKIP
-    (2, 2)
+    (2, 4)
     """
-    rows = [curve_errors(interpolate(data, s), direct_curves(sc, s)) for s in random_settings(data, n, seed)]
-    return np.array(rows, dtype=float).reshape(-1, 2)
-
-
-def check_stroke(sc: Any) -> dict[str, float]:
-    """How the drive brakes' free stroke reads at a roadside check: stroke at 90 psi, cold, and the limits.
-
-    Parameters
-    ----------
-    sc : Scenario
-        The lesson's scenario.
-
-    Returns
-    -------
-    dict
-        ``add_in``: stroke at 90 psi minus the free stroke [in] (chamber
-        compliance above the push-out pressure), ``rated_in``: the chamber's
-        rated stroke [in] (the stroke cannot exceed it), ``limit_in``: its
-        readjustment limit [in] (49 CFR 393.47(e)).
-
-    References
-    ----------
-    .. [1] 49 CFR 393.47(e), brake adjustment limits.
-
-    Examples
-    --------
-    >>> import gradesim as gs
-    >>> c = check_stroke(gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml"))
-    >>> round(c["limit_in"], 2), round(c["rated_in"], 2)
-    (2.0, 2.5)
-    """
-    from gradesim.classroom.grid import road_scenario
-    from gradesim.core import layout as L
-    from gradesim.core.brakes import pushrod_force
-    from gradesim.scenario import parameter_sets
-    from gradesim.scenario.units import to_si
-
-    P = road_scenario(sc, 1.0).replace({"truck.brakes.stroke_at_rest": "0.5 in"}).to_kernel().P
-    base, out3 = L.P_BRK + 1 * L.NB, np.zeros(3)
-    pushrod_force(90.0 * 6894.757293168361, 300.0, P, base, out3)
-    chamber = sc.resolved_dict()["truck"]["brakes"]["drive"].get("chamber")
-    limit = parameter_sets.common()[2].get(str(chamber), {}).get("readjustment_limit")
-    return {
-        "add_in": float(out3[0]) / 0.0254 - 0.5,
-        "rated_in": float(P[base + L.B_STROKE_MAX]) / 0.0254,
-        "limit_in": float(to_si(limit, "length")) / 0.0254 if limit else float("nan"),
-    }
+    rows = []
+    for s in random_settings(data, n, seed):
+        a, b = interpolate(data, s), direct_curves(sc, s)
+        rows.append((*curve_errors(a, b), *outcome_difference(a, b)))
+    return np.array(rows, dtype=float).reshape(-1, 4)
 
 
 def _start(sc: Any, data: LessonData) -> dict[str, Any]:
@@ -246,14 +219,27 @@ def _left_out(sc: Any, clamped: list[str]) -> str:
 
 
 def _error_text(err: np.ndarray) -> str:
-    med, p90 = np.median(err, axis=0), np.percentile(err, 90, axis=0)
+    med, p90 = np.median(err[:, :2], axis=0), np.percentile(err[:, :2], 90, axis=0)
+    both = err[:, 3][np.isfinite(err[:, 3])] if err.shape[1] > 3 else np.zeros(0)
+    at_traffic = (
+        f" Where both reached the traffic ({len(both)} settings), the speed there differed by "
+        f"{np.median(both):.1f} mph in the median setting (at most {both.max():.1f} mph)."
+        if len(both)
+        else ""
+    )
+    same = (
+        f" The outcome line (stops before the traffic or not; passes {HOT_F:.0f} °F or not) was the same as the "
+        f"direct run's in {int(err[:, 2].sum())} of {len(err)} settings.{at_traffic}"
+        if err.shape[1] > 2
+        else ""
+    )
     return (
         f"Compared with direct runs of the simulator at {len(err)} random slider settings inside the grid, "
         f"the largest difference along the road of the speed curve was {med[0]:.1f} mph in the median setting "
         f"and at most {p90[0]:.1f} mph in 9 of 10 settings (worst {err[:, 0].max():.1f} mph); of the hottest-drum "
         f"curve {med[1]:.0f} °F median, {p90[1]:.0f} °F in 9 of 10 (worst {err[:, 1].max():.0f} °F). Differences "
         "are largest where a setting is near the edge between stopping and running away: there the page can only "
-        "blend the two; run <code>gradesim run</code> on the setting for the exact answer."
+        "blend the two; run <code>gradesim run</code> on the setting for the exact answer." + same
     )
 
 
@@ -267,7 +253,7 @@ def render(sc: Any, data: LessonData, err: np.ndarray) -> str:
     data : LessonData
         The grid.
     err : numpy.ndarray
-        ``(n, 2)`` from :func:`measure_error`. [mph], [degF]
+        ``(n, 4)`` from :func:`measure_error`. [mph], [degF], [-], [mph]
 
     Returns
     -------
@@ -390,7 +376,7 @@ def build_lesson(
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    med, p90 = np.median(err, axis=0), np.percentile(err, 90, axis=0)
+    med, p90 = np.median(err[:, :2], axis=0), np.percentile(err[:, :2], 90, axis=0)
     return LessonPage(
         out,
         out.stat().st_size,
@@ -399,4 +385,5 @@ def build_lesson(
         (float(med[0]), float(p90[0])),
         (float(med[1]), float(p90[1])),
         len(err),
+        int(err[:, 2].sum()),
     )

@@ -122,6 +122,7 @@ def cmd_lesson(args: argparse.Namespace) -> int:
         f"wrote {out}: {page.size_bytes / 1e3:,.0f} kB, {page.runs:,} runs precomputed in {page.precompute_s:.0f} s; "
         f"interpolation vs direct runs at {page.check_runs} settings: speed within {page.speed_error_mph[1]:.1f} mph "
         f"and drum within {page.temp_error_F[1]:.0f} degF in 9 of 10 (median {page.speed_error_mph[0]:.1f} mph, "
-        f"{page.temp_error_F[0]:.0f} degF)"
+        f"{page.temp_error_F[0]:.0f} degF); outcome line as the direct run's in {page.same_outcome} of "
+        f"{page.check_runs}"
     )
     return 0
