@@ -25,6 +25,13 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="Monte Carlo runs for the 5-95 %% bands over every uncertain input (default 64; 0: none)",
     )
+    p.add_argument(
+        "--reconstruction-samples",
+        type=int,
+        default=2000,
+        metavar="N",
+        help="prior runs of the reconstruction when the scenario has [[evidence]] (default 2000; 0: none)",
+    )
 
 
 @subcommand("report", "write a self-contained HTML report (equations, sources, validation)", _add_arguments)
@@ -59,6 +66,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         sc.replace(changes)  # validate before any work
     if args.uncertainty_runs < 0 or 0 < args.uncertainty_runs < 8:
         raise UserError(f"--uncertainty-runs {args.uncertainty_runs}: give 0 (no Monte Carlo) or at least 8")
+    if args.reconstruction_samples < 0:
+        raise UserError(f"--reconstruction-samples {args.reconstruction_samples}: give 0 (none) or a positive number")
     out = prepare_out_dir(Path(args.out))
     runs = report_runs(sc, variants)
     html = build_report(
@@ -68,6 +77,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         runs=runs,
         uncertainty_n=args.uncertainty_runs,
         reproduce_hint=f"gradesim reproduce {out}",
+        reconstruction_samples=args.reconstruction_samples,
     )
     from gradesim.cli.reproduce import BUNDLE_FILES, bundle_writers
 

@@ -147,6 +147,7 @@ def build_report(
     runs: tuple[Result, dict[str, tuple[dict[str, Any], Result]], list[str]] | None = None,
     uncertainty_n: int = 64,
     reproduce_hint: str | None = None,
+    reconstruction_samples: int = 2000,
 ) -> str:
     """The HTML report of one scenario, as one self-contained string (figures inline SVG).
 
@@ -166,6 +167,9 @@ def build_report(
         Monte Carlo runs for the 5-95 % bands (0: none).
     reproduce_hint : str, optional
         The command that reproduces the run (``gradesim reproduce out/x``).
+    reconstruction_samples : int
+        Prior runs of the reconstruction, for a scenario with ``[reconstruct]`` and ``[[evidence]]``
+        (0: none); see :func:`gradesim.report.reconstruction.reconstruction_section`.
 
     Returns
     -------
@@ -189,6 +193,7 @@ def build_report(
     from gradesim.report import sections as S
     from gradesim.report.equations import SYMBOLS, equation_rows
     from gradesim.report.inputs import TAG_MEANING, input_rows, table_rows
+    from gradesim.report.reconstruction import reconstruction_section
 
     if runs is None:
         runs = report_runs(scenario, variants) if result is None else (result, {}, [])
@@ -221,6 +226,7 @@ def build_report(
         road_source=_road_source(scenario),
         figs=_figures(res, var, units),
         unc=S.uncertainty(scenario, uncertainty_n, units=units) if uncertainty_n > 0 else None,
+        rec=reconstruction_section(scenario, reconstruction_samples, units=units) if reconstruction_samples else None,
         events=S.event_log(res, units),
         counterfactuals=S.counterfactual_rows(res, var, units) if var else [],
         sens=S.sensitivity(scenario, res, units),
