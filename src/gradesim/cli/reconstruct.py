@@ -59,7 +59,24 @@ def summary_lines(rec, draws: int) -> list[str]:
     if draws > 0 and rec.scenario.model.road.ramps and rec.ess > 0:
         cf = counterfactual(rec, {"driver.take_ramp": 0}, draws=draws)
         lines.append(f"had he taken ramp 0: P(crash) = {cf['p_crash']:.2f} +/- {cf['se']:.2f} ({draws} draws)")
+        lines.extend(_ramp_length_lines(rec, draws))
     lines.append("The model attributes nothing beyond its priors, evidence and physics; see the scenario's comments.")
+    return lines
+
+
+def _ramp_length_lines(rec, draws: int) -> list[str]:
+    """P(ramp 0 holds him) at its stated length and a ladder of lengths, and the length needed (95 %)."""
+    from gradesim.reconstruct import ramp_lengths
+
+    stated = ((rec.scenario.data.get("road") or {}).get("ramps") or [{}])[0].get("length")
+    ladder = ["800 ft", "1200 ft", "1600 ft", "2000 ft", "3000 ft", "4000 ft"]
+    lengths = ([stated] if isinstance(stated, str) and stated not in ladder else []) + ladder
+    rl = ramp_lengths(rec, lengths, draws=draws)
+    lines = ["had he taken ramp 0, P(the ramp holds him) by its length (posterior draws):"]
+    for length, p, se in rl["rows"]:
+        tag = " (the scenario's stated length)" if length == stated else ""
+        lines.append(f"  {length}: {p:.2f} +/- {se:.2f}{tag}")
+    lines.append(f"  length needed to hold 95 % of the posterior: {rl['needed'] or 'longer than ' + ladder[-1]}")
     return lines
 
 

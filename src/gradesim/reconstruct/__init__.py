@@ -17,7 +17,7 @@ import types
 
 from gradesim.reconstruct.counterfactual import attribution, counterfactual, ramp_lengths
 from gradesim.reconstruct.evidence import Evidence, parse_evidence
-from gradesim.reconstruct.posterior import Reconstruction, reconstruct, weighted_quantile
+from gradesim.reconstruct.posterior import Reconstruction, held_out, reconstruct, weighted_quantile
 from gradesim.reconstruct.shapley import shapley
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "Reconstruction",
     "attribution",
     "counterfactual",
+    "held_out",
     "parse_evidence",
     "ramp_lengths",
     "reconstruct",

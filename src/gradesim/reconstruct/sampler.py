@@ -12,8 +12,8 @@ Examples
 >>> from gradesim.scenario import Scenario
 >>> sc = Scenario.from_toml("scenarios/i70_eastbound_2019.toml")
 >>> cfg = config_of(sc)
->>> cfg.samples, round(cfg.start_m / 1609.344, 1)
-(20000, 254.0)
+>>> cfg.samples, cfg.start_m, round(cfg.road_correlation_length_m / 1609.344, 1)
+(20000, None, 2.0)
 """
 
 from __future__ import annotations
