@@ -403,38 +403,114 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         prog="gradesim", description="Runaway heavy trucks on mountain grades: simulate, sweep, report."
     )
     parser.add_argument("--version", action="version", version=f"gradesim {__version__}")
+    _add_verbosity(parser, argparse.SUPPRESS)  # before the subcommand (gradesim -v run x.toml) ...
+    parser.set_defaults(verbose=0, quiet=False)
+    common = argparse.ArgumentParser(add_help=False)
+    _add_verbosity(common, argparse.SUPPRESS)  # ... or after it (gradesim run x.toml -v)
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("run", help="simulate one scenario: plots, trace, outcome")
+    p = sub.add_parser("run", help="simulate one scenario: plots, trace, outcome", parents=[common])
     _add_run(p)
     p.set_defaults(func=cmd_run)
-    p = sub.add_parser("plot", help="figures of one run: forces along the road, energy budget, speed")
+    p = sub.add_parser("plot", help="figures of one run: forces along the road, energy budget, speed", parents=[common])
     p.add_argument("scenario", help="scenario TOML file")
     p.add_argument("--out", help="output folder (default: out/<scenario file name without .toml>)")
     p.add_argument("--units", choices=("us", "si"), default="us")
     p.set_defaults(func=cmd_plot)
-    p = sub.add_parser("bench", help="time the kernel and simulate on a scenario (warm)")
+    p = sub.add_parser("bench", help="time the kernel and simulate on a scenario (warm)", parents=[common])
     p.add_argument("scenario", help="scenario TOML file")
     p.add_argument("--repeat", type=int, default=200, help="kernel calls per timing sample (default 200)")
     p.set_defaults(func=cmd_bench)
-    p = sub.add_parser("check", help="validate a scenario file without running it")
+    p = sub.add_parser("check", help="validate a scenario file without running it", parents=[common])
     p.add_argument("scenario")
     p.set_defaults(func=cmd_check)
     command = next((a for a in (argv or []) if not a.startswith("-")), None)
     if command not in BUILTIN:
         _load_plugins()  # only when they may be needed: keeps `gradesim run` quick
     for name, (help_, add_args, handler) in sorted(_SUBCOMMANDS.items()):
-        p = sub.add_parser(name, help=help_)
+        p = sub.add_parser(name, help=help_, parents=[common])
         add_args(p)
         p.set_defaults(func=handler)
     return parser
 
 
+#: modules that register subcommands with :func:`subcommand` when imported
+PLUGINS = ("checks", "classroom", "scenario", "sweep", "corridor", "report", "reproduce", "reconstruct")
+
+
 def _load_plugins() -> None:
-    """Import the modules that register subcommands (optional ones may be absent)."""
+    """Import the modules that register subcommands (:data:`PLUGINS`)."""
     import importlib
 
-    for mod in ("checks", "classroom", "scenario", "sweep", "report", "reproduce", "reconstruct"):
+    for mod in PLUGINS:
         importlib.import_module(f"gradesim.cli.{mod}")
+
+
+def _add_verbosity(parser: argparse.ArgumentParser, default: object) -> None:
+    """``-v`` (repeatable) and ``-q`` on ``parser``."""
+    g = parser.add_mutually_exclusive_group()
+    g.add_argument(
+        "-v", "--verbose", action="count", default=default, help="say what is done and how long it takes (-vv: debug)"
+    )
+    g.add_argument(
+        "-q", "--quiet", action="store_true", default=default, help="errors and the simulator's warnings only"
+    )
+
+
+def _stderr_handler_class():
+    """A logging handler that writes to whatever ``sys.stderr`` is when a message comes (tests swap it)."""
+    import logging
+
+    class StderrHandler(logging.StreamHandler):
+        @property
+        def stream(self):
+            return sys.stderr
+
+        @stream.setter
+        def stream(self, value):
+            pass
+
+    return StderrHandler
+
+
+def configure_logging(verbose: int = 0, quiet: bool = False) -> int:
+    """Set the level of the ``gradesim`` loggers from ``-v``/``-q``; messages go to stderr, one line each.
+
+    Parameters
+    ----------
+    verbose : int
+        How many ``-v``: 0 warnings, 1 progress (INFO), 2 or more DEBUG.
+    quiet : bool
+        ``-q``: errors only; progress bars off. The simulator's warnings are still shown (nothing it decides
+        is silent).
+
+    Returns
+    -------
+    int
+        The level set (``logging.ERROR`` .. ``logging.DEBUG``).
+
+    Examples
+    --------
+    >>> import logging
+    >>> configure_logging(verbose=1) == logging.INFO
+    True
+    >>> configure_logging() == logging.WARNING
+    True
+    """
+    import logging
+
+    if quiet:
+        level = logging.ERROR
+    else:
+        level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    log = logging.getLogger("gradesim")
+    if not any(getattr(h, "_gradesim_cli", False) for h in log.handlers):
+        handler = _stderr_handler_class()()
+        handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+        handler._gradesim_cli = True  # type: ignore[attr-defined]
+        log.addHandler(handler)
+        log.propagate = False
+    log.setLevel(level)
+    return level
 
 
 def _one_line_warnings() -> None:
@@ -488,8 +564,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     args.argv = argv  # recorded in a run's manifest
+    configure_logging(args.verbose, args.quiet)
+    if args.quiet and hasattr(args, "no_progress"):
+        args.no_progress = True
+    import logging
+
+    log = logging.getLogger("gradesim.cli")
+    log.info("gradesim %s", " ".join(argv))
+    t0 = time.perf_counter()
     try:
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        log.info("%s done in %.1f s (exit %d)", args.command, time.perf_counter() - t0, code)
+        return code
     except ScenarioError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

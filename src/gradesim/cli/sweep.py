@@ -474,7 +474,3 @@ def cmd_ramp_length(args: argparse.Namespace) -> int:
     )
     print(res)
     return 0
-
-
-# the corridor subcommands (gradesim corridor, site-ramp) register with the sweep ones
-from gradesim.cli import corridor as _corridor  # noqa: E402, F401
