@@ -65,13 +65,15 @@ def test_defaults_the_review_found_hidden_are_tabled_in_both_unit_systems(report
         assert rows[key][:3] == (us, si, kind), key
     assert rows["truck.air.low_air_warning"][2].startswith("published")
     assert all(r[2] for r in rows.values())  # every row has a kind
-    assert "uniform 65000 lb to 80000 lb" in doc  # the stated range beside the weight
+    assert "uniform 65,000 lb (29,484 kg) to 80,000 lb (36,287 kg)" in doc  # the stated range, both systems
 
 
 def test_no_python_reprs_or_internal_names_reach_the_reader(report):
     _, doc = report
     text = _visible_text(doc)
     assert "{'" not in text and "['" not in text
+    assert not re.search(r"object at 0x|<built-in|<function|<bound method", text)  # reprs of Python objects
+    assert not re.search(r"\d delta_deg", text)  # pint's internal unit names
     assert not re.search(r"\b(True|False|None)\b", text)
     for internal in ("ramp_stop", "ramp_overrun", "end_of_road", "time_limit"):
         assert internal not in text

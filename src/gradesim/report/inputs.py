@@ -204,27 +204,23 @@ def sweep_ranges(sc: Scenario) -> dict[str, str]:
     Returns
     -------
     dict of str to str
-        Dotted key to ``"uniform 65000 lb to 80000 lb"`` and the like.
+        Dotted key to ``"uniform 65,000 lb (29,484 kg) to 80,000 lb (36,287 kg)"`` and the like.
 
     Examples
     --------
     >>> import gradesim as gs
     >>> sc = gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml")  # doctest: +SKIP
     >>> sweep_ranges(sc)["truck.gross_weight"]  # doctest: +SKIP
-    'uniform 65000 lb to 80000 lb'
+    'uniform 65,000 lb (29,484 kg) to 80,000 lb (36,287 kg)'
     """
     spec = sc.data.get("sweep") or {}
     out: dict[str, str] = {}
     for key, dist in (spec.get("random") or {}).items():
         if isinstance(dist, dict) and len(dist) == 1:
-            ((name, args),) = dist.items()
-            if isinstance(args, list) and len(args) == 2:
-                out[key] = f"{name} {args[0]} to {args[1]}"
-            else:
-                out[key] = f"{name} {args}"
+            out[key] = describe_distribution(dist)
     for key, values in (spec.get("grid") or {}).items():
         if isinstance(values, list):
-            out[key] = "grid " + ", ".join(map(str, values))
+            out[key] = "grid " + ", ".join(plain_value(v) for v in values)
     return out
 
 

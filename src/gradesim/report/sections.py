@@ -380,13 +380,15 @@ def sensitivity(sc: Scenario, base: Result, units: str = "us") -> list[dict[str,
         Rows ``key``, ``low``, ``high`` (outcome at each end) and ``swing`` (the change of the final speed),
         largest swing first.
     """
+    from gradesim.report.inputs import plain_value
+
     rows = []
     for key, (lo, hi) in _uniform_ranges(sc, model=True).items():
         ends = [_run_quietly(sc.replace({key: val})).outcome for val in (lo, hi)]
         swing = abs(ends[1].speed_mps - ends[0].speed_mps)
 
         def say(o, val):
-            return f"{val}: {KIND_TEXT[o.kind]}, {fmt_speed2(o.speed_mps, units)}"
+            return f"{plain_value(val)}: {KIND_TEXT[o.kind]}, {fmt_speed2(o.speed_mps, units)}"
 
         rows.append(
             {
