@@ -9,8 +9,11 @@ import shutil
 
 import pytest
 
+from gradesim import Scenario
+from gradesim import simulate as gs_simulate
 from gradesim.cli import main
 from gradesim.report import pdf
+from gradesim.report.report import build_report
 
 DEMO = "scenarios/instructor_6pct_5mi.toml"
 needs_chromium = pytest.mark.skipif(pdf.find_chromium() is None, reason=f"no Chromium: {pdf.INSTALL_HINT}")
@@ -105,3 +108,54 @@ def test_pdf_no_word_past_the_margin_and_no_heading_at_a_page_foot(tmp_path):
                 seen.add(n)
                 assert last_y - wd[3] > 8.0, f"page {k}: heading {n}. {name} is the last line of the page"
     assert seen == set(range(1, len(SECTIONS) + 1))
+
+
+def _pdf_words(pdf_path):
+    """Per page: (width, height, [(x0, y0, x1, y1, word)]) from pdftotext -bbox."""
+    import re
+    import subprocess
+
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout
+    out = []
+    for w, h, body in re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', xml, flags=re.S):
+        words = re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', body
+        )
+        out.append((float(w), float(h), [(float(a), float(b), float(c), float(d), t) for a, b, c, d, t in words]))
+    return out
+
+
+@needs_chromium
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_print_stylesheet_keeps_headings_off_the_page_foot_and_wraps_long_lines(tmp_path):
+    """The report's own stylesheet on a body built to put headings at every height of a page and a long
+    scenario line: no heading is the last line of a page, no word passes the right margin. (The demo
+    report alone puts no heading near a page foot, so it cannot show an orphan.)"""
+    sc = Scenario.from_toml(DEMO)
+    html = build_report(sc, result=gs_simulate(sc), uncertainty_n=0)
+    head = html.split("<body>", 1)[0]
+    blocks = []
+    for k in range(48):
+        lines = "<br>".join(f"filler line {j} of block {k}" for j in range(k % 9 + 1))
+        rows = "".join(f"<tr><td>row {j}</td><td>value {j}</td></tr>" for j in range(4))
+        blocks.append(f"<p>{lines}</p><h2>Orphancheck{k} heading</h2><table>{rows}</table>")
+    long_line = "x = " + " ".join(f"word{j}" for j in range(60)) + " " + "z" * 180
+    body = f"<body><pre class='mono'>{long_line}</pre>{''.join(blocks)}</body></html>"
+    (tmp_path / "t.html").write_text(head + body, encoding="utf-8")
+    pdf.html_to_pdf(tmp_path / "t.html", tmp_path / "t.pdf")
+    pages = _pdf_words(tmp_path / "t.pdf")
+    assert len(pages) >= 4
+    drawn = [wd[4] for _, _, words in pages for wd in words]
+    missing = [f"word{j}" for j in range(60) if f"word{j}" not in drawn]
+    assert not missing, f"the long line is cut off: {missing[:3]}..."  # a clipped line leaves its words out
+    assert sum(t.count("z") for t in drawn if set(t) == {"z"}) >= 180  # the long word wraps, not clipped
+    seen = 0
+    for k, (w, h, words) in enumerate(pages, start=1):
+        assert max(x1 for _, _, x1, _, _ in words) <= w - 36.0, f"page {k}: a word past the right margin"
+        body_words = [wd for wd in words if 45.0 < wd[1] < h - 45.0]
+        last_y = max(y1 for _, _, _, y1, _ in body_words)
+        for wd in body_words:
+            if wd[4].startswith("Orphancheck"):
+                seen += 1
+                assert last_y - wd[3] > 8.0, f"page {k}: heading {wd[4]} is the last line of the page"
+    assert seen == 48
