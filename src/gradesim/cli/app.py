@@ -19,6 +19,7 @@ from gradesim.cli.files import (  # re-exported: the helpers every subcommand us
     prepare_out_dir,
     write_atomically,
 )
+from gradesim.cli.logs import add_verbosity, configure_logging
 
 # subcommands registered by other modules: name -> (add_arguments, handler)
 _SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
@@ -403,10 +404,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         prog="gradesim", description="Runaway heavy trucks on mountain grades: simulate, sweep, report."
     )
     parser.add_argument("--version", action="version", version=f"gradesim {__version__}")
-    _add_verbosity(parser, argparse.SUPPRESS)  # before the subcommand (gradesim -v run x.toml) ...
+    add_verbosity(parser, argparse.SUPPRESS)  # before the subcommand (gradesim -v run x.toml) ...
     parser.set_defaults(verbose=0, quiet=False)
     common = argparse.ArgumentParser(add_help=False)
-    _add_verbosity(common, argparse.SUPPRESS)  # ... or after it (gradesim run x.toml -v)
+    add_verbosity(common, argparse.SUPPRESS)  # ... or after it (gradesim run x.toml -v)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("run", help="simulate one scenario: plots, trace, outcome", parents=[common])
     _add_run(p)
@@ -443,74 +444,6 @@ def _load_plugins() -> None:
 
     for mod in PLUGINS:
         importlib.import_module(f"gradesim.cli.{mod}")
-
-
-def _add_verbosity(parser: argparse.ArgumentParser, default: object) -> None:
-    """``-v`` (repeatable) and ``-q`` on ``parser``."""
-    g = parser.add_mutually_exclusive_group()
-    g.add_argument(
-        "-v", "--verbose", action="count", default=default, help="say what is done and how long it takes (-vv: debug)"
-    )
-    g.add_argument(
-        "-q", "--quiet", action="store_true", default=default, help="errors and the simulator's warnings only"
-    )
-
-
-def _stderr_handler_class():
-    """A logging handler that writes to whatever ``sys.stderr`` is when a message comes (tests swap it)."""
-    import logging
-
-    class StderrHandler(logging.StreamHandler):
-        @property
-        def stream(self):
-            return sys.stderr
-
-        @stream.setter
-        def stream(self, value):
-            pass
-
-    return StderrHandler
-
-
-def configure_logging(verbose: int = 0, quiet: bool = False) -> int:
-    """Set the level of the ``gradesim`` loggers from ``-v``/``-q``; messages go to stderr, one line each.
-
-    Parameters
-    ----------
-    verbose : int
-        How many ``-v``: 0 warnings, 1 progress (INFO), 2 or more DEBUG.
-    quiet : bool
-        ``-q``: errors only; progress bars off. The simulator's warnings are still shown (nothing it decides
-        is silent).
-
-    Returns
-    -------
-    int
-        The level set (``logging.ERROR`` .. ``logging.DEBUG``).
-
-    Examples
-    --------
-    >>> import logging
-    >>> configure_logging(verbose=1) == logging.INFO
-    True
-    >>> configure_logging() == logging.WARNING
-    True
-    """
-    import logging
-
-    if quiet:
-        level = logging.ERROR
-    else:
-        level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    log = logging.getLogger("gradesim")
-    if not any(getattr(h, "_gradesim_cli", False) for h in log.handlers):
-        handler = _stderr_handler_class()()
-        handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
-        handler._gradesim_cli = True  # type: ignore[attr-defined]
-        log.addHandler(handler)
-        log.propagate = False
-    log.setLevel(level)
-    return level
 
 
 def _one_line_warnings() -> None:

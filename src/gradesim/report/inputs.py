@@ -60,6 +60,16 @@ def _fmt(x: float) -> str:
     return f"{x:.3e}"
 
 
+def _pair_by_dimensionality(q: Any) -> Any:
+    """The unit pair of ``q`` whatever order pint writes its dimensions in (``[mass] * [length] ** 2 ...``)."""
+    from gradesim.scenario.units import parse_quantity
+
+    for pair in _PAIRS.values():
+        if parse_quantity("1 " + pair[0][1].replace("^", "**")).dimensionality == q.dimensionality:
+            return pair
+    return None
+
+
 def dual_units(value: Any) -> tuple[str, str]:
     """A scenario value in US customary and SI units.
 
@@ -81,6 +91,8 @@ def dual_units(value: Any) -> tuple[str, str]:
     ('500 degF', '260 degC')
     >>> dual_units("1.95 in")
     ('1.95 in', '49.53 mm')
+    >>> dual_units("370 kW")
+    ('496.2 hp', '370 kW')
     >>> dual_units(True)
     ('yes', 'yes')
     """
@@ -106,7 +118,7 @@ def dual_units(value: Any) -> tuple[str, str]:
     if dims == "[temperature]":
         us, si = q.to("degF").magnitude, q.to("degC").magnitude
         return f"{_fmt(us)} degF", f"{_fmt(si)} degC"
-    pair = _PAIRS.get(dims)
+    pair = _PAIRS.get(dims) or _pair_by_dimensionality(q)
     if pair is None:  # dimensionless, or a compound unit (W/K, rpm) that is the same in both systems
         return value, value
     small, large, cut = pair
