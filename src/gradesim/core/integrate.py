@@ -434,6 +434,7 @@ def locate(i, t, y, K, h, g_lo, g_hi, direction, P, road, ramps, actions, mode, 
     lo = 0.0
     hi = 1.0
     side = 0
+    half_tol = 0.5 * EVENT_TOL_S / abs(h)  # half the tolerance, as a fraction of the step
     for it in range(200):
         if (hi - lo) * abs(h) <= EVENT_TOL_S:
             break
@@ -443,9 +444,20 @@ def locate(i, t, y, K, h, g_lo, g_hi, direction, P, road, ramps, actions, mode, 
             c = lo + g_lo * (hi - lo) / (g_lo - g_hi)
             if not (lo < c < hi):
                 c = 0.5 * (lo + hi)
+        # aim half the tolerance past the secant's root, away from the side the last
+        # point fell on, and at least that far inside the bracket: once the secant is
+        # that accurate, the next point lands on the root's other side and the bracket
+        # closes, instead of creeping up on the root from one side
+        c -= side * half_tol
+        if c < lo + half_tol:
+            c = lo + half_tol
+        elif c > hi - half_tol:
+            c = hi - half_tol
         dense_eval(y, K, h, c, ytmp)
         eval_events(t + c * h, ytmp, P, road, ramps, actions, mode, at, ad, gb, db)
         gc = gb[i]
+        if gc == 0.0:
+            return c  # exactly on the root (a time event)
         if crossed(gc, direction):
             hi = c
             g_hi = gc
