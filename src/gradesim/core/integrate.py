@@ -748,7 +748,12 @@ def integrate(P, road, ramps, actions, out, summary):
 
         t_end = t_new if theta_min > 1.0 else t + theta_min * h
         # ---- trace rows inside the step
-        if dt_out > 0.0:
+        if dt_out > 0.0 and row >= out.shape[0]:
+            # no room (an ensemble passes a 0-row table): no interpolation for rows
+            # that cannot be written, only the flag
+            if t_next_out < t_end:
+                trunc = 1.0
+        elif dt_out > 0.0:
             while t_next_out < t_end:
                 dense_eval(y, K, h, (t_next_out - t) / h, ytmp)
                 if write_row(out, row, t_next_out, ytmp, mode):
