@@ -24,7 +24,7 @@ import math
 
 import numpy as np
 
-from ._jit import njit
+from ._jit import njit, njit_noalloc
 from .events import (
     eval_events,
     handle_event,
@@ -138,7 +138,7 @@ MAX_STEPS = 2_000_000  #: accepted steps before a run is given up as ``failed`` 
 EVENT_TOL_S = 1e-10  # event time tolerance [s]
 
 
-@njit
+@njit_noalloc
 def rk_step(t, y, f, h, P, road, ramps, mode, K, y_new, tmp, diag, work):
     """One Dormand-Prince step from (t, y) with f = f(t, y); fills K and y_new.
 
@@ -201,7 +201,7 @@ def rk_step(t, y, f, h, P, road, ramps, mode, K, y_new, tmp, diag, work):
     evaluate(t + h, y_new, P, road, ramps, mode, K[6], diag, work)
 
 
-@njit
+@njit_noalloc
 def error_norm(K, h, y, y_new, rtol, atol):
     """RMS of the embedded error estimate over the error-controlled states.
 
@@ -251,7 +251,7 @@ def error_norm(K, h, y, y_new, rtol, atol):
     return math.sqrt(acc / (NY_ERR + n - NY_CORE))
 
 
-@njit
+@njit_noalloc
 def dense_eval(y, K, h, theta, out):
     """4th-order interpolant at fraction ``theta`` of the step (SciPy RK45's).
 
@@ -288,7 +288,7 @@ def dense_eval(y, K, h, theta, out):
         out[i] = y[i] + h * q
 
 
-@njit
+@njit_noalloc
 def initial_step(t, y, f, P, road, ramps, mode, rtol, atol, max_step, tmp, f1, diag, work):
     """SciPy's ``select_initial_step`` (Hairer, Norsett & Wanner, sec. II.4).
 
@@ -376,7 +376,7 @@ def crossed(gv, direction):
     return gv >= 0.0 if direction > 0.0 else gv <= 0.0
 
 
-@njit
+@njit_noalloc
 def locate(i, t, y, K, h, g_lo, g_hi, direction, P, road, ramps, actions, mode, at, ad, ytmp, gb, db):
     """Fraction of the step at which event ``i`` fires (Illinois on the interpolant).
 
@@ -473,7 +473,7 @@ def locate(i, t, y, K, h, g_lo, g_hi, direction, P, road, ramps, actions, mode, 
     return hi
 
 
-@njit
+@njit_noalloc
 def settle(t, y, P, road, ramps, actions, mode, at, ad, g, d):
     """Make the mode consistent with the state at (t, y) after an event or at the start.
 
@@ -530,7 +530,7 @@ def settle(t, y, P, road, ramps, actions, mode, at, ad, g, d):
     return -1
 
 
-@njit
+@njit_noalloc
 def write_row(out, row, t, y, mode):
     """Write (t, y, mode) into row ``row`` of the trace table ``out`` if it fits.
 
