@@ -136,6 +136,7 @@ MAX_FACTOR = 10.0
 ERR_EXP = -1.0 / 5.0
 MAX_STEPS = 2_000_000  #: accepted steps before a run is given up as ``failed`` (``S_FAIL = FAIL_STEP_CAP``)
 EVENT_TOL_S = 1e-10  # event time tolerance [s]
+W_ROWS = 17  #: rows of the scratch table of :func:`integrate_with`
 
 
 @njit_noalloc
@@ -609,26 +610,98 @@ def integrate(P, road, ramps, actions, out, summary):
     J.R. Dormand, P.J. Prince, "A family of embedded Runge-Kutta formulae",
     J. Comput. Appl. Math. 6 (1980) 19-26.
     """
+    W = np.empty((W_ROWS, scratch_width(max(actions.shape[0], int(P[P_N_ACTIONS])))))
+    Kbuf = np.empty(7 * NY)
+    return integrate_with(P, road, ramps, actions, out, summary, W, Kbuf)
+
+
+@njit(inline="always")
+def scratch_width(n_actions):
+    """Columns of the scratch table ``W`` of :func:`integrate_with`.
+
+    Parameters
+    ----------
+    n_actions : int
+        Rows of the scripted-action table.
+
+    Returns
+    -------
+    int
+        Width that holds a state, a diagnostics row, a mode vector, the event
+        values and one entry per action.
+    """
+    return max(NY, ND, NM, NE, n_actions, 4)
+
+
+@njit_noalloc
+def integrate_with(P, road, ramps, actions, out, summary, W, Kbuf):
+    """:func:`integrate` on caller-owned scratch arrays (allocates nothing).
+
+    An ensemble keeps one ``W`` and ``Kbuf`` per thread and reuses them for
+    every descent it runs.  Parameters, return value and results are those
+    of :func:`integrate`, plus:
+
+    Parameters
+    ----------
+    P : numpy.ndarray
+        Packed parameters, float64 ``(NP,)``. [SI]
+    road : numpy.ndarray
+        Road breakpoints ``(n, ROAD_COLS)``. [m], [-]
+    ramps : numpy.ndarray
+        Escape ramps ``(k, RAMP_COLS)``. [SI]
+    actions : numpy.ndarray
+        Scripted driver actions ``(a, ACT_COLS)``. [SI]
+    out : numpy.ndarray
+        Trace buffer ``(n_rows, ROW_COLS)``; 0 rows: no trace.
+    summary : numpy.ndarray
+        ``(NS,)``, filled with the outcome (``S_*``).
+    W : numpy.ndarray
+        Scratch, ``(W_ROWS, scratch_width(n))`` or wider, ``n`` the scripted actions in ``P``;
+        its contents are overwritten.
+    Kbuf : numpy.ndarray
+        Scratch for the stage derivatives, ``(7 NY,)`` or longer.
+
+    Returns
+    -------
+    int
+        Trace rows written.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import gradesim as gs
+    >>> from gradesim.core import layout as L
+    >>> ki = gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml").to_kernel()
+    >>> W, Kbuf = np.empty((W_ROWS, scratch_width(ki.actions.shape[0]))), np.empty(7 * L.NY)
+    >>> s1, s2 = np.empty(L.NS), np.empty(L.NS)
+    >>> _ = integrate_with(ki.P, ki.road, ki.ramps, ki.actions, np.empty((0, L.ROW_COLS)), s1, W, Kbuf)
+    >>> _ = integrate(ki.P, ki.road, ki.ramps, ki.actions, np.empty((0, L.ROW_COLS)), s2)
+    >>> bool(np.array_equal(s1, s2))
+    True
+    """
     n = NY_CORE + 2 * int(P[P_N_EXTRA])  # only the wheel-end classes in use are integrated
-    y = np.empty(n)
-    y_new = np.empty(n)
-    f = np.empty(n)
-    tmp = np.empty(n)
-    ytmp = np.empty(n)
-    K = np.zeros((7, n))
-    diag = np.empty(ND)
-    work = np.empty(4)
-    mode = np.empty(NM)
-    g_old = np.empty(NE)
-    d_old = np.empty(NE)
-    g_new = np.empty(NE)
-    d_new = np.empty(NE)
-    gb = np.empty(NE)
-    db = np.empty(NE)
-    theta_ev = np.empty(NE)
     n_act = int(P[P_N_ACTIONS])
-    at = np.empty(max(n_act, 1))
-    ad = np.empty(max(n_act, 1))
+    y = W[0, :n]
+    y_new = W[1, :n]
+    f = W[2, :n]
+    tmp = W[3, :n]
+    ytmp = W[4, :n]
+    diag = W[5, :ND]
+    work = W[6, :4]
+    mode = W[7, :NM]
+    g_old = W[8, :NE]
+    d_old = W[9, :NE]
+    g_new = W[10, :NE]
+    d_new = W[11, :NE]
+    gb = W[12, :NE]
+    db = W[13, :NE]
+    theta_ev = W[14, :NE]
+    at = W[15, :n_act]
+    ad = W[16, :n_act]
+    K = Kbuf[: 7 * n].reshape((7, n))
+    for j in range(7):
+        for i in range(n):
+            K[j, i] = 0.0
     for i in range(NS):
         summary[i] = 0.0
 
@@ -639,8 +712,8 @@ def integrate(P, road, ramps, actions, out, summary):
     dt_out = P[P_DT_OUT]
 
     t = 0.0
-    initial_state(P, road, actions, y, mode, at[:n_act], ad[:n_act])
-    kind = settle(t, y, P, road, ramps, actions, mode, at[:n_act], ad[:n_act], g_old, d_old)
+    initial_state(P, road, actions, y, mode, at, ad)
+    kind = settle(t, y, P, road, ramps, actions, mode, at, ad, g_old, d_old)
     evaluate(t, y, P, road, ramps, mode, f, diag, work)
     nrhs = 1
     h_abs = initial_step(t, y, f, P, road, ramps, mode, rtol, atol, max_step, tmp, y_new, diag, work)
@@ -714,7 +787,7 @@ def integrate(P, road, ramps, actions, out, summary):
         nstep += 1
 
         # ---- events in this step?
-        eval_events(t_new, y_new, P, road, ramps, actions, mode, at[:n_act], ad[:n_act], g_new, d_new)
+        eval_events(t_new, y_new, P, road, ramps, actions, mode, at, ad, g_new, d_new)
         theta_min = 2.0
         for i in range(NE):
             theta_ev[i] = 2.0
@@ -736,8 +809,8 @@ def integrate(P, road, ramps, actions, out, summary):
                     ramps,
                     actions,
                     mode,
-                    at[:n_act],
-                    ad[:n_act],
+                    at,
+                    ad,
                     ytmp,
                     gb,
                     db,
@@ -789,9 +862,9 @@ def integrate(P, road, ramps, actions, out, summary):
             for i in range(NE):
                 if kind < 0 and theta_ev[i] <= theta_min + 2.0 * tol:
                     # in index order (impact first); nothing more happens once the run has ended
-                    kind = handle_event(i, t, y, P, road, ramps, actions, mode, at[:n_act], ad[:n_act])
+                    kind = handle_event(i, t, y, P, road, ramps, actions, mode, at, ad)
             if kind < 0:
-                kind = settle(t, y, P, road, ramps, actions, mode, at[:n_act], ad[:n_act], g_old, d_old)
+                kind = settle(t, y, P, road, ramps, actions, mode, at, ad, g_old, d_old)
             if kind < 0:
                 evaluate(t, y, P, road, ramps, mode, f, diag, work)
                 nrhs += 1
