@@ -123,9 +123,10 @@ def run_ensemble(P, road, ramps, actions, summary, outcomes):  # pragma: no cove
     for i in range(n):
         n_act = max(n_act, int(P[i, P_N_ACTIONS]))
     width = scratch_width(n_act)
-    # chunks small enough to balance the threads (>= 64 chunks when n allows),
-    # large enough that the scratch is reused
-    chunk = max(1, min(32, n // 64))
+    # a few descents per chunk: the scratch (two allocations, ~50 ns) is reused, and
+    # the chunks stay small enough to balance the threads, also when the caller
+    # hands several prange iterations to a thread at a time (numba.parallel_chunksize)
+    chunk = max(1, min(8, n // 256))
     n_chunks = (n + chunk - 1) // chunk
     for c in prange(n_chunks):
         W = np.empty((W_ROWS, width))
