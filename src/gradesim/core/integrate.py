@@ -7,7 +7,11 @@ it takes the same steps, which makes it easy to test against SciPy.  Events
 are checked at step ends and located on the interpolant with the Illinois
 method; the integration restarts at each located event with the new mode.
 
-One simulation allocates its scratch once; nothing is allocated per step.
+One simulation allocates its scratch once (:func:`integrate`); nothing is
+allocated per step.  :func:`integrate_with` is the stepper itself, on scratch
+the caller owns (an ensemble keeps one per chunk of descents); it and every
+kernel it calls allocate nothing and are compiled without numba's reference
+counting (:func:`gradesim.core._jit.njit_noalloc`).
 
 References
 ----------
