@@ -23,7 +23,10 @@ standing on the brakes, impact):
                           warm with the user's default cache.
 
 Usage: ``python benchmarks/bench_single.py [SCENARIO.toml] [--repeat N] [--no-cli]``.
-Goals (issue 3): kernel >= 100x RK45, simulate >= 10x RK45, warm ``gradesim run`` < 3 s.
+Goals (issue 3, issue 17): kernel >= 100x RK45, simulate >= 10x RK45, cold ``gradesim run`` (empty
+numba cache: everything compiles) < 10 s, cached < 2 s.  The user's numba cache lives in
+``$XDG_CACHE_HOME/gradesim/numba-<hash of core/>`` (``~/.cache/...`` by default; ``NUMBA_CACHE_DIR``
+overrides it); the cold run here uses an empty temporary ``NUMBA_CACHE_DIR``.
 """
 
 from __future__ import annotations
@@ -179,12 +182,14 @@ def main(argv: list[str] | None = None) -> int:
 
     k_ratio = base / k_med
     s_ratio = base / s_med
-    print("\ngoals (issue 3):")
+    print(f"\ngoals (issue 3, issue 17; load average {os.getloadavg()[0]:.2f}):")
     print(f"  kernel   >= 100x RK45 : {k_ratio:7.1f}x  {'met' if k_ratio >= 100 else 'NOT met'}")
     print(f"  simulate >=  10x RK45 : {s_ratio:7.1f}x  {'met' if s_ratio >= 10 else 'NOT met'}")
     if cli:
+        cold = cli["cold (empty NUMBA_CACHE_DIR)"]
         warm = cli["warm (same NUMBA_CACHE_DIR, 2nd run)"]
-        print(f"  warm gradesim run < 3 s: {warm:6.2f} s  {'met' if warm < 3.0 else 'NOT met'}")
+        print(f"  cold gradesim run < 10 s : {cold:6.2f} s  {'met' if cold < 10.0 else 'NOT met'}")
+        print(f"  cached gradesim run < 2 s: {warm:6.2f} s  {'met' if warm < 2.0 else 'NOT met'}")
     return 0
 
 

@@ -93,9 +93,17 @@ def main() -> None:
     run_batch(P[:2], road[:2], ramps[:2], actions[:2])  # compile or load the parallel kernel
     t_compile = time.perf_counter() - t0
 
+    n_threads = numba.get_num_threads()
+    numba.set_num_threads(1)  # the same kernel on one thread, in the same process: the parallel speed-up
+    t0 = time.perf_counter()
+    out1 = run_batch(P, road, ramps, actions)
+    t_one = time.perf_counter() - t0
+    numba.set_num_threads(n_threads)
+    load_ens = os.getloadavg()[0]
     t0 = time.perf_counter()
     out = run_batch(P, road, ramps, actions)
     t_ens = time.perf_counter() - t0
+    assert np.array_equal(out, out1, equal_nan=True), "one thread and all threads disagree"
     t0 = time.perf_counter()
     sw = run_job(job, progress=False)
     t_sweep = time.perf_counter() - t0
@@ -126,6 +134,11 @@ def main() -> None:
     )
     print(
         f"ensemble (kernel only)  : {t_ens:8.2f} s  {rate_ens:10,.0f} scenarios/s  ({t_ens / args.n * 1e6:.1f} us each)"
+        f"  [{n_threads} threads, load average {load_ens:.2f}]"
+    )
+    print(
+        f"ensemble on 1 thread    : {t_one:8.2f} s  {args.n / t_one:10,.0f} scenarios/s  "
+        f"(parallel speed-up {t_one / t_ens:.2f}x on {n_threads} threads)"
     )
     print(f"gs.sweep (whole call)   : {t_sweep:8.2f} s  {rate_sweep:10,.0f} scenarios/s")
     if m:

@@ -5,7 +5,8 @@ float64 scalar or array in SI units (m, s, kg, N, Pa, K, J), laid out as
 :mod:`gradesim.core.layout` says, and :mod:`gradesim.scenario` is the only
 layer that fills those arrays.  Modules, bottom up:
 
-- :mod:`~gradesim.core._jit`: the one place numba options live;
+- :mod:`~gradesim.core._jit`: the one place numba options live (kernels that
+  allocate nothing compile without reference counting; ``fastmath`` is off);
 - :mod:`~gradesim.core.layout`: indices of the packed arrays;
 - :mod:`~gradesim.core.forces`: gravity, rolling resistance, aero drag (ISA
   density), arrester bed;

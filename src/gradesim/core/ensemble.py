@@ -7,8 +7,11 @@ C-contiguous stacks of the arrays :func:`gradesim.scenario.pack.pack` makes for 
 scenario; tables may be padded with rows beyond the counts in ``P`` (the core
 reads only ``P_N_ROAD``, ``P_N_RAMPS`` and ``P_N_ACTIONS`` rows).
 
-Nothing is allocated per step; per scenario only the integrator's own scratch
-(as in a single simulation).  The parallel kernels are compiled on first use,
+Nothing is allocated per step.  :func:`run_ensemble` allocates the
+integrator's scratch once per chunk of scenarios (one chunk runs on one thread)
+and reuses it for every descent of the chunk
+(:func:`gradesim.core.integrate.integrate_with`); the trace kernels allocate
+per scenario, as a single simulation does.  The parallel kernels are compiled on first use,
 so ``gradesim run`` never pays for them.
 """
 
@@ -18,11 +21,13 @@ import numpy as np
 from numba import prange
 
 from ._jit import njit_parallel
-from .integrate import integrate
+from .integrate import W_ROWS, integrate, integrate_with, scratch_width
 from .layout import (
     KIND_IMPACT,
     NGROUPS,
     NS,
+    NY,
+    P_N_ACTIONS,
     R_Y0,
     ROW_COLS,
     S_KIND,
@@ -73,8 +78,10 @@ OUTCOME_COLUMNS = (
 def run_ensemble(P, road, ramps, actions, summary, outcomes):  # pragma: no cover - numba
     """Simulate ``P.shape[0]`` descents on all numba threads, outcomes only.
 
-    Each scenario runs the same compiled :func:`~gradesim.core.integrate.integrate`
-    as a single simulation, without a trace.
+    Each scenario runs the stepper of a single simulation,
+    :func:`~gradesim.core.integrate.integrate_with` (what
+    :func:`~gradesim.core.integrate.integrate` calls), without a trace; the
+    scenarios are split into chunks, and each chunk allocates the scratch once.
 
     Parameters
     ----------
@@ -112,21 +119,33 @@ def run_ensemble(P, road, ramps, actions, summary, outcomes):  # pragma: no cove
     """
     no_trace = np.empty((0, ROW_COLS))
     n = P.shape[0]
-    for i in prange(n):
-        s = summary[i]
-        integrate(P[i], road[i], ramps[i], actions[i], no_trace, s)
-        o = outcomes[i]
-        o[O_KIND] = s[S_KIND]
-        o[O_S] = s[S_S]
-        o[O_V] = s[S_V]
-        o[O_T] = s[S_T]
-        o[O_VMAX] = s[S_VMAX]
-        o[O_TMAX] = s[S_TMAX]
-        o[O_IMPACT_V] = s[S_V] if s[S_KIND] == KIND_IMPACT else 0.0
-        o[O_RAMP] = s[S_RAMP]
-        o[O_NSTEP] = s[S_NSTEP]
-        o[O_NRHS] = s[S_NRHS]
-        o[O_RAMP_V] = s[S_RAMP_V] if s[S_RAMP] >= 0.0 else np.nan
+    n_act = actions.shape[1]
+    for i in range(n):
+        n_act = max(n_act, int(P[i, P_N_ACTIONS]))
+    width = scratch_width(n_act)
+    # a few descents per chunk: the scratch (two allocations, ~50 ns) is reused, and
+    # the chunks stay small enough to balance the threads, also when the caller
+    # hands several prange iterations to a thread at a time (numba.parallel_chunksize)
+    chunk = max(1, min(8, n // 256))
+    n_chunks = (n + chunk - 1) // chunk
+    for c in prange(n_chunks):
+        W = np.empty((W_ROWS, width))
+        Kbuf = np.empty(7 * NY)
+        for i in range(c * chunk, min(n, (c + 1) * chunk)):
+            s = summary[i]
+            integrate_with(P[i], road[i], ramps[i], actions[i], no_trace, s, W, Kbuf)
+            o = outcomes[i]
+            o[O_KIND] = s[S_KIND]
+            o[O_S] = s[S_S]
+            o[O_V] = s[S_V]
+            o[O_T] = s[S_T]
+            o[O_VMAX] = s[S_VMAX]
+            o[O_TMAX] = s[S_TMAX]
+            o[O_IMPACT_V] = s[S_V] if s[S_KIND] == KIND_IMPACT else 0.0
+            o[O_RAMP] = s[S_RAMP]
+            o[O_NSTEP] = s[S_NSTEP]
+            o[O_NRHS] = s[S_NRHS]
+            o[O_RAMP_V] = s[S_RAMP_V] if s[S_RAMP] >= 0.0 else np.nan
 
 
 @njit_parallel

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._jit import njit
+from ._jit import njit, njit_noalloc
 from .driver import commanded_pressure_unlimited
 from .forces import aero_drag, air_density_isa, gravity_along_path, rolling_resistance
 from .layout import (
@@ -224,7 +224,7 @@ def next_effect_time(P, act_time, act_done):
     return best
 
 
-@njit
+@njit_noalloc
 def eval_events(t, y, P, road, ramps, actions, mode, act_time, act_done, g, d):
     """Fill event values ``g`` and directions ``d`` at (t, y) in the current mode.
 
@@ -347,7 +347,7 @@ def eval_events(t, y, P, road, ramps, actions, mode, act_time, act_done, g, d):
             d[E_DOWNSHIFT] = -1.0
 
 
-@njit
+@njit_noalloc
 def set_pressure(t, y, P, mode, p_new):
     """Switch the commanded pressure at ``t`` (continuous applied pressure).
 
@@ -388,7 +388,7 @@ def set_pressure(t, y, P, mode, p_new):
     mode[M_T_SWITCH] = t
 
 
-@njit
+@njit_noalloc
 def start_strategy(t, y, P, mode, code, pressure, v_target):
     """Enter braking strategy ``code`` at time ``t``.
 
@@ -440,7 +440,7 @@ def start_strategy(t, y, P, mode, code, pressure, v_target):
         mode[M_BRAKE_ON] = 1.0
 
 
-@njit
+@njit_noalloc
 def change_gear(y, P, mode, gear):
     """Engage ``gear`` at unchanged road speed; book the kinetic-energy jump.
 
@@ -469,7 +469,7 @@ def change_gear(y, P, mode, gear):
     mode[M_E_SHIFT] += 0.5 * (m_old - m_new) * y[Y_V] * y[Y_V]
 
 
-@njit
+@njit_noalloc
 def apply_action(t, y, P, ramps, actions, mode, k):
     """Carry out scripted action ``k`` (its reaction time has passed).
 
@@ -516,7 +516,7 @@ def apply_action(t, y, P, ramps, actions, mode, k):
             start_strategy(t, y, P, mode, STRAT_STEADY, actions[k, ACT_V2], -1.0)
 
 
-@njit
+@njit_noalloc
 def process_effects(t, y, P, ramps, actions, mode, act_time, act_done):
     """Carry out every triggered action whose reaction time has passed by ``t``.
 
@@ -555,7 +555,7 @@ def process_effects(t, y, P, ramps, actions, mode, act_time, act_done):
         apply_action(t, y, P, ramps, actions, mode, best)
 
 
-@njit
+@njit_noalloc
 def road_elevation(s, road, P):
     """Elevation of the road (not a ramp) at ``s``, linear within a profile segment. [m]
 
@@ -580,7 +580,7 @@ def road_elevation(s, road, P):
     return road[i, ROAD_Z] + road[i, ROAD_SIN] * (s - road[i, ROAD_X])
 
 
-@njit
+@njit_noalloc
 def initial_state(P, road, actions, y, mode, act_time, act_done):
     """Build y(0) and the initial mode from the packed parameters.
 
@@ -649,7 +649,7 @@ def initial_state(P, road, actions, y, mode, act_time, act_done):
     start_strategy(0.0, y, P, mode, P[P_STRATEGY], -1.0, -1.0)
 
 
-@njit
+@njit_noalloc
 def skip_passed(t, y, P, ramps, actions, mode, act_time):
     """Trigger actions already due at the start; skip ramps behind the truck.
 
@@ -683,7 +683,7 @@ def skip_passed(t, y, P, ramps, actions, mode, act_time):
         mode[M_NEXT_TACT] += 1.0
 
 
-@njit
+@njit_noalloc
 def handle_event(i, t, y, P, road, ramps, actions, mode, act_time, act_done):
     """Act on event ``i`` located at (t, y).
 
@@ -801,7 +801,7 @@ def handle_event(i, t, y, P, road, ramps, actions, mode, act_time, act_done):
     return -1
 
 
-@njit
+@njit_noalloc
 def auto_shift(t, y, P, mode, gear):
     """The cruise driver starts a shift to ``gear``: neutral for the shift time, then the gear.
 
@@ -830,7 +830,7 @@ def auto_shift(t, y, P, mode, gear):
     mode[M_N_UP] = P[P_N_UPSHIFT]
 
 
-@njit
+@njit_noalloc
 def upshift_holds(y, P, road, mode):
     """Whether the next gear up, at full load, still pulls against grade, rolling and air drag.
 

@@ -7,7 +7,11 @@ it takes the same steps, which makes it easy to test against SciPy.  Events
 are checked at step ends and located on the interpolant with the Illinois
 method; the integration restarts at each located event with the new mode.
 
-One simulation allocates its scratch once; nothing is allocated per step.
+One simulation allocates its scratch once (:func:`integrate`); nothing is
+allocated per step.  :func:`integrate_with` is the stepper itself, on scratch
+the caller owns (an ensemble keeps one per chunk of descents); it and every
+kernel it calls allocate nothing and are compiled without numba's reference
+counting (:func:`gradesim.core._jit.njit_noalloc`).
 
 References
 ----------
@@ -24,7 +28,7 @@ import math
 
 import numpy as np
 
-from ._jit import njit
+from ._jit import njit, njit_noalloc
 from .events import (
     eval_events,
     handle_event,
@@ -136,9 +140,10 @@ MAX_FACTOR = 10.0
 ERR_EXP = -1.0 / 5.0
 MAX_STEPS = 2_000_000  #: accepted steps before a run is given up as ``failed`` (``S_FAIL = FAIL_STEP_CAP``)
 EVENT_TOL_S = 1e-10  # event time tolerance [s]
+W_ROWS = 17  #: rows of the scratch table of :func:`integrate_with`
 
 
-@njit
+@njit_noalloc
 def rk_step(t, y, f, h, P, road, ramps, mode, K, y_new, tmp, diag, work):
     """One Dormand-Prince step from (t, y) with f = f(t, y); fills K and y_new.
 
@@ -201,7 +206,7 @@ def rk_step(t, y, f, h, P, road, ramps, mode, K, y_new, tmp, diag, work):
     evaluate(t + h, y_new, P, road, ramps, mode, K[6], diag, work)
 
 
-@njit
+@njit_noalloc
 def error_norm(K, h, y, y_new, rtol, atol):
     """RMS of the embedded error estimate over the error-controlled states.
 
@@ -251,7 +256,7 @@ def error_norm(K, h, y, y_new, rtol, atol):
     return math.sqrt(acc / (NY_ERR + n - NY_CORE))
 
 
-@njit
+@njit_noalloc
 def dense_eval(y, K, h, theta, out):
     """4th-order interpolant at fraction ``theta`` of the step (SciPy RK45's).
 
@@ -288,7 +293,7 @@ def dense_eval(y, K, h, theta, out):
         out[i] = y[i] + h * q
 
 
-@njit
+@njit_noalloc
 def initial_step(t, y, f, P, road, ramps, mode, rtol, atol, max_step, tmp, f1, diag, work):
     """SciPy's ``select_initial_step`` (Hairer, Norsett & Wanner, sec. II.4).
 
@@ -376,7 +381,7 @@ def crossed(gv, direction):
     return gv >= 0.0 if direction > 0.0 else gv <= 0.0
 
 
-@njit
+@njit_noalloc
 def locate(i, t, y, K, h, g_lo, g_hi, direction, P, road, ramps, actions, mode, at, ad, ytmp, gb, db):
     """Fraction of the step at which event ``i`` fires (Illinois on the interpolant).
 
@@ -434,6 +439,7 @@ def locate(i, t, y, K, h, g_lo, g_hi, direction, P, road, ramps, actions, mode, 
     lo = 0.0
     hi = 1.0
     side = 0
+    half_tol = 0.5 * EVENT_TOL_S / abs(h)  # half the tolerance, as a fraction of the step
     for it in range(200):
         if (hi - lo) * abs(h) <= EVENT_TOL_S:
             break
@@ -443,9 +449,20 @@ def locate(i, t, y, K, h, g_lo, g_hi, direction, P, road, ramps, actions, mode, 
             c = lo + g_lo * (hi - lo) / (g_lo - g_hi)
             if not (lo < c < hi):
                 c = 0.5 * (lo + hi)
+        # aim half the tolerance past the secant's root, away from the side the last
+        # point fell on, and at least that far inside the bracket: once the secant is
+        # that accurate, the next point lands on the root's other side and the bracket
+        # closes, instead of creeping up on the root from one side
+        c -= side * half_tol
+        if c < lo + half_tol:
+            c = lo + half_tol
+        elif c > hi - half_tol:
+            c = hi - half_tol
         dense_eval(y, K, h, c, ytmp)
         eval_events(t + c * h, ytmp, P, road, ramps, actions, mode, at, ad, gb, db)
         gc = gb[i]
+        if gc == 0.0:
+            return c  # exactly on the root (a time event)
         if crossed(gc, direction):
             hi = c
             g_hi = gc
@@ -461,7 +478,7 @@ def locate(i, t, y, K, h, g_lo, g_hi, direction, P, road, ramps, actions, mode, 
     return hi
 
 
-@njit
+@njit_noalloc
 def settle(t, y, P, road, ramps, actions, mode, at, ad, g, d):
     """Make the mode consistent with the state at (t, y) after an event or at the start.
 
@@ -518,7 +535,7 @@ def settle(t, y, P, road, ramps, actions, mode, at, ad, g, d):
     return -1
 
 
-@njit
+@njit_noalloc
 def write_row(out, row, t, y, mode):
     """Write (t, y, mode) into row ``row`` of the trace table ``out`` if it fits.
 
@@ -597,26 +614,98 @@ def integrate(P, road, ramps, actions, out, summary):
     J.R. Dormand, P.J. Prince, "A family of embedded Runge-Kutta formulae",
     J. Comput. Appl. Math. 6 (1980) 19-26.
     """
+    W = np.empty((W_ROWS, scratch_width(max(actions.shape[0], int(P[P_N_ACTIONS])))))
+    Kbuf = np.empty(7 * NY)
+    return integrate_with(P, road, ramps, actions, out, summary, W, Kbuf)
+
+
+@njit(inline="always")
+def scratch_width(n_actions):
+    """Columns of the scratch table ``W`` of :func:`integrate_with`.
+
+    Parameters
+    ----------
+    n_actions : int
+        Rows of the scripted-action table.
+
+    Returns
+    -------
+    int
+        Width that holds a state, a diagnostics row, a mode vector, the event
+        values and one entry per action.
+    """
+    return max(NY, ND, NM, NE, n_actions, 4)
+
+
+@njit_noalloc
+def integrate_with(P, road, ramps, actions, out, summary, W, Kbuf):
+    """:func:`integrate` on caller-owned scratch arrays (allocates nothing).
+
+    An ensemble keeps one ``W`` and ``Kbuf`` per thread and reuses them for
+    every descent it runs.  Parameters, return value and results are those
+    of :func:`integrate`, plus:
+
+    Parameters
+    ----------
+    P : numpy.ndarray
+        Packed parameters, float64 ``(NP,)``. [SI]
+    road : numpy.ndarray
+        Road breakpoints ``(n, ROAD_COLS)``. [m], [-]
+    ramps : numpy.ndarray
+        Escape ramps ``(k, RAMP_COLS)``. [SI]
+    actions : numpy.ndarray
+        Scripted driver actions ``(a, ACT_COLS)``. [SI]
+    out : numpy.ndarray
+        Trace buffer ``(n_rows, ROW_COLS)``; 0 rows: no trace.
+    summary : numpy.ndarray
+        ``(NS,)``, filled with the outcome (``S_*``).
+    W : numpy.ndarray
+        Scratch, ``(W_ROWS, scratch_width(n))`` or wider, ``n`` the scripted actions in ``P``;
+        its contents are overwritten.
+    Kbuf : numpy.ndarray
+        Scratch for the stage derivatives, ``(7 NY,)`` or longer.
+
+    Returns
+    -------
+    int
+        Trace rows written.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import gradesim as gs
+    >>> from gradesim.core import layout as L
+    >>> ki = gs.Scenario.from_toml("scenarios/instructor_6pct_5mi.toml").to_kernel()
+    >>> W, Kbuf = np.empty((W_ROWS, scratch_width(ki.actions.shape[0]))), np.empty(7 * L.NY)
+    >>> s1, s2 = np.empty(L.NS), np.empty(L.NS)
+    >>> _ = integrate_with(ki.P, ki.road, ki.ramps, ki.actions, np.empty((0, L.ROW_COLS)), s1, W, Kbuf)
+    >>> _ = integrate(ki.P, ki.road, ki.ramps, ki.actions, np.empty((0, L.ROW_COLS)), s2)
+    >>> bool(np.array_equal(s1, s2))
+    True
+    """
     n = NY_CORE + 2 * int(P[P_N_EXTRA])  # only the wheel-end classes in use are integrated
-    y = np.empty(n)
-    y_new = np.empty(n)
-    f = np.empty(n)
-    tmp = np.empty(n)
-    ytmp = np.empty(n)
-    K = np.zeros((7, n))
-    diag = np.empty(ND)
-    work = np.empty(4)
-    mode = np.empty(NM)
-    g_old = np.empty(NE)
-    d_old = np.empty(NE)
-    g_new = np.empty(NE)
-    d_new = np.empty(NE)
-    gb = np.empty(NE)
-    db = np.empty(NE)
-    theta_ev = np.empty(NE)
     n_act = int(P[P_N_ACTIONS])
-    at = np.empty(max(n_act, 1))
-    ad = np.empty(max(n_act, 1))
+    y = W[0, :n]
+    y_new = W[1, :n]
+    f = W[2, :n]
+    tmp = W[3, :n]
+    ytmp = W[4, :n]
+    diag = W[5, :ND]
+    work = W[6, :4]
+    mode = W[7, :NM]
+    g_old = W[8, :NE]
+    d_old = W[9, :NE]
+    g_new = W[10, :NE]
+    d_new = W[11, :NE]
+    gb = W[12, :NE]
+    db = W[13, :NE]
+    theta_ev = W[14, :NE]
+    at = W[15, :n_act]
+    ad = W[16, :n_act]
+    K = Kbuf[: 7 * n].reshape((7, n))
+    for j in range(7):
+        for i in range(n):
+            K[j, i] = 0.0
     for i in range(NS):
         summary[i] = 0.0
 
@@ -627,8 +716,8 @@ def integrate(P, road, ramps, actions, out, summary):
     dt_out = P[P_DT_OUT]
 
     t = 0.0
-    initial_state(P, road, actions, y, mode, at[:n_act], ad[:n_act])
-    kind = settle(t, y, P, road, ramps, actions, mode, at[:n_act], ad[:n_act], g_old, d_old)
+    initial_state(P, road, actions, y, mode, at, ad)
+    kind = settle(t, y, P, road, ramps, actions, mode, at, ad, g_old, d_old)
     evaluate(t, y, P, road, ramps, mode, f, diag, work)
     nrhs = 1
     h_abs = initial_step(t, y, f, P, road, ramps, mode, rtol, atol, max_step, tmp, y_new, diag, work)
@@ -702,7 +791,7 @@ def integrate(P, road, ramps, actions, out, summary):
         nstep += 1
 
         # ---- events in this step?
-        eval_events(t_new, y_new, P, road, ramps, actions, mode, at[:n_act], ad[:n_act], g_new, d_new)
+        eval_events(t_new, y_new, P, road, ramps, actions, mode, at, ad, g_new, d_new)
         theta_min = 2.0
         for i in range(NE):
             theta_ev[i] = 2.0
@@ -724,8 +813,8 @@ def integrate(P, road, ramps, actions, out, summary):
                     ramps,
                     actions,
                     mode,
-                    at[:n_act],
-                    ad[:n_act],
+                    at,
+                    ad,
                     ytmp,
                     gb,
                     db,
@@ -736,7 +825,12 @@ def integrate(P, road, ramps, actions, out, summary):
 
         t_end = t_new if theta_min > 1.0 else t + theta_min * h
         # ---- trace rows inside the step
-        if dt_out > 0.0:
+        if dt_out > 0.0 and row >= out.shape[0]:
+            # no room (an ensemble passes a 0-row table): no interpolation for rows
+            # that cannot be written, only the flag
+            if t_next_out < t_end:
+                trunc = 1.0
+        elif dt_out > 0.0:
             while t_next_out < t_end:
                 dense_eval(y, K, h, (t_next_out - t) / h, ytmp)
                 if write_row(out, row, t_next_out, ytmp, mode):
@@ -760,7 +854,10 @@ def integrate(P, road, ramps, actions, out, summary):
                     trunc = 1.0
         else:
             # step exactly to the event with the full 5th-order formula (the
-            # interpolant is one order lower); the root itself came from the interpolant
+            # interpolant is one order lower); the root itself came from the interpolant.
+            # Going on from the interpolant instead saves 6 RHS calls per event but moves
+            # the state at events by ~6e-8 relative (demo tolerances): the ramp-entry
+            # speed of the corridor tests and the 1e-6 energy closure need this state
             h_ev = t_end - t
             rk_step(t, y, f, h_ev, P, road, ramps, mode, K, y_new, tmp, diag, work)
             nrhs += 6
@@ -772,14 +869,17 @@ def integrate(P, road, ramps, actions, out, summary):
             for i in range(NE):
                 if kind < 0 and theta_ev[i] <= theta_min + 2.0 * tol:
                     # in index order (impact first); nothing more happens once the run has ended
-                    kind = handle_event(i, t, y, P, road, ramps, actions, mode, at[:n_act], ad[:n_act])
+                    kind = handle_event(i, t, y, P, road, ramps, actions, mode, at, ad)
             if kind < 0:
-                kind = settle(t, y, P, road, ramps, actions, mode, at[:n_act], ad[:n_act], g_old, d_old)
+                kind = settle(t, y, P, road, ramps, actions, mode, at, ad, g_old, d_old)
             if kind < 0:
                 evaluate(t, y, P, road, ramps, mode, f, diag, work)
                 nrhs += 1
                 # the dynamics may have changed abruptly (a brake application, a bed):
-                # restart the step size as at t0 rather than trusting the old one
+                # restart the step size as at t0 rather than trusting the old one.  Keeping
+                # the old step after events that change nothing (flags) saves ~6 % of the
+                # demo's RHS calls, but the choice makes outcomes a non-smooth function of
+                # the inputs: the latest-ramp search then found a non-monotone bracket
                 h_new = initial_step(t, y, f, P, road, ramps, mode, rtol, atol, max_step, tmp, y_new, diag, work)
                 nrhs += 1
                 if h_new < h_abs:

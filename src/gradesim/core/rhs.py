@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 
-from ._jit import njit
+from ._jit import njit, njit_noalloc
 from .brakes import (
     contact_stroke_scalar,
     lining_friction,
@@ -205,7 +205,7 @@ def path_geometry(s, road, ramps, mode, out2):
     return road[i, ROAD_Z] + sn * (s - road[i, ROAD_X])
 
 
-@njit
+@njit_noalloc
 def evaluate(t, y, P, road, ramps, mode, dy, diag, work):
     """Right-hand side of the descent ODE: fill ``dy = dy/dt`` and the diagnostics at state ``y``.
 
