@@ -30,6 +30,7 @@ def standin_dict(samples: int = 120) -> dict:
             "samples": samples,
             "seed": 3,
             "grid_step": "0.1 mi",
+            "model_uncertainty": False,  # only the case's own priors: the tests below name them
             "priors": {
                 "truck.brakes.drive.stroke_at_rest": {"uniform": ["0.5 in", "2.6 in"]},
                 "truck.brakes.trailer.stroke_at_rest": {"uniform": ["1.5 in", "2.6 in"]},

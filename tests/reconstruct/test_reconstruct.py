@@ -146,13 +146,13 @@ def test_road_perturbation_stays_in_band_in_the_packed_road(tmp_path):
     cfg = config_of(sc)
     prior = draw_prior(sc, cfg)
     assert np.all(np.abs(prior.road_dz) <= np.array([20, 150, 50]) * 0.3048)
-    out, _, _ = run_samples(sc, prior, np.arange(8), cfg, np.empty(0))
+    out, _, _, _ = run_samples(sc, prior, np.arange(8), cfg, np.empty(0))
     assert out.shape[0] == 8
     # offsets change the outcome only through the road: no offsets, no change from the fixed road
     prior.road_dz[:] = 0.0
-    a, _, _ = run_samples(sc, prior, np.arange(8), cfg, np.empty(0))
+    a, _, _, _ = run_samples(sc, prior, np.arange(8), cfg, np.empty(0))
     cfg.road_correlation_length_m = None
-    b, _, _ = run_samples(sc, draw_prior(sc, cfg), np.arange(8), cfg, np.empty(0))
+    b, _, _, _ = run_samples(sc, draw_prior(sc, cfg), np.arange(8), cfg, np.empty(0))
     assert np.array_equal(a[:, :8], b[:, :8])
 
 

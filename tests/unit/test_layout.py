@@ -36,7 +36,7 @@ LAYERS = {
     "sweeps": BASE | {"core", "scenario", "simulation", "output"},
     "corridor": BASE | {"core", "scenario", "simulation", "output", "sweeps"},
     "report": BASE | {"core", "scenario", "simulation", "output", "checks", "sweeps", "uncertainty"},
-    "reconstruct": BASE | {"core", "scenario", "simulation", "output", "sweeps"},
+    "reconstruct": BASE | {"core", "scenario", "simulation", "output", "sweeps", "uncertainty"},
     "uncertainty": BASE | {"core", "scenario", "simulation", "output", "sweeps"},
     "classroom": BASE | {"core", "scenario", "simulation", "output", "sweeps"},
     "cli": BASE

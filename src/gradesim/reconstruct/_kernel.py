@@ -1,9 +1,12 @@
-"""One pass per run: the outcome and the speed on a grid of positions (the reconstruction's kernel).
+"""One pass per run: the outcome, the speed on a grid of positions, and what the brakes could still do.
 
 :func:`gradesim.core.ensemble.run_ensemble` gives outcomes and
 :func:`~gradesim.core.ensemble.run_traces` speeds; the reconstruction needs both
 for every prior run, so this kernel integrates each run once (the same compiled
-``integrate``) and fills both, halving the cost.
+``integrate``) and fills both, halving the cost.  At a few probe positions it
+also takes the run's state (interpolated between trace rows) and asks
+:func:`gradesim.core.capability.brake_capability` what a full application
+would give there: evidence such as "his brakes were gone near Floyd Hill".
 
 Examples
 --------
@@ -18,7 +21,8 @@ from __future__ import annotations
 import numpy as np
 from numba import prange
 
-from gradesim.core._jit import njit_parallel
+from gradesim.core._jit import njit, njit_parallel
+from gradesim.core.capability import brake_capability
 from gradesim.core.ensemble import (
     NOUT,
     O_IMPACT_V,
@@ -36,9 +40,14 @@ from gradesim.core.ensemble import (
 from gradesim.core.integrate import integrate
 from gradesim.core.layout import (
     KIND_IMPACT,
+    ND,
+    NM,
     NS,
+    NY,
     P_DT_OUT,
     P_T_MAX,
+    R_M0,
+    R_T,
     R_Y0,
     ROW_COLS,
     S_KIND,
@@ -57,8 +66,27 @@ from gradesim.core.layout import (
 )
 
 
+@njit
+def _capability_at(xq, out, m, P, road, ramps, y, mode_tmp, dy, diag, work):  # pragma: no cover - numba
+    """Full-application deceleration at position ``xq`` of a trace (NaN where the run never got). [m/s^2]"""
+    x = out[:m, R_Y0 + Y_S]
+    if m < 1 or xq > x[m - 1] or xq < x[0]:
+        return np.nan
+    k = np.searchsorted(x, xq, side="right") - 1
+    if k >= m - 1:
+        k = m - 2 if m > 1 else 0
+    k1 = k + 1 if m > 1 else k
+    dx = x[k1] - x[k]
+    a = (xq - x[k]) / dx if dx > 0.0 else 0.0
+    for c in range(NY):
+        y[c] = out[k, R_Y0 + c] + a * (out[k1, R_Y0 + c] - out[k, R_Y0 + c])
+    t = out[k, R_T] + a * (out[k1, R_T] - out[k, R_T])
+    mode = out[k, R_M0 : R_M0 + NM]
+    return brake_capability(t, y, P, road, ramps, mode, mode_tmp, dy, diag, work)
+
+
 @njit_parallel
-def _kernel(P, road, ramps, actions, which, rows, grid, outcomes, speed, truncated):  # pragma: no cover - numba
+def _kernel(P, road, ramps, actions, which, rows, grid, probes, outcomes, speed, cap, truncated):  # pragma: no cover
     g = grid.shape[0]
     for j in prange(which.shape[0]):
         i = which[j]
@@ -82,10 +110,18 @@ def _kernel(P, road, ramps, actions, which, rows, grid, outcomes, speed, truncat
         v = out[:m, R_Y0 + Y_V]
         for q in range(g):
             speed[i, q] = np.nan if grid[q] > x[m - 1] else np.interp(grid[q], x, v)
+        if probes.shape[0] > 0:
+            y = np.empty(NY)
+            mode_tmp = np.empty(NM)
+            dy = np.empty(NY)
+            diag = np.empty(ND)
+            work = np.empty(4)
+            for q in range(probes.shape[0]):
+                cap[i, q] = _capability_at(probes[q], out, m, P[i], road[i], ramps[i], y, mode_tmp, dy, diag, work)
 
 
-def outcomes_and_speeds(P, road, ramps, actions, grid):
-    """Outcome and speed on ``grid`` of every packed run, one integration each (numba threads).
+def outcomes_and_speeds(P, road, ramps, actions, grid, probes=None):
+    """Outcome, speed on ``grid`` and brake capability at ``probes`` of every packed run, one integration each.
 
     Parameters
     ----------
@@ -93,16 +129,19 @@ def outcomes_and_speeds(P, road, ramps, actions, grid):
         Stacked packed runs, as for :func:`gradesim.core.ensemble.run_ensemble`.
     grid : numpy.ndarray
         Distances along the path, increasing. [m]
+    probes : numpy.ndarray, optional
+        Positions where the full-application deceleration is taken
+        (:func:`gradesim.core.capability.brake_capability`). [m]
 
     Returns
     -------
     tuple of numpy.ndarray
-        Outcomes ``(n, NOUT)`` (``core.ensemble.O_*`` columns, SI) and speeds ``(n, len(grid))`` [m/s],
-        NaN beyond where a run ended.
+        Outcomes ``(n, NOUT)`` (``core.ensemble.O_*`` columns, SI), speeds ``(n, len(grid))`` [m/s]
+        and capabilities ``(n, len(probes))`` [m/s^2], NaN beyond where a run ended.
 
     Examples
     --------
-    >>> out, speed = outcomes_and_speeds(P, road, ramps, actions, np.linspace(0.0, 9000.0, 91))  # doctest: +SKIP
+    >>> out, speed, cap = outcomes_and_speeds(P, road, ramps, actions, np.linspace(0.0, 9000.0, 91))  # doctest: +SKIP
     """
     n = P.shape[0]
     dt = P[:, P_DT_OUT]
@@ -110,11 +149,13 @@ def outcomes_and_speeds(P, road, ramps, actions, grid):
     rows = min(rows, 2_000_000)
     outcomes = np.empty((n, NOUT))
     speed = np.empty((n, grid.size))
+    probes = np.ascontiguousarray(np.empty(0) if probes is None else probes, dtype=float)
+    capability = np.full((n, probes.size), np.nan)
     truncated = np.zeros(n)
     todo = np.arange(n, dtype=np.int64)
     grid = np.ascontiguousarray(grid, dtype=float)
     while todo.size:
-        _kernel(P, road, ramps, actions, todo, rows, grid, outcomes, speed, truncated)
+        _kernel(P, road, ramps, actions, todo, rows, grid, probes, outcomes, speed, capability, truncated)
         todo = todo[truncated[todo] > 0.5]
         rows *= 4
-    return outcomes, speed
+    return outcomes, speed, capability

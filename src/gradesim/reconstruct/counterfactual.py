@@ -36,7 +36,7 @@ from gradesim.reconstruct.shapley import shapley
 
 def _runs(rec: Reconstruction, idx: np.ndarray, changes: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
     """(crash indicator, crash kinetic energy [J]) of the draws ``idx`` under ``changes``."""
-    out, _, mass = run_samples(rec.scenario, rec.prior, idx, rec.config, np.empty(0), changes)
+    out, _, mass, _ = run_samples(rec.scenario, rec.prior, idx, rec.config, np.empty(0), changes)
     codes = [L.KIND_NAMES.index(k) for k in rec.config.crash]
     crash = np.isin(out[:, O_KIND], codes)
     ke = np.where(crash, 0.5 * mass * out[:, O_V] ** 2, 0.0)

@@ -4,12 +4,25 @@ Each item names a quantity, where along the road it was seen, and a likelihood::
 
     [[evidence]]
     name = "at least 75 mph below Lookout Mountain"
-    quantity = "speed"                 # speed | impact_speed | max_brake_temperature | outcome
+    quantity = "speed"                 # speed | impact_speed | travel_time | max_brake_temperature
+                                       # | brake_capability | outcome
     between = ["256 mi", "263 mi"]     # or at = "257 mi" (speed only); the highest speed in the interval
     at_least = "75 mph"                # or normal = [mean, sd], interval = [lo, hi], at_most = v
     tolerance = "3 mph"                # optional: soft edges (Gaussian tail of this width) instead of a hard cut
     source = "affidavit"               # kept, shown in the report
     confidence = "H"
+
+    [[evidence]]
+    name = "brakes gone near Floyd Hill"
+    quantity = "brake_capability"      # deceleration a full application would give there (level road)
+    at = "248 mi"
+    at_most = "0.06 g_0"               # could not hold the truck on a 6 % grade
+
+    [[evidence]]
+    name = "64 mph average from Dumont"
+    quantity = "travel_time"           # time from the first to the second position
+    between = ["247 mi", "263 mi"]
+    interval = ["10.25 min", "14.25 min"]
 
     [[evidence]]
     name = "he hit the queue"
@@ -39,7 +52,14 @@ from gradesim.core import layout as L
 from gradesim.scenario import ScenarioError
 from gradesim.scenario.units import UnitError, to_si
 
-QUANTITIES = {"speed": "speed", "impact_speed": "speed", "max_brake_temperature": "temperature", "outcome": None}
+QUANTITIES = {
+    "speed": "speed",
+    "impact_speed": "speed",
+    "max_brake_temperature": "temperature",
+    "brake_capability": "acceleration",
+    "travel_time": "time",
+    "outcome": None,
+}
 """Quantities evidence can name, with the kind of unit of their values."""
 
 LIKELIHOODS = ("normal", "at_least", "at_most", "interval", "is")
@@ -57,7 +77,7 @@ class Evidence:
     quantity : str
         One of ``QUANTITIES``.
     at : float or None
-        Position along the road (a speed seen at one point). [m]
+        Position along the road (a speed seen, or the brakes' capability, at one point). [m]
     between : tuple of float or None
         Interval along the road (the highest speed seen in it). [m]
     kind : str
@@ -198,6 +218,12 @@ def _where(item: dict, q: str, err) -> tuple[float | None, tuple[float, float] |
     if q == "speed":
         if ("at" in item) == ("between" in item):
             raise err("at", "a speed is seen at = position or between = [from, to], one of the two")
+    elif q == "brake_capability":
+        if "at" not in item or "between" in item:
+            raise err("at", "the brakes' capability is taken at one position: at = '248 mi'")
+    elif q == "travel_time":
+        if "between" not in item or "at" in item:
+            raise err("between", "a travel time runs between = [from, to]")
     elif "at" in item or "between" in item:
         raise err("at" if "at" in item else "between", f"{q} is an outcome of the whole run; it takes no position")
     if "at" in item:

@@ -60,6 +60,11 @@ class Reconstruction:
         Gross mass of each run. [kg]
     loglik : numpy.ndarray
         ``(n, len(evidence))`` log-likelihood of each item for each run.
+    probes : numpy.ndarray
+        Positions where the brakes' capability was taken. [m]
+    capability : numpy.ndarray
+        ``(n, len(probes))`` deceleration a full application would give there [m/s^2]
+        (:func:`gradesim.core.capability.brake_capability`), NaN where a run never got.
     """
 
     scenario: Scenario
@@ -71,6 +76,8 @@ class Reconstruction:
     speed: np.ndarray
     mass: np.ndarray
     loglik: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
+    probes: np.ndarray = field(default_factory=lambda: np.empty(0))
+    capability: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
 
     def weights(self, without: int | None = None) -> np.ndarray:
         """Normalised posterior weights (optionally leaving evidence item ``without`` out).
@@ -135,6 +142,13 @@ class Reconstruction:
             return np.where(o[:, O_KIND] == L.KIND_IMPACT, o[:, O_IMPACT_V], np.nan)
         if ev.quantity == "max_brake_temperature":
             return o[:, O_TMAX]
+        if ev.quantity == "brake_capability":
+            q = int(np.argmin(np.abs(self.probes - ev.at))) if self.probes.size else -1
+            if q < 0 or abs(self.probes[q] - ev.at) > 1e-6:
+                return np.full(len(o), np.nan)
+            return self.capability[:, q]
+        if ev.quantity == "travel_time":
+            return self._travel_time(*ev.between)
         if ev.at is not None:
             return (
                 np.array([np.interp(ev.at, self.grid, s, right=np.nan) for s in self.speed])
@@ -146,6 +160,17 @@ class Reconstruction:
         sp = self.speed[:, cols]
         seen = np.any(np.isfinite(sp), axis=1)
         return np.where(seen, np.nanmax(np.where(np.isfinite(sp), sp, -np.inf), axis=1), np.nan)
+
+    def _travel_time(self, lo: float, hi: float) -> np.ndarray:
+        """Time from ``lo`` to ``hi`` of each run [s]: ``int ds / v`` on the speed grid (trapezoid in
+        ``v``); NaN where the run never reached ``hi``, inf where it stopped on the way."""
+        cols = (self.grid >= lo - 1e-6) & (self.grid <= hi + 1e-6)
+        s = self.grid[cols]
+        v = self.speed[:, cols]
+        vm = 0.5 * (v[:, 1:] + v[:, :-1])
+        with np.errstate(divide="ignore"):
+            t = np.sum(np.diff(s) / np.where(vm > 0.0, vm, 0.0), axis=1)
+        return np.where(np.all(np.isfinite(v), axis=1), t, np.nan)
 
     def crashed(self) -> np.ndarray:
         """True where the run ends in a crash (``reconstruct.crash`` outcomes).
@@ -334,7 +359,8 @@ def reconstruct(
     end = float(scenario.to_kernel().P[L.P_ROAD_END])
     pts = [e.at for e in ev if e.at is not None] + [b for e in ev if e.between for b in e.between]
     grid = np.unique(np.concatenate([np.arange(start, end, cfg.grid_step_m), [end], pts]))
-    out, speed, mass = run_samples(scenario, prior, np.arange(prior.n), cfg, grid)
-    rec = Reconstruction(scenario, cfg, prior, ev, grid, out, speed, mass)
+    probes = np.unique([e.at for e in ev if e.quantity == "brake_capability"])
+    out, speed, mass, cap = run_samples(scenario, prior, np.arange(prior.n), cfg, grid, probes=probes)
+    rec = Reconstruction(scenario, cfg, prior, ev, grid, out, speed, mass, probes=probes, capability=cap)
     rec.loglik = np.stack([e.log_likelihood(rec.values(e)) for e in ev], axis=1) if ev else np.zeros((prior.n, 0))
     return rec

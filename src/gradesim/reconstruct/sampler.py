@@ -32,7 +32,17 @@ from gradesim.scenario.units import UnitError, to_si
 from gradesim.sweeps.design import Design, build_design, normalise_spec
 from gradesim.sweeps.fastpack import build_packer
 
-_CONFIG_KEYS = {"samples", "seed", "method", "start", "road_correlation_length", "crash", "priors", "grid_step"}
+_CONFIG_KEYS = {
+    "samples",
+    "seed",
+    "method",
+    "start",
+    "road_correlation_length",
+    "crash",
+    "priors",
+    "grid_step",
+    "model_uncertainty",
+}
 
 
 @dataclass
@@ -55,6 +65,10 @@ class Config:
         Spacing of the speed grid along the road. [m]
     priors : dict
         Dotted key -> distribution table.
+    model_uncertainty : bool
+        Also draw the model's sourced parameter distributions (``parameter_sets/uncertainty.toml``
+        with the scenario's ``[uncertainty]`` table on top, as ``gs.propagate`` does); a key in
+        ``priors`` wins over the same key there.
     """
 
     samples: int = 2000
@@ -65,6 +79,7 @@ class Config:
     crash: tuple[str, ...] = ("impact", "ramp_overrun")
     grid_step_m: float = 0.05 * 1609.344
     priors: dict[str, Any] = field(default_factory=dict)
+    model_uncertainty: bool = True
 
 
 def config_of(sc: Scenario, samples: int | None = None, seed: int | None = None) -> Config:
@@ -114,6 +129,10 @@ def config_of(sc: Scenario, samples: int | None = None, seed: int | None = None)
     if not isinstance(crash, list) or not set(crash) <= set(L.KIND_NAMES):
         raise err("crash", f"{crash!r}: give a list of outcomes from {', '.join(L.KIND_NAMES)}")
     cfg.crash = tuple(crash)
+    mu = t.get("model_uncertainty", True)
+    if not isinstance(mu, bool):
+        raise err("model_uncertainty", f"{mu!r}: true or false")
+    cfg.model_uncertainty = mu
     return cfg
 
 
@@ -175,8 +194,13 @@ def draw_prior(sc: Scenario, cfg: Config) -> Prior:
         A malformed distribution, naming ``reconstruct.priors.<key>``.
     """
     design = None
-    if cfg.priors:
-        spec = {"random": {"samples": cfg.samples, "seed": cfg.seed, "method": cfg.method, **cfg.priors}}
+    priors = dict(cfg.priors)
+    if cfg.model_uncertainty:
+        from gradesim.uncertainty.distributions import merged_uncertainty
+
+        priors = {**{k: v for k, v in merged_uncertainty(sc).items() if k not in priors}, **priors}
+    if priors:
+        spec = {"random": {"samples": cfg.samples, "seed": cfg.seed, "method": cfg.method, **priors}}
         try:
             design = build_design(normalise_spec(spec, sc.source), sc.source)
         except ScenarioError as exc:
@@ -192,7 +216,7 @@ def draw_prior(sc: Scenario, cfg: Config) -> Prior:
     return Prior(design, road_x, road_dz, cfg.samples)
 
 
-def run_samples(sc: Scenario, prior: Prior, idx: np.ndarray, cfg: Config, grid: np.ndarray, changes=None):
+def run_samples(sc: Scenario, prior: Prior, idx: np.ndarray, cfg: Config, grid: np.ndarray, changes=None, probes=None):
     """Run samples ``idx`` of ``prior`` on the ensemble kernel, with optional scenario changes.
 
     A key in ``changes`` replaces that key's prior (a counterfactual sets it for
@@ -212,12 +236,15 @@ def run_samples(sc: Scenario, prior: Prior, idx: np.ndarray, cfg: Config, grid: 
         Distances along the road where speeds are kept. [m]
     changes : dict, optional
         ``Scenario.replace`` changes applied to every run.
+    probes : numpy.ndarray, optional
+        Positions where the brakes' full-application deceleration is kept (needs ``grid``). [m]
 
     Returns
     -------
     tuple of numpy.ndarray
         Outcomes ``(k, NOUT)`` (columns ``core.ensemble.O_*``, SI), speeds ``(k, len(grid))`` [m/s]
-        (NaN where a run never got) and each run's gross mass ``(k,)`` [kg].
+        (NaN where a run never got), each run's gross mass ``(k,)`` [kg] and the brake capability
+        ``(k, len(probes))`` [m/s^2] (:func:`gradesim.core.capability.brake_capability`).
     """
     changes = dict(changes or {})
     base = sc.replace(changes) if changes else sc
@@ -241,12 +268,13 @@ def run_samples(sc: Scenario, prior: Prior, idx: np.ndarray, cfg: Config, grid: 
         _perturb_road(road, P, prior.road_x, prior.road_dz[idx])
     if cfg.start_m is not None:
         P[:, L.P_S0] = cfg.start_m
-    if grid.size:
-        out, speed = outcomes_and_speeds(P, road, ramps, actions, grid)
+    probes = np.empty(0) if probes is None else np.asarray(probes, dtype=float)
+    if grid.size or probes.size:
+        out, speed, cap = outcomes_and_speeds(P, road, ramps, actions, grid, probes)
     else:
-        out, speed = np.empty((idx.size, NOUT)), np.empty((idx.size, 0))
+        out, speed, cap = np.empty((idx.size, NOUT)), np.empty((idx.size, 0)), np.empty((idx.size, 0))
         run_ensemble(P, road, ramps, actions, np.empty((idx.size, L.NS)), out)
-    return out, speed, P[:, L.P_MASS].copy()
+    return out, speed, P[:, L.P_MASS].copy(), cap
 
 
 def _perturb_road(road: np.ndarray, P: np.ndarray, x_rows: np.ndarray, dz: np.ndarray) -> None:
