@@ -3,7 +3,9 @@
 Prints the effective sample size, the posterior impact speed, which inputs the
 evidence pins down (posterior/prior 5-95 % width), the held-out check of every
 evidence item and P(crash) had he taken the first ramp; ``--out DIR`` also
-writes ``posterior.csv`` (every prior run: inputs, outcome, weight).
+writes ``posterior.csv`` (every run: inputs, outcome, posterior weight and the
+weight that makes the runs a sample of the prior; the adaptive rounds draw from
+proposals, not from the prior).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ MPH = 0.44704
 
 def _add(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", help="scenario TOML with [reconstruct] and [[evidence]]")
-    p.add_argument("--samples", type=int, default=None, help="prior runs (default: reconstruct.samples)")
+    p.add_argument("--samples", type=int, default=None, help="runs in all (default: reconstruct.samples)")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: reconstruct.seed)")
     p.add_argument("--draws", type=int, default=200, help="posterior draws per counterfactual (default 200)")
     p.add_argument("--out", default=None, help="folder for posterior.csv")
@@ -45,7 +47,11 @@ def summary_lines(rec, draws: int) -> list[str]:
     from gradesim.reconstruct import counterfactual
 
     n = rec.outcomes.shape[0]
-    lines = [f"{rec.scenario.model.name}", f"prior runs: {n}; effective sample size of the posterior: {rec.ess:.1f}"]
+    lines = [
+        f"{rec.scenario.model.name}",
+        f"runs: {n} in {rec.rounds} round(s) (the first from the prior, later ones where the evidence points);"
+        f" effective sample size of the posterior: {rec.ess:.1f}",
+    ]
     q = rec.impact_speed() / MPH
     lines.append(f"posterior impact speed 5/50/95 %: {q[0]:.0f} / {q[1]:.0f} / {q[2]:.0f} mph")
     lines.append("which inputs the evidence pins down (5-95 % width, posterior / prior):")
@@ -116,6 +122,7 @@ def cmd_reconstruct(args: argparse.Namespace) -> int:
         df["outcome"] = [KIND_NAMES[int(k)] for k in rec.outcomes[:, 0]]
         df["impact_speed [m/s]"] = rec.outcomes[:, 6]
         df["weight"] = rec.weights()
+        df["prior_weight"] = rec.prior_weights()
         files = {
             "posterior.csv": lambda p: df.to_csv(p, index=False, float_format="%.6g"),
             "speed_bands.png": lambda p: speed_bands(rec).savefig(p, dpi=150),

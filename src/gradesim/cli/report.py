@@ -30,7 +30,7 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
         type=int,
         default=2000,
         metavar="N",
-        help="prior runs of the reconstruction when the scenario has [[evidence]] (default 2000; 0: none)",
+        help="runs of the reconstruction when the scenario has [[evidence]] (default 2000; 0: none)",
     )
 
 

@@ -49,7 +49,7 @@ def speed_bands(rec: Reconstruction):
     fig, ax = plt.subplots(figsize=(6.5, 4.0), layout="constrained")
     x = rec.grid / MI
     n = rec.speed.shape[0]
-    for w, color, label in ((np.full(n, 1.0 / n), "0.6", "prior"), (rec.weights(), "C0", "posterior")):
+    for w, color, label in ((rec.prior_weights(), "0.6", "prior"), (rec.weights(), "C0", "posterior")):
         b = _band(rec.speed, w, [0.05, 0.5, 0.95]) / MPH
         ax.fill_between(x, b[0], b[2], color=color, alpha=0.35, lw=0, label=f"{label} 5-95 %")
         ax.plot(x, b[1], color=color, lw=1.5, label=f"{label} median")
@@ -97,9 +97,10 @@ def inputs_prior_posterior(rec: Reconstruction):
     rows = (k + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, figsize=(6.5, 1.9 * rows + 0.4), layout="constrained", squeeze=False)
     w = rec.weights()
+    wp = rec.prior_weights()  # the adaptive rounds drew from proposals: reweight them to the prior
     for ax, (key, x) in zip(axes.flat, inputs.items(), strict=False):
         bins = np.histogram_bin_edges(x, bins=20)
-        ax.hist(x, bins=bins, density=True, color="0.7", label="prior")
+        ax.hist(x, bins=bins, weights=wp, density=True, color="0.7", label="prior")
         if w.sum() > 0:
             ax.hist(x, bins=bins, weights=w, density=True, histtype="step", color="C0", lw=1.5, label="posterior")
         ax.set_title(key, fontsize=8)

@@ -1,9 +1,11 @@
-"""``gs.reconstruct``: weight prior runs by the evidence; posterior of inputs and outcomes.
+"""``gs.reconstruct``: weight runs by the evidence; posterior of inputs and outcomes.
 
-Importance sampling with the prior as proposal: run ``i`` weighs
-``w_i = prod_e L_e(run i)`` (see :mod:`gradesim.reconstruct.evidence`); hard
-bounds make it approximate Bayesian computation with tolerance 0, a
-``tolerance`` softens them.  The effective sample size
+Importance sampling: run ``i`` weighs ``w_i = prod_e L_e(run i) p(z_i) / q(z_i)``
+(see :mod:`gradesim.reconstruct.evidence`), where ``q`` is the sampler's density:
+the prior in the first round, then proposals fitted to the evidence
+(:mod:`gradesim.reconstruct.adaptive`; ``rounds = 1`` is plain importance
+sampling from the prior).  Hard bounds make it approximate Bayesian
+computation with tolerance 0, a ``tolerance`` softens them.  The effective sample size
 ``ESS = (sum w)^2 / sum w^2`` says how many independent runs the posterior is worth.
 
 References
@@ -29,8 +31,9 @@ import numpy as np
 
 from gradesim.core import layout as L
 from gradesim.core.ensemble import O_IMPACT_V, O_KIND, O_TMAX
+from gradesim.reconstruct.adaptive import run_rounds
 from gradesim.reconstruct.evidence import Evidence, parse_evidence
-from gradesim.reconstruct.sampler import Config, Prior, config_of, draw_prior, run_samples
+from gradesim.reconstruct.sampler import Config, Prior, config_of
 from gradesim.scenario import Scenario
 
 MPH = 0.44704
@@ -65,6 +68,11 @@ class Reconstruction:
     capability : numpy.ndarray
         ``(n, len(probes))`` deceleration a full application would give there [m/s^2]
         (:func:`gradesim.core.capability.brake_capability`), NaN where a run never got.
+    log_q_over_p : numpy.ndarray
+        ``(n,)`` log of the sampler's density over the prior's at each run
+        (:mod:`gradesim.reconstruct.adaptive`); zeros when every run came from the prior.
+    rounds : int
+        Rounds of the sampler actually run.
     """
 
     scenario: Scenario
@@ -78,6 +86,8 @@ class Reconstruction:
     loglik: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
     probes: np.ndarray = field(default_factory=lambda: np.empty(0))
     capability: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
+    log_q_over_p: np.ndarray | None = None
+    rounds: int = 1
 
     def weights(self, without: int | None = None) -> np.ndarray:
         """Normalised posterior weights (optionally leaving evidence item ``without`` out).
@@ -94,9 +104,24 @@ class Reconstruction:
         """
         keep = [j for j in range(self.loglik.shape[1]) if j != without]
         lw = self.loglik[:, keep].sum(axis=1) if keep else np.zeros(self.outcomes.shape[0])
+        if self.log_q_over_p is not None:
+            lw = lw - self.log_q_over_p
         if not np.any(np.isfinite(lw)):
             return np.zeros_like(lw)
         w = np.exp(lw - np.max(lw))
+        return w / w.sum()
+
+    def prior_weights(self) -> np.ndarray:
+        """Normalised weights that make the runs a sample of the prior (uniform when all came from it).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``p/q`` of each run, summing to 1.
+        """
+        if self.log_q_over_p is None:
+            return np.full(self.outcomes.shape[0], 1.0 / self.outcomes.shape[0])
+        w = np.exp(-(self.log_q_over_p - self.log_q_over_p.min()))
         return w / w.sum()
 
     @property
@@ -193,9 +218,10 @@ class Reconstruction:
             the evidence says nothing about that input.
         """
         w = self.weights()
+        wp = self.prior_weights()
         out = {}
         for key, x in self.inputs().items():
-            pw = np.subtract(*np.percentile(x, [95, 5]))
+            pw = np.subtract(*weighted_quantile(x, wp, [0.95, 0.05]))
             qw = np.subtract(*weighted_quantile(x, w, [0.95, 0.05])) if w.sum() > 0 else np.nan
             out[key] = (float(pw), float(qw), float(qw / pw) if pw > 0 else np.nan)
         return out
@@ -206,11 +232,12 @@ class Reconstruction:
         Returns
         -------
         list of dict
-            Per item: ``name``, ``prior`` (its mean likelihood over the prior runs), ``predicted``
+            Per item: ``name``, ``prior`` (its mean likelihood under the prior), ``predicted``
             (over the posterior without it), ``ess_without`` and ``predicted_range`` (5-95 % of the
             quantity under that posterior, SI).
         """
         out = []
+        wp = self.prior_weights()
         for j, ev in enumerate(self.evidence):
             w = self.weights(without=j)
             like = np.exp(self.loglik[:, j])
@@ -220,7 +247,7 @@ class Reconstruction:
             out.append(
                 {
                     "name": ev.name,
-                    "prior": float(like.mean()),
+                    "prior": float(np.sum(wp * like)),
                     "predicted": float(np.sum(w * like)),
                     "ess_without": float(1.0 / np.sum(w * w)) if w.sum() > 0 else 0.0,
                     "predicted_range": (float(rng[0]), float(rng[1])),
@@ -260,7 +287,7 @@ class Reconstruction:
         Returns
         -------
         numpy.ndarray
-            Indices into the prior runs.
+            Indices into the runs.
         """
         w = self.weights()
         u = (np.random.default_rng(seed).random() + np.arange(m)) / m
@@ -331,7 +358,7 @@ def reconstruct(
     evidence : list of dict, optional
         ``[[evidence]]`` items; default: the scenario's own.
     samples, seed : int, optional
-        Override the table's number of prior runs and seed.
+        Override the table's number of runs (all rounds) and seed.
 
     Returns
     -------
@@ -354,13 +381,16 @@ def reconstruct(
     """
     ev = parse_evidence(evidence if evidence is not None else scenario.data.get("evidence"), scenario.source)
     cfg = config_of(scenario, samples, seed)
-    prior = draw_prior(scenario, cfg)
     start = cfg.start_m if cfg.start_m is not None else float(scenario.to_kernel().P[L.P_S0])
     end = float(scenario.to_kernel().P[L.P_ROAD_END])
     pts = [e.at for e in ev if e.at is not None] + [b for e in ev if e.between for b in e.between]
     grid = np.unique(np.concatenate([np.arange(start, end, cfg.grid_step_m), [end], pts]))
     probes = np.unique([e.at for e in ev if e.quantity == "brake_capability"])
-    out, speed, mass, cap = run_samples(scenario, prior, np.arange(prior.n), cfg, grid, probes=probes)
-    rec = Reconstruction(scenario, cfg, prior, ev, grid, out, speed, mass, probes=probes, capability=cap)
-    rec.loglik = np.stack([e.log_likelihood(rec.values(e)) for e in ev], axis=1) if ev else np.zeros((prior.n, 0))
+
+    def loglik_of(prior, out, speed, mass, cap):
+        r = Reconstruction(scenario, cfg, prior, ev, grid, out, speed, mass, probes=probes, capability=cap)
+        return np.stack([e.log_likelihood(r.values(e)) for e in ev], axis=1) if ev else np.zeros((prior.n, 0))
+
+    prior, out, speed, mass, cap, loglik, log_q, rounds = run_rounds(scenario, cfg, grid, probes, loglik_of)
+    rec = Reconstruction(scenario, cfg, prior, ev, grid, out, speed, mass, loglik, probes, cap, log_q, rounds)
     return rec

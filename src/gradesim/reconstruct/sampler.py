@@ -29,7 +29,7 @@ from gradesim.reconstruct._kernel import outcomes_and_speeds
 from gradesim.scenario import Scenario, ScenarioError
 from gradesim.scenario.road import read_profile_rows, smooth_perturbation
 from gradesim.scenario.units import UnitError, to_si
-from gradesim.sweeps.design import Design, build_design, normalise_spec
+from gradesim.sweeps.design import RANDOM_KEYS, Design, build_design, normalise_spec, unit_samples
 from gradesim.sweeps.fastpack import build_packer
 
 _CONFIG_KEYS = {
@@ -42,6 +42,7 @@ _CONFIG_KEYS = {
     "priors",
     "grid_step",
     "model_uncertainty",
+    "rounds",
 }
 
 
@@ -69,6 +70,10 @@ class Config:
         Also draw the model's sourced parameter distributions (``parameter_sets/uncertainty.toml``
         with the scenario's ``[uncertainty]`` table on top, as ``gs.propagate`` does); a key in
         ``priors`` wins over the same key there.
+    rounds : int
+        Rounds of the sampler: the first draws from the prior, each later one from a proposal
+        fitted to the weighted runs so far (:mod:`gradesim.reconstruct.adaptive`); 1 is plain
+        importance sampling from the prior.
     """
 
     samples: int = 2000
@@ -80,6 +85,7 @@ class Config:
     grid_step_m: float = 0.05 * 1609.344
     priors: dict[str, Any] = field(default_factory=dict)
     model_uncertainty: bool = True
+    rounds: int = 6
 
 
 def config_of(sc: Scenario, samples: int | None = None, seed: int | None = None) -> Config:
@@ -133,6 +139,10 @@ def config_of(sc: Scenario, samples: int | None = None, seed: int | None = None)
     if not isinstance(mu, bool):
         raise err("model_uncertainty", f"{mu!r}: true or false")
     cfg.model_uncertainty = mu
+    rounds = t.get("rounds", cfg.rounds)
+    if isinstance(rounds, bool) or not isinstance(rounds, int) or not 1 <= rounds <= 20:
+        raise err("rounds", f"{rounds!r}: a whole number from 1 to 20")
+    cfg.rounds = rounds
     return cfg
 
 
@@ -150,12 +160,17 @@ class Prior:
         Elevation offsets per sample and profile row, ``(n, rows)``. [m]
     n : int
         Number of samples.
+    latent : numpy.ndarray or None
+        ``(n, d)`` standard-normal coordinates of every sample: ``ndtri(u)`` of each factor's
+        unit-hypercube point, then the road's Gaussian-process normals. The prior is ``N(0, I)``
+        in them, whatever the distributions; the adaptive sampler moves in this space.
     """
 
     design: Design | None
     road_x: np.ndarray | None
     road_dz: np.ndarray | None
     n: int
+    latent: np.ndarray | None = None
 
     def inputs(self, idx: np.ndarray) -> list[np.ndarray]:
         """Per-factor inputs of samples ``idx`` (see :meth:`Design.inputs`).
@@ -173,8 +188,8 @@ class Prior:
         return self.design.inputs(np.asarray(idx)) if self.design is not None else []
 
 
-def draw_prior(sc: Scenario, cfg: Config) -> Prior:
-    """Draw the prior samples of ``cfg`` (scenario keys and road).
+def draw_prior(sc: Scenario, cfg: Config, latent: np.ndarray | None = None) -> Prior:
+    """Draw the prior samples of ``cfg`` (scenario keys and road), or map given latent points.
 
     Parameters
     ----------
@@ -182,6 +197,9 @@ def draw_prior(sc: Scenario, cfg: Config) -> Prior:
         The scenario.
     cfg : Config
         Its ``[reconstruct]`` table.
+    latent : numpy.ndarray, optional
+        ``(n, d)`` standard-normal coordinates (see :class:`Prior`) to map instead of drawing
+        ``cfg.samples`` points.
 
     Returns
     -------
@@ -193,16 +211,24 @@ def draw_prior(sc: Scenario, cfg: Config) -> Prior:
     ScenarioError
         A malformed distribution, naming ``reconstruct.priors.<key>``.
     """
+    from scipy import special
+
+    n = cfg.samples if latent is None else latent.shape[0]
     design = None
+    z = np.empty((n, 0))
     priors = dict(cfg.priors)
     if cfg.model_uncertainty:
         from gradesim.uncertainty.distributions import merged_uncertainty
 
         priors = {**{k: v for k, v in merged_uncertainty(sc).items() if k not in priors}, **priors}
     if priors:
-        spec = {"random": {"samples": cfg.samples, "seed": cfg.seed, "method": cfg.method, **priors}}
+        spec = {"random": {"samples": n, "seed": cfg.seed, "method": cfg.method, **priors}}
         try:
-            design = build_design(normalise_spec(spec, sc.source), sc.source)
+            spec = normalise_spec(spec, sc.source)
+            d = len([k for k in spec["random"] if k not in RANDOM_KEYS])
+            u = unit_samples(cfg.method, n, d, cfg.seed) if latent is None else special.ndtr(latent[:, :d])
+            z = special.ndtri(np.clip(u, 1e-12, 1.0 - 1e-12))
+            design = build_design(spec, sc.source, unit_points=u)
         except ScenarioError as exc:
             raise ScenarioError(
                 exc.message, file=sc.source, key=str(exc.key).replace("sweep.random", "reconstruct.priors")
@@ -210,10 +236,14 @@ def draw_prior(sc: Scenario, cfg: Config) -> Prior:
     road_x = road_dz = None
     if cfg.road_correlation_length_m is not None and sc.model.road.profile:
         rows = read_profile_rows(sc.profile_path())
-        rng = np.random.default_rng([cfg.seed, 1])
         road_x = rows.distance_m
-        road_dz = smooth_perturbation(rows.distance_m, rows.band_m, cfg.samples, cfg.road_correlation_length_m, rng)
-    return Prior(design, road_x, road_dz, cfg.samples)
+        if latent is None:
+            zr = np.random.default_rng([cfg.seed, 1]).standard_normal((n, road_x.size))
+        else:
+            zr = latent[:, z.shape[1] :]
+        road_dz = smooth_perturbation(road_x, rows.band_m, n, cfg.road_correlation_length_m, None, z=zr)
+        z = np.hstack([z, zr])
+    return Prior(design, road_x, road_dz, n, z)
 
 
 def run_samples(sc: Scenario, prior: Prior, idx: np.ndarray, cfg: Config, grid: np.ndarray, changes=None, probes=None):

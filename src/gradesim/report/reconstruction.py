@@ -76,6 +76,11 @@ def _value(v: float, quantity: str, units: str) -> str:
         return fmt_speed2(v, units)
     if quantity == "max_brake_temperature":
         return fmt_temp2(v, units)
+    if quantity == "travel_time":
+        return f"{v / 60.0:.1f} min"
+    if quantity == "brake_capability":
+        us, si = f"{v / 0.3048:.2f} ft/s^2", f"{v:.2f} m/s^2"
+        return f"{v / 9.80665:.3f} g ({us if units == 'us' else si}; {si if units == 'us' else us})"
     from gradesim.core.layout import KIND_NAMES
 
     return KIND_TEXT.get(KIND_NAMES[int(v)], KIND_NAMES[int(v)])
@@ -96,10 +101,14 @@ def _evidence_rows(rec, units: str) -> list[dict[str, str]]:
         if ev.at is not None:
             where = f"at {fmt_dist2(ev.at, units)}"
         elif ev.between is not None:
-            where = f"highest between {fmt_dist2(ev.between[0], units)} and {fmt_dist2(ev.between[1], units)}"
+            how = "from" if ev.quantity == "travel_time" else "highest between"
+            where = f"{how} {fmt_dist2(ev.between[0], units)} {'to' if how == 'from' else 'and'} "
+            where += fmt_dist2(ev.between[1], units)
         like = words[ev.kind].format(*vals)
         if ev.tolerance > 0 and ev.quantity in ("speed", "impact_speed"):
             like += f"; soft edge {ev.tolerance / 0.44704:.0f} mph ({ev.tolerance * 3.6:.0f} km/h)"
+        elif ev.tolerance > 0 and ev.quantity in ("travel_time", "brake_capability"):
+            like += f"; soft edge {_value(ev.tolerance, ev.quantity, units)}"
         quantity = ev.quantity.replace("_", " ")
         conf = {"H": "high", "M": "medium", "L": "low"}.get(ev.confidence, ev.confidence or "not stated")
         rows.append(
@@ -266,6 +275,8 @@ def reconstruction_section(
     out: dict[str, Any] = {
         "samples": samples,
         "seed": rec.config.seed,
+        "rounds": rec.rounds,
+        "model_uncertainty": rec.config.model_uncertainty,
         "ess": f"{rec.ess:.1f}",
         "ess_small": rec.ess < 30,
         "evidence": _evidence_rows(rec, units),

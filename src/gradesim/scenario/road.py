@@ -378,7 +378,7 @@ def read_profile_rows(path: str | Path) -> ProfileRows:
     return ProfileRows(table[:, ROAD_X].copy(), table[:, ROAD_Z].copy(), np.abs(np.asarray(band)), columns)
 
 
-def smooth_perturbation(distance_m, band_m, n: int, correlation_length_m: float, rng) -> np.ndarray:
+def smooth_perturbation(distance_m, band_m, n: int, correlation_length_m: float, rng, z=None) -> np.ndarray:
     """Smooth random elevation offsets of a whole profile, each inside its row's band.
 
     A Gaussian process ``h(s)`` with unit variance and squared-exponential
@@ -399,6 +399,9 @@ def smooth_perturbation(distance_m, band_m, n: int, correlation_length_m: float,
         Correlation length ``l`` of the process. [m]
     rng : numpy.random.Generator
         Random source.
+    z : numpy.ndarray, optional
+        ``(n, rows)`` standard normals to use instead of drawing them from ``rng`` (the latent
+        coordinates of an adaptive sampler).
 
     Returns
     -------
@@ -424,5 +427,5 @@ def smooth_perturbation(distance_m, band_m, n: int, correlation_length_m: float,
     cov = np.exp(-0.5 * (d / correlation_length_m) ** 2)
     w, v = np.linalg.eigh(cov)  # robust where the Cholesky factor of a smooth kernel fails
     root = v * np.sqrt(np.clip(w, 0.0, None))
-    h = rng.standard_normal((n, s.size)) @ root.T
+    h = (rng.standard_normal((n, s.size)) if z is None else np.asarray(z, dtype=float)) @ root.T
     return band[None, :] * np.tanh(h)
