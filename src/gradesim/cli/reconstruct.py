@@ -64,7 +64,10 @@ def summary_lines(rec, draws: int) -> list[str]:
         )
     if draws > 0 and rec.scenario.model.road.ramps and rec.ess > 0:
         cf = counterfactual(rec, {"driver.take_ramp": 0}, draws=draws)
-        lines.append(f"had he taken ramp 0: P(crash) = {cf['p_crash']:.2f} +/- {cf['se']:.2f} ({draws} draws)")
+        lines.append(
+            f"had he taken ramp 0 (its length as in each posterior draw): P(crash) = {cf['p_crash']:.2f}"
+            f" +/- {cf['se']:.2f} ({draws} draws)"
+        )
         lines.extend(_ramp_length_lines(rec, draws))
     lines.append("The model attributes nothing beyond its priors, evidence and physics; see the scenario's comments.")
     return lines

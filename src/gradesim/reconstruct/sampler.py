@@ -218,9 +218,15 @@ def draw_prior(sc: Scenario, cfg: Config, latent: np.ndarray | None = None) -> P
     z = np.empty((n, 0))
     priors = dict(cfg.priors)
     if cfg.model_uncertainty:
+        import warnings
+
         from gradesim.uncertainty.distributions import merged_uncertainty
 
-        priors = {**{k: v for k, v in merged_uncertainty(sc).items() if k not in priors}, **priors}
+        with warnings.catch_warnings():
+            if latent is not None:  # a later round: the first draw has already said it
+                warnings.simplefilter("ignore")
+            model = merged_uncertainty(sc)
+        priors = {**{k: v for k, v in model.items() if k not in priors}, **priors}
     if priors:
         spec = {"random": {"samples": n, "seed": cfg.seed, "method": cfg.method, **priors}}
         try:
