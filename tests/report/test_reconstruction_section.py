@@ -65,3 +65,20 @@ def test_report_renders_the_reconstruction_in_both_unit_systems():
     for mph, kmh in speeds:
         assert float(kmh) == pytest.approx(float(mph) * 1.609344, abs=0.14)  # each rounded to 0.1
     assert "e+0" not in sec and "nan" not in sec.lower().replace("nanoseconds", "")
+
+
+def test_evidence_in_tension_is_flagged_and_consistent_evidence_is_not():
+    """An item the rest makes less likely than before, and under 0.2, is named; without it none is."""
+    from tests.reconstruct.conftest import standin_dict
+
+    d = standin_dict(samples=300)
+    calm = reconstruction_section(gs.Scenario.from_dict(d), samples=300, draws=10, boot=5)
+    assert calm["tension"] == []
+    d["evidence"].append(
+        {"name": "slow below the ramp", "quantity": "speed", "between": ["2 mi", "3.7 mi"], "at_most": "50 mph"}
+    )
+    tense = reconstruction_section(gs.Scenario.from_dict(d), samples=300, draws=10, boot=5)
+    held = {h["name"]: float(h["predicted"]) for h in tense["held_out"]}
+    prior = {h["name"]: float(h["prior"]) for h in tense["held_out"]}
+    assert tense["tension"] == [n for n, p in held.items() if p < min(0.2, prior[n])]
+    assert "slow below the ramp" in tense["tension"] and prior["slow below the ramp"] > 0.2

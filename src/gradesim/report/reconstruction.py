@@ -70,6 +70,11 @@ def factors(sc: Scenario) -> dict[str, dict[str, Any]]:
     return out
 
 
+TENSION = 0.2
+"""An item the other items make less likely than it was before any evidence, and less likely than this,
+is reported as in tension with them (an item they merely say nothing about keeps its prior probability)."""
+
+
 def _value(v: float, quantity: str, units: str) -> str:
     """An evidence value (SI) in both systems; an outcome code in words."""
     if quantity in ("speed", "impact_speed"):
@@ -284,11 +289,12 @@ def reconstruction_section(
         "file_samples": int(sc.data["reconstruct"].get("samples", samples)),
     }
     if rec.ess <= 0:
-        out |= {"impact": None, "held_out": [], "pinned": [], "bands": None, "attribution": None}
+        out |= {"impact": None, "held_out": [], "tension": [], "pinned": [], "bands": None, "attribution": None}
         return out
     q = rec.impact_speed()
     out["impact"] = [fmt_speed2(v, units) for v in q] if np.all(np.isfinite(q)) else None
     out["held_out"] = _held_out_rows(rec, units)
+    out["tension"] = [h["name"] for h in out["held_out"] if float(h["predicted"]) < min(TENSION, float(h["prior"]))]
     out["pinned"] = [
         {"input": key.rsplit(" [", 1)[0], "prior": _width2(pw, key), "posterior": _width2(qw, key), "ratio": f"{r:.2f}"}
         for key, (pw, qw, r) in rec.pinned().items()
