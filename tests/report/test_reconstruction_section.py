@@ -65,6 +65,12 @@ def test_report_renders_the_reconstruction_in_both_unit_systems():
     for mph, kmh in speeds:
         assert float(kmh) == pytest.approx(float(mph) * 1.609344, abs=0.14)  # each rounded to 0.1
     assert "e+0" not in sec and "nan" not in sec.lower().replace("nanoseconds", "")
+    # a dimensionless model parameter is a number, only a true choice is counted in choices; units read plainly
+    pinned = sec.split("What the evidence pins down", 1)[1].split("Counterfactuals", 1)[0]
+    row = pinned.split("truck.brakes.heat_fraction", 1)[1].split("</tr>", 1)[0]
+    assert "of the choices" not in row and re.search(r"<td>0\.0\d+</td>", row)
+    assert "of the choices" in pinned.split("driver.actions.0.strategy", 1)[1].split("</tr>", 1)[0]
+    assert " ** " not in pinned and "delta_degree" not in pinned
 
 
 def test_evidence_in_tension_is_flagged_and_consistent_evidence_is_not():

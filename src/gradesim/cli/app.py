@@ -447,11 +447,16 @@ def _load_plugins() -> None:
 
 
 def _one_line_warnings() -> None:
-    """Show warnings as ``warning: <message>`` on one line (no source line, no file name)."""
+    """Show warnings as ``warning: <message>`` on one line (no source line, no file name), each text once."""
     import warnings
+
+    said: set[str] = set()
 
     def show(message, category, filename, lineno, file=None, line=None):
         text = str(message).replace("\n", " ")
+        if text in said:  # e.g. the same widened range met by the uncertainty bands and the reconstruction
+            return
+        said.add(text)
         print(f"warning: {text}", file=file or sys.stderr)
 
     warnings.showwarning = show

@@ -157,14 +157,19 @@ _WIDTH |= {"mph": ("km/h", 1.609344), "mi": ("km", 1.609344), "ft": ("m", 0.3048
 _WIDTH |= {"psi": ("kPa", 6.894757293), "kg": ("lb", 1 / 0.45359237), "km/h": ("mph", 1 / 1.609344)}
 
 
-def _width2(w: float, key: str) -> str:
+_UNIT_TEXT = {"delta_degree_Fahrenheit": "degF", " ** 2": "^2", " / ": "/"}
+
+
+def _width2(w: float, key: str, choice: bool = False) -> str:
     """A 5-95 % width in the prior's unit (``key [unit]``) and in the other system; a choice's width as is."""
     if not math.isfinite(w):
         return "no weighted run"
     unit = key.rsplit(" [", 1)[1].rstrip("]") if key.endswith("]") else ""
-    if not unit:  # a choice: the 5-95 % range spans this many neighbouring choices
+    for a, b in _UNIT_TEXT.items():
+        unit = unit.replace(a, b)
+    if choice:  # the 5-95 % range spans this many neighbouring choices
         return f"{round(w) + 1} of the choices"
-    text = f"{_num(w)} {unit}"
+    text = f"{_num(w)} {unit}".rstrip()
     if unit in _WIDTH:
         other, f = _WIDTH[unit]
         text += f" ({_num(w * f)} {other})"
@@ -295,8 +300,15 @@ def reconstruction_section(
     out["impact"] = [fmt_speed2(v, units) for v in q] if np.all(np.isfinite(q)) else None
     out["held_out"] = _held_out_rows(rec, units)
     out["tension"] = [h["name"] for h in out["held_out"] if float(h["predicted"]) < min(TENSION, float(h["prior"]))]
+    d = rec.prior.design
+    choice = {(f"{f.key} [{f.unit}]" if f.unit else f.key) for f in (d.factors if d else []) if not f.continuous}
     out["pinned"] = [
-        {"input": key.rsplit(" [", 1)[0], "prior": _width2(pw, key), "posterior": _width2(qw, key), "ratio": f"{r:.2f}"}
+        {
+            "input": key.rsplit(" [", 1)[0],
+            "prior": _width2(pw, key, key in choice),
+            "posterior": _width2(qw, key, key in choice),
+            "ratio": f"{r:.2f}",
+        }
         for key, (pw, qw, r) in rec.pinned().items()
     ]
     out["bands"] = _bands_svg(rec)
