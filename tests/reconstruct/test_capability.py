@@ -159,3 +159,31 @@ def test_travel_time_equals_the_simulated_clock():
         assert t[i] == pytest.approx(t1 - t0, rel=2e-3)
     with pytest.raises(ScenarioError, match=r"evidence\.0\.between"):
         parse_evidence([{"quantity": "travel_time", "at": "1 mi", "at_most": "3 min"}], "case.toml")
+
+
+def test_brake_temperature_probe_is_the_hottest_drum_of_the_simulated_run():
+    """At the start: the stated 700 degF; at 2 mi: the hottest drum column of gs.simulate's trace there."""
+    import gradesim as gs
+
+    d = standin_dict(samples=3)
+    d["evidence"] += [
+        {"name": "start", "quantity": "brake_temperature", "at": "0 mi", "at_most": "2000 degF"},
+        {
+            "name": "no smoke",
+            "quantity": "brake_temperature",
+            "at": "2 mi",
+            "at_most": "800 degF",
+            "tolerance": "150 degF",
+        },
+    ]
+    sc = Scenario.from_dict(d)
+    rec = reconstruct(sc)
+    start, mid = rec.values(rec.evidence[-2]), rec.values(rec.evidence[-1])
+    assert start == pytest.approx(np.full(3, (700 - 32) / 1.8 + 273.15), rel=1e-9)
+    for i in range(2):
+        tr = gs.simulate(sc.replace(rec.prior.design.changes(i))).trace
+        cols = [c for c in tr.columns if c.startswith("brake_temp_") and c.endswith("_K")]
+        hot = max(np.interp(2 * 1609.344, tr["position_m"], tr[c]) for c in cols)
+        assert mid[i] == pytest.approx(hot, abs=0.5)  # the two traces' rows differ; linear in between
+    with pytest.raises(ScenarioError, match=r"evidence\.0\.at"):
+        parse_evidence([{"quantity": "brake_temperature", "at_most": "800 degF"}], "case.toml")

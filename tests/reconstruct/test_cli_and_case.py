@@ -58,7 +58,8 @@ def test_cli_bad_evidence_exits_2_with_one_line(tmp_path):
 def test_i70_scenario_evidence_and_priors_parse():
     sc = Scenario.from_toml(I70)
     ev = parse_evidence(sc.data["evidence"], sc.source)
-    assert {e.quantity for e in ev} == {"speed", "impact_speed", "outcome", "brake_capability", "travel_time"}
+    kinds = {"speed", "impact_speed", "outcome", "brake_capability", "brake_temperature", "travel_time"}
+    assert {e.quantity for e in ev} == kinds
     assert all(e.source and e.confidence for e in ev)
     assert set(sc.data["reconstruct"]["priors"]) >= {
         "truck.gross_weight",

@@ -1,4 +1,4 @@
-"""One pass per run: the outcome, the speed on a grid of positions, and what the brakes could still do.
+"""One pass per run: the outcome, the speed on a grid of positions, and the brakes' state at probe points.
 
 :func:`gradesim.core.ensemble.run_ensemble` gives outcomes and
 :func:`~gradesim.core.ensemble.run_traces` speeds; the reconstruction needs both
@@ -6,7 +6,8 @@ for every prior run, so this kernel integrates each run once (the same compiled
 ``integrate``) and fills both, halving the cost.  At a few probe positions it
 also takes the run's state (interpolated between trace rows) and asks
 :func:`gradesim.core.capability.brake_capability` what a full application
-would give there: evidence such as "his brakes were gone near Floyd Hill".
+would give there, and its hottest drum: evidence such as "his brakes were gone near Floyd Hill"
+or "no smoke was seen at the ramp".
 
 Examples
 --------
@@ -41,10 +42,12 @@ from gradesim.core.integrate import integrate
 from gradesim.core.layout import (
     KIND_IMPACT,
     ND,
+    NGROUPS,
     NM,
     NS,
     NY,
     P_DT_OUT,
+    P_N_EXTRA,
     P_T_MAX,
     R_M0,
     R_T,
@@ -62,16 +65,21 @@ from gradesim.core.layout import (
     S_V,
     S_VMAX,
     Y_S,
+    Y_T0,
     Y_V,
+    Y_X0,
 )
 
 
 @njit
-def _capability_at(xq, out, m, P, road, ramps, y, mode_tmp, dy, diag, work):  # pragma: no cover - numba
-    """Full-application deceleration at position ``xq`` of a trace (NaN where the run never got). [m/s^2]"""
+def _probe_at(xq, out, m, P, road, ramps, y, mode_tmp, dy, diag, work, res):  # pragma: no cover - numba
+    """At position ``xq`` of a trace: ``res[0]`` the full-application deceleration [m/s^2], ``res[1]`` the
+    hottest drum [K] (both NaN where the run never got)."""
     x = out[:m, R_Y0 + Y_S]
+    res[0] = np.nan
+    res[1] = np.nan
     if m < 1 or xq > x[m - 1] or xq < x[0]:
-        return np.nan
+        return
     k = np.searchsorted(x, xq, side="right") - 1
     if k >= m - 1:
         k = m - 2 if m > 1 else 0
@@ -82,7 +90,13 @@ def _capability_at(xq, out, m, P, road, ramps, y, mode_tmp, dy, diag, work):  # 
         y[c] = out[k, R_Y0 + c] + a * (out[k1, R_Y0 + c] - out[k, R_Y0 + c])
     t = out[k, R_T] + a * (out[k1, R_T] - out[k, R_T])
     mode = out[k, R_M0 : R_M0 + NM]
-    return brake_capability(t, y, P, road, ramps, mode, mode_tmp, dy, diag, work)
+    hot = y[Y_T0]
+    for g in range(1, NGROUPS):
+        hot = max(hot, y[Y_T0 + g])
+    for j in range(int(P[P_N_EXTRA])):  # the other wheel-end classes: (drum, slow node) pairs
+        hot = max(hot, y[Y_X0 + 2 * j])
+    res[1] = hot
+    res[0] = brake_capability(t, y, P, road, ramps, mode, mode_tmp, dy, diag, work)
 
 
 @njit_parallel
@@ -117,7 +131,7 @@ def _kernel(P, road, ramps, actions, which, rows, grid, probes, outcomes, speed,
             diag = np.empty(ND)
             work = np.empty(4)
             for q in range(probes.shape[0]):
-                cap[i, q] = _capability_at(probes[q], out, m, P[i], road[i], ramps[i], y, mode_tmp, dy, diag, work)
+                _probe_at(probes[q], out, m, P[i], road[i], ramps[i], y, mode_tmp, dy, diag, work, cap[i, q])
 
 
 def outcomes_and_speeds(P, road, ramps, actions, grid, probes=None):
@@ -130,14 +144,15 @@ def outcomes_and_speeds(P, road, ramps, actions, grid, probes=None):
     grid : numpy.ndarray
         Distances along the path, increasing. [m]
     probes : numpy.ndarray, optional
-        Positions where the full-application deceleration is taken
-        (:func:`gradesim.core.capability.brake_capability`). [m]
+        Positions where the state is probed: the full-application deceleration
+        (:func:`gradesim.core.capability.brake_capability`) and the hottest drum. [m]
 
     Returns
     -------
     tuple of numpy.ndarray
         Outcomes ``(n, NOUT)`` (``core.ensemble.O_*`` columns, SI), speeds ``(n, len(grid))`` [m/s]
-        and capabilities ``(n, len(probes))`` [m/s^2], NaN beyond where a run ended.
+        and probes ``(n, len(probes), 2)``: capability [m/s^2] and hottest drum [K]; NaN beyond
+        where a run ended.
 
     Examples
     --------
@@ -150,7 +165,7 @@ def outcomes_and_speeds(P, road, ramps, actions, grid, probes=None):
     outcomes = np.empty((n, NOUT))
     speed = np.empty((n, grid.size))
     probes = np.ascontiguousarray(np.empty(0) if probes is None else probes, dtype=float)
-    capability = np.full((n, probes.size), np.nan)
+    capability = np.full((n, probes.size, 2), np.nan)
     truncated = np.zeros(n)
     todo = np.arange(n, dtype=np.int64)
     grid = np.ascontiguousarray(grid, dtype=float)

@@ -5,7 +5,7 @@ Each item names a quantity, where along the road it was seen, and a likelihood::
     [[evidence]]
     name = "at least 75 mph below Lookout Mountain"
     quantity = "speed"                 # speed | impact_speed | travel_time | max_brake_temperature
-                                       # | brake_capability | outcome
+                                       # | brake_capability | brake_temperature (hottest drum at) | outcome
     between = ["256 mi", "263 mi"]     # or at = "257 mi" (speed only); the highest speed in the interval
     at_least = "75 mph"                # or normal = [mean, sd], interval = [lo, hi], at_most = v
     tolerance = "3 mph"                # optional: soft edges (Gaussian tail of this width) instead of a hard cut
@@ -57,6 +57,7 @@ QUANTITIES = {
     "impact_speed": "speed",
     "max_brake_temperature": "temperature",
     "brake_capability": "acceleration",
+    "brake_temperature": "temperature",
     "travel_time": "time",
     "outcome": None,
 }
@@ -218,9 +219,9 @@ def _where(item: dict, q: str, err) -> tuple[float | None, tuple[float, float] |
     if q == "speed":
         if ("at" in item) == ("between" in item):
             raise err("at", "a speed is seen at = position or between = [from, to], one of the two")
-    elif q == "brake_capability":
+    elif q in ("brake_capability", "brake_temperature"):
         if "at" not in item or "between" in item:
-            raise err("at", "the brakes' capability is taken at one position: at = '248 mi'")
+            raise err("at", f"{q.replace('_', ' ')} is taken at one position: at = '248 mi'")
     elif q == "travel_time":
         if "between" not in item or "at" in item:
             raise err("between", "a travel time runs between = [from, to]")

@@ -68,6 +68,8 @@ class Reconstruction:
     capability : numpy.ndarray
         ``(n, len(probes))`` deceleration a full application would give there [m/s^2]
         (:func:`gradesim.core.capability.brake_capability`), NaN where a run never got.
+    probe_temperature : numpy.ndarray
+        ``(n, len(probes))`` hottest drum there [K], NaN where a run never got.
     log_q_over_p : numpy.ndarray
         ``(n,)`` log of the sampler's density over the prior's at each run
         (:mod:`gradesim.reconstruct.adaptive`); zeros when every run came from the prior.
@@ -88,6 +90,7 @@ class Reconstruction:
     capability: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
     log_q_over_p: np.ndarray | None = None
     rounds: int = 1
+    probe_temperature: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
 
     def weights(self, without: int | None = None) -> np.ndarray:
         """Normalised posterior weights (optionally leaving evidence item ``without`` out).
@@ -167,11 +170,11 @@ class Reconstruction:
             return np.where(o[:, O_KIND] == L.KIND_IMPACT, o[:, O_IMPACT_V], np.nan)
         if ev.quantity == "max_brake_temperature":
             return o[:, O_TMAX]
-        if ev.quantity == "brake_capability":
+        if ev.quantity in ("brake_capability", "brake_temperature"):
             q = int(np.argmin(np.abs(self.probes - ev.at))) if self.probes.size else -1
             if q < 0 or abs(self.probes[q] - ev.at) > 1e-6:
                 return np.full(len(o), np.nan)
-            return self.capability[:, q]
+            return (self.capability if ev.quantity == "brake_capability" else self.probe_temperature)[:, q]
         if ev.quantity == "travel_time":
             return self._travel_time(*ev.between)
         if ev.at is not None:
@@ -385,12 +388,14 @@ def reconstruct(
     end = float(scenario.to_kernel().P[L.P_ROAD_END])
     pts = [e.at for e in ev if e.at is not None] + [b for e in ev if e.between for b in e.between]
     grid = np.unique(np.concatenate([np.arange(start, end, cfg.grid_step_m), [end], pts]))
-    probes = np.unique([e.at for e in ev if e.quantity == "brake_capability"])
+    probes = np.unique([e.at for e in ev if e.quantity in ("brake_capability", "brake_temperature")])
 
     def loglik_of(prior, out, speed, mass, cap):
-        r = Reconstruction(scenario, cfg, prior, ev, grid, out, speed, mass, probes=probes, capability=cap)
+        r = Reconstruction(scenario, cfg, prior, ev, grid, out, speed, mass, probes=probes, capability=cap[..., 0])
+        r.probe_temperature = cap[..., 1]
         return np.stack([e.log_likelihood(r.values(e)) for e in ev], axis=1) if ev else np.zeros((prior.n, 0))
 
     prior, out, speed, mass, cap, loglik, log_q, rounds = run_rounds(scenario, cfg, grid, probes, loglik_of)
-    rec = Reconstruction(scenario, cfg, prior, ev, grid, out, speed, mass, loglik, probes, cap, log_q, rounds)
+    rec = Reconstruction(scenario, cfg, prior, ev, grid, out, speed, mass, loglik, probes, cap[..., 0], log_q, rounds)
+    rec.probe_temperature = cap[..., 1]
     return rec

@@ -273,14 +273,15 @@ def run_samples(sc: Scenario, prior: Prior, idx: np.ndarray, cfg: Config, grid: 
     changes : dict, optional
         ``Scenario.replace`` changes applied to every run.
     probes : numpy.ndarray, optional
-        Positions where the brakes' full-application deceleration is kept (needs ``grid``). [m]
+        Positions where the brakes' capability and hottest drum are kept. [m]
 
     Returns
     -------
     tuple of numpy.ndarray
         Outcomes ``(k, NOUT)`` (columns ``core.ensemble.O_*``, SI), speeds ``(k, len(grid))`` [m/s]
-        (NaN where a run never got), each run's gross mass ``(k,)`` [kg] and the brake capability
-        ``(k, len(probes))`` [m/s^2] (:func:`gradesim.core.capability.brake_capability`).
+        (NaN where a run never got), each run's gross mass ``(k,)`` [kg] and the probes
+        ``(k, len(probes), 2)``: brake capability [m/s^2] (:func:`gradesim.core.capability.brake_capability`)
+        and hottest drum [K].
     """
     changes = dict(changes or {})
     base = sc.replace(changes) if changes else sc
@@ -308,7 +309,7 @@ def run_samples(sc: Scenario, prior: Prior, idx: np.ndarray, cfg: Config, grid: 
     if grid.size or probes.size:
         out, speed, cap = outcomes_and_speeds(P, road, ramps, actions, grid, probes)
     else:
-        out, speed, cap = np.empty((idx.size, NOUT)), np.empty((idx.size, 0)), np.empty((idx.size, 0))
+        out, speed, cap = np.empty((idx.size, NOUT)), np.empty((idx.size, 0)), np.empty((idx.size, 0, 2))
         run_ensemble(P, road, ramps, actions, np.empty((idx.size, L.NS)), out)
     return out, speed, P[:, L.P_MASS].copy(), cap
 

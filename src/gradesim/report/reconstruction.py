@@ -79,7 +79,7 @@ def _value(v: float, quantity: str, units: str) -> str:
     """An evidence value (SI) in both systems; an outcome code in words."""
     if quantity in ("speed", "impact_speed"):
         return fmt_speed2(v, units)
-    if quantity == "max_brake_temperature":
+    if quantity in ("max_brake_temperature", "brake_temperature"):
         return fmt_temp2(v, units)
     if quantity == "travel_time":
         return f"{v / 60.0:.1f} min"
@@ -114,6 +114,9 @@ def _evidence_rows(rec, units: str) -> list[dict[str, str]]:
             like += f"; soft edge {ev.tolerance / 0.44704:.0f} mph ({ev.tolerance * 3.6:.0f} km/h)"
         elif ev.tolerance > 0 and ev.quantity in ("travel_time", "brake_capability"):
             like += f"; soft edge {_value(ev.tolerance, ev.quantity, units)}"
+        elif ev.tolerance > 0 and "temperature" in ev.quantity:
+            f_, c_ = f"{ev.tolerance * 1.8:.0f} degF", f"{ev.tolerance:.0f} degC"
+            like += f"; soft edge {f_} ({c_})" if units == "us" else f"; soft edge {c_} ({f_})"
         quantity = ev.quantity.replace("_", " ")
         conf = {"H": "high", "M": "medium", "L": "low"}.get(ev.confidence, ev.confidence or "not stated")
         rows.append(
