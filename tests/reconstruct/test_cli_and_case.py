@@ -86,8 +86,9 @@ def test_i70_small_reconstruction_runs():
 def test_i70_from_floyd_hill_predicts_the_reported_speed():
     """From MP 247 under power: the posterior impact speed covers the reported ~85 mph, below 100 mph.
 
-    Measured (seed 2019, adaptive sampler, 6 rounds): 10,000 runs, ESS 33: 5/50/95 % = 69.2 / 80.6 / 89.6 mph;
-    10^5 runs, ESS 711: 67.8 / 78.9 / 89.9 mph (46 s on 2 cores).
+    Measured (seed 2019, adaptive sampler, 6 rounds, this evidence): 10^5 runs, ESS 837:
+    5/50/95 % = 68.7 / 80.5 / 91.5 mph (46 s on 2 cores); with the evidence before its review, seeds 2019, 1 and 2
+    gave 67.8, 67.4 and 67.3 mph at 5 %.
     """
     rec = reconstruct(Scenario.from_toml(I70), samples=10000)
     assert rec.ess > 15
@@ -98,7 +99,7 @@ def test_i70_from_floyd_hill_predicts_the_reported_speed():
 @pytest.mark.slow
 @pytest.mark.skip(
     reason="the physics on the estimated road does not give it: the 5 % point sits at 67-69 mph, not 70 (seed 2019, "
-    "10^5 runs, ESS 711: 67.8 / 78.9 / 89.9 mph). Every weighted run passes MP 258.5 at 105-115 mph and slows on "
+    "10^5 runs, ESS 837: 68.7 / 80.5 / 91.5 mph). The weighted runs peak at 98 / 112 / 125 mph near MP 258.5 and slow on "
     "the estimated 2.4 % below it, where 85-88 mph is the coasting speed with no brake at all; the L-confidence "
     "profile (no survey found), not the sampler, sets the lower tail"
 )

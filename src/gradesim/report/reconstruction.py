@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from gradesim.core.ensemble import O_VMAX
 from gradesim.output.text import KIND_TEXT, fmt_dist2, fmt_speed2, fmt_temp2
 from gradesim.scenario.scenario import Scenario
 
@@ -73,6 +74,51 @@ def factors(sc: Scenario) -> dict[str, dict[str, Any]]:
 TENSION = 0.2
 """An item the other items make less likely than it was before any evidence, and less likely than this,
 is reported as in tension with them (an item they merely say nothing about keeps its prior probability)."""
+
+
+def _pinned_rows(rec) -> list[dict[str, str]]:
+    """Each input's 5-95 % width before and after weighting; a choice as the probability of each value."""
+    d = rec.prior.design
+    choices = {(f"{f.key} [{f.unit}]" if f.unit else f.key): f for f in (d.factors if d else []) if not f.continuous}
+    inputs = rec.inputs()
+    rows = []
+    for key, (pw, qw, r) in rec.pinned().items():
+        f = choices.get(key)
+        if f is not None:
+            idx = inputs[key].astype(int)
+
+            def probs(w, idx=idx, f=f) -> str:
+                p = np.bincount(idx, weights=w, minlength=len(f.labels))
+                return ", ".join(f"{lab} {q:.2f}" for lab, q in zip(f.labels, p, strict=True) if q >= 0.005)
+
+            rows.append({"input": f.key, "prior": probs(rec.prior_weights()), "posterior": probs(rec.weights())})
+            rows[-1]["ratio"] = "(a choice)"
+            continue
+        rows.append(
+            {
+                "input": key.rsplit(" [", 1)[0],
+                "prior": _width2(pw, key),
+                "posterior": _width2(qw, key),
+                "ratio": f"{r:.2f}",
+            }
+        )
+    return rows
+
+
+def _road_note(rec) -> str:
+    """Where the road comes from, when it is perturbed: its band and how far the fit moved it (mean offset)."""
+    if rec.prior.road_dz is None:
+        return ""
+    from gradesim.reconstruct import weighted_quantile
+
+    off = rec.prior.road_dz.mean(axis=1)
+    band = float(np.max(np.abs(rec.prior.road_dz)))
+    prior = weighted_quantile(off, rec.prior_weights(), [0.5])[0]
+    post = weighted_quantile(off, rec.weights(), [0.5])[0]
+    return (
+        f"a profile whose elevations carry bands up to {band / 0.3048:,.0f} ft; the runs move it inside them, and the "
+        f"fit moved its mean offset from {prior / 0.3048:+,.0f} ft to {post / 0.3048:+,.0f} ft (medians)"
+    )
 
 
 def _value(v: float, quantity: str, units: str) -> str:
@@ -297,23 +343,21 @@ def reconstruction_section(
         "file_samples": int(sc.data["reconstruct"].get("samples", samples)),
     }
     if rec.ess <= 0:
-        out |= {"impact": None, "held_out": [], "tension": [], "pinned": [], "bands": None, "attribution": None}
+        out |= {"impact": None, "held_out": [], "tension": [], "weak": [], "vmax": None}
+        out |= {"pinned": [], "bands": None, "attribution": None}
         return out
     q = rec.impact_speed()
     out["impact"] = [fmt_speed2(v, units) for v in q] if np.all(np.isfinite(q)) else None
     out["held_out"] = _held_out_rows(rec, units)
     out["tension"] = [h["name"] for h in out["held_out"] if float(h["predicted"]) < min(TENSION, float(h["prior"]))]
-    d = rec.prior.design
-    choice = {(f"{f.key} [{f.unit}]" if f.unit else f.key) for f in (d.factors if d else []) if not f.continuous}
-    out["pinned"] = [
-        {
-            "input": key.rsplit(" [", 1)[0],
-            "prior": _width2(pw, key, key in choice),
-            "posterior": _width2(qw, key, key in choice),
-            "ratio": f"{r:.2f}",
-        }
-        for key, (pw, qw, r) in rec.pinned().items()
+    out["weak"] = [h["name"] for h in out["held_out"] if float(h["prior"]) <= float(h["predicted"]) < TENSION]
+    out["road_note"] = _road_note(rec)
+    from gradesim.reconstruct import weighted_quantile
+
+    out["vmax"] = [
+        fmt_speed2(v, units) for v in weighted_quantile(rec.outcomes[:, O_VMAX], rec.weights(), [0.05, 0.5, 0.95])
     ]
+    out["pinned"] = _pinned_rows(rec)
     out["bands"] = _bands_svg(rec)
     out["attribution"] = _attribution_rows(rec, draws, boot)
     return out
