@@ -99,9 +99,9 @@ def test_i70_from_floyd_hill_predicts_the_reported_speed():
 @pytest.mark.slow
 @pytest.mark.skip(
     reason="the physics on the estimated road does not give it: the 5 % point sits at 67-69 mph, not 70 (seed 2019, "
-    "10^5 runs, ESS 837: 68.7 / 80.5 / 91.5 mph). The weighted runs peak at 98 / 112 / 125 mph near MP 258.5 and slow on "
-    "the estimated 2.4 % below it, where 85-88 mph is the coasting speed with no brake at all; the L-confidence "
-    "profile (no survey found), not the sampler, sets the lower tail"
+    "10^5 runs, ESS 837: 68.7 / 80.5 / 91.5 mph). The weighted runs peak at 98 / 112 / 125 mph near MP 258.5 and "
+    "slow on the estimated 2.4 % below it, where 85-88 mph is the coasting speed with no brake at all; the "
+    "L-confidence profile (no survey found), not the sampler, sets the lower tail"
 )
 def test_i70_from_floyd_hill_covers_85_mph():
     rec = reconstruct(Scenario.from_toml(I70), samples=100_000)

@@ -219,3 +219,14 @@ def test_gs_reconstruct_is_the_function_after_the_subpackage_is_imported(standin
 
     rec = gs.reconstruct(Scenario.from_dict(standin_dict(samples=5)))
     assert rec.outcomes.shape[0] == 5 and callable(sub)
+
+
+def test_counterfactual_error_counts_at_most_ess_independent_draws(standin_rec):
+    """200 draws resampled from a posterior worth fewer runs are not 200 independent ones."""
+    rec = standin_rec
+    cf = counterfactual(rec, {"driver.take_ramp": 0, "road.ramps.0.length": "400 ft"}, draws=200)
+    n = min(200, int(rec.ess))
+    assert n < 200
+    p = cf["p_crash"]
+    assert 0.0 < p < 1.0
+    assert cf["se"] == pytest.approx(np.sqrt(p * (1 - p) / n))

@@ -3,7 +3,9 @@
 Each counterfactual reruns the same posterior draws (inputs and road of each
 draw) with some scenario keys changed, so differences between counterfactuals
 are not sampling noise of different trucks.  P(crash) carries its Monte Carlo
-standard error ``sqrt(p (1 - p) / m)`` over ``m`` draws.  :func:`attribution`
+standard error ``sqrt(p (1 - p) / n)`` with ``n = min(m, ESS)``: ``m`` draws
+resampled from a weighted set worth ESS runs are at most ESS independent ones
+(the bootstrap of :func:`attribution` resamples ``n`` of them likewise).  :func:`attribution`
 runs the full factorial of binary factors and splits the total effect on
 P(crash) and on the crash kinetic energy by exact Shapley values, with
 bootstrap intervals over the draws.  The values say what the model attributes
@@ -32,6 +34,11 @@ from gradesim.core.ensemble import O_KIND, O_V
 from gradesim.reconstruct.posterior import Reconstruction
 from gradesim.reconstruct.sampler import run_samples
 from gradesim.reconstruct.shapley import shapley
+
+
+def _n_eff(rec: Reconstruction, m: int) -> int:
+    """Independent draws among ``m`` resampled from the posterior: at most its effective sample size."""
+    return max(1, min(m, int(rec.ess))) if rec.ess > 0 else m
 
 
 def _runs(rec: Reconstruction, idx: np.ndarray, changes: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
@@ -75,7 +82,7 @@ def counterfactual(rec: Reconstruction, changes: dict[str, Any], draws: int = 40
     kinds = {L.KIND_NAMES[k]: int(np.sum(out[:, O_KIND] == k)) for k in np.unique(out[:, O_KIND]).astype(int)}
     return {
         "p_crash": p,
-        "se": float(np.sqrt(p * (1 - p) / idx.size)),
+        "se": float(np.sqrt(p * (1 - p) / _n_eff(rec, idx.size))),
         "impact_speed": q,
         "outcomes": kinds,
         "draws": idx.size,
@@ -116,7 +123,7 @@ def ramp_lengths(
         changes = {"driver.take_ramp": ramp, f"road.ramps.{ramp}.length": length}
         _, _, out = _runs(rec, idx, changes)
         p = float(np.mean(out[:, O_KIND] == L.KIND_RAMP_STOP))
-        rows.append((length, p, float(np.sqrt(p * (1 - p) / idx.size))))
+        rows.append((length, p, float(np.sqrt(p * (1 - p) / _n_eff(rec, idx.size)))))
         if needed is None and p >= hold:
             needed = length
     return {"rows": rows, "needed": needed, "draws": idx.size}
@@ -170,7 +177,7 @@ def attribution(
     values = per.mean(axis=2)
     phi = shapley(values, k)
     rng = np.random.default_rng([seed, 7])
-    b = rng.integers(0, idx.size, size=(boot, idx.size))
+    b = rng.integers(0, idx.size, size=(boot, _n_eff(rec, idx.size)))
     vb = per[:, :, b].mean(axis=3)  # (2**k, 2, boot)
     interval = np.percentile(shapley(vb, k), [5, 95], axis=-1).transpose(1, 2, 0)
     return {"names": names, "values": values, "shapley": phi, "interval": interval, "total": values[-1] - values[0]}
