@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from gradesim.core.ensemble import O_VMAX
-from gradesim.output.text import KIND_TEXT, fmt_dist2, fmt_speed2, fmt_temp2
+from gradesim.output.text import KIND_TEXT, fmt_speed2, fmt_temp2
 from gradesim.scenario.scenario import Scenario
 
 #: free stroke of a brake in adjustment: a 90 psi roadside check then measures about 1.6 in, under the 2.0 in limit
@@ -74,6 +74,12 @@ def factors(sc: Scenario) -> dict[str, dict[str, Any]]:
 TENSION = 0.2
 """An item the other items make less likely than it was before any evidence, and less likely than this,
 is reported as in tension with them (an item they merely say nothing about keeps its prior probability)."""
+
+
+def _place(x_m: float, units: str) -> str:
+    """A position as the evidence gives it: ``256 mi (412.0 km)`` (no spurious thousandths of a mile)."""
+    mi, km = f"{x_m / 1609.344:.4g} mi", f"{x_m / 1000.0:.1f} km"
+    return f"{mi} ({km})" if units == "us" else f"{km} ({mi})"
 
 
 def _pinned_rows(rec) -> list[dict[str, str]]:
@@ -150,11 +156,11 @@ def _evidence_rows(rec, units: str) -> list[dict[str, str]]:
                 vals[1] = f"{ev.params[1] / 0.44704:.0f} mph ({ev.params[1] * 3.6:.0f} km/h)"
         where = ""
         if ev.at is not None:
-            where = f"at {fmt_dist2(ev.at, units)}"
+            where = f"at {_place(ev.at, units)}"
         elif ev.between is not None:
             how = "from" if ev.quantity == "travel_time" else "highest between"
-            where = f"{how} {fmt_dist2(ev.between[0], units)} {'to' if how == 'from' else 'and'} "
-            where += fmt_dist2(ev.between[1], units)
+            where = f"{how} {_place(ev.between[0], units)} {'to' if how == 'from' else 'and'} "
+            where += _place(ev.between[1], units)
         like = words[ev.kind].format(*vals)
         if ev.tolerance > 0 and ev.quantity in ("speed", "impact_speed"):
             like += f"; soft edge {ev.tolerance / 0.44704:.0f} mph ({ev.tolerance * 3.6:.0f} km/h)"
