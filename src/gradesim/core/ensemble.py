@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from numba import prange
 
-from ._jit import njit_parallel
+from ._jit import njit, njit_parallel
 from .integrate import W_ROWS, integrate, integrate_with, scratch_width
 from .layout import (
     KIND_IMPACT,
@@ -72,6 +72,30 @@ OUTCOME_COLUMNS = (
     "n_rhs",
     "ramp_entry_speed_mps",
 )
+
+
+@njit(inline="always")
+def outcome_row(s, o):  # pragma: no cover - numba
+    """Fill one outcome row ``o`` (``O_*`` columns) from an integrator summary ``s`` (``S_*``).
+
+    Parameters
+    ----------
+    s : float64[NS]
+        Summary of one run (:func:`gradesim.core.integrate.integrate`).
+    o : float64[NOUT]
+        Output: the outcome row.
+    """
+    o[O_KIND] = s[S_KIND]
+    o[O_S] = s[S_S]
+    o[O_V] = s[S_V]
+    o[O_T] = s[S_T]
+    o[O_VMAX] = s[S_VMAX]
+    o[O_TMAX] = s[S_TMAX]
+    o[O_IMPACT_V] = s[S_V] if s[S_KIND] == KIND_IMPACT else 0.0
+    o[O_RAMP] = s[S_RAMP]
+    o[O_NSTEP] = s[S_NSTEP]
+    o[O_NRHS] = s[S_NRHS]
+    o[O_RAMP_V] = s[S_RAMP_V] if s[S_RAMP] >= 0.0 else np.nan
 
 
 @njit_parallel
@@ -134,18 +158,7 @@ def run_ensemble(P, road, ramps, actions, summary, outcomes):  # pragma: no cove
         for i in range(c * chunk, min(n, (c + 1) * chunk)):
             s = summary[i]
             integrate_with(P[i], road[i], ramps[i], actions[i], no_trace, s, W, Kbuf)
-            o = outcomes[i]
-            o[O_KIND] = s[S_KIND]
-            o[O_S] = s[S_S]
-            o[O_V] = s[S_V]
-            o[O_T] = s[S_T]
-            o[O_VMAX] = s[S_VMAX]
-            o[O_TMAX] = s[S_TMAX]
-            o[O_IMPACT_V] = s[S_V] if s[S_KIND] == KIND_IMPACT else 0.0
-            o[O_RAMP] = s[S_RAMP]
-            o[O_NSTEP] = s[S_NSTEP]
-            o[O_NRHS] = s[S_NRHS]
-            o[O_RAMP_V] = s[S_RAMP_V] if s[S_RAMP] >= 0.0 else np.nan
+            outcome_row(s, outcomes[i])
 
 
 @njit_parallel

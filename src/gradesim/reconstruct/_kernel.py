@@ -24,23 +24,9 @@ from numba import prange
 
 from gradesim.core._jit import njit, njit_parallel
 from gradesim.core.capability import brake_capability
-from gradesim.core.ensemble import (
-    NOUT,
-    O_IMPACT_V,
-    O_KIND,
-    O_NRHS,
-    O_NSTEP,
-    O_RAMP,
-    O_RAMP_V,
-    O_S,
-    O_T,
-    O_TMAX,
-    O_V,
-    O_VMAX,
-)
+from gradesim.core.ensemble import NOUT, outcome_row
 from gradesim.core.integrate import integrate
 from gradesim.core.layout import (
-    KIND_IMPACT,
     ND,
     NGROUPS,
     NM,
@@ -53,17 +39,7 @@ from gradesim.core.layout import (
     R_T,
     R_Y0,
     ROW_COLS,
-    S_KIND,
-    S_NRHS,
-    S_NSTEP,
-    S_RAMP,
-    S_RAMP_V,
-    S_S,
-    S_T,
-    S_TMAX,
     S_TRUNC,
-    S_V,
-    S_VMAX,
     Y_S,
     Y_T0,
     Y_V,
@@ -107,18 +83,7 @@ def _kernel(P, road, ramps, actions, which, rows, grid, probes, outcomes, speed,
         out = np.empty((rows, ROW_COLS))
         s = np.empty(NS)
         m = integrate(P[i], road[i], ramps[i], actions[i], out, s)
-        o = outcomes[i]
-        o[O_KIND] = s[S_KIND]
-        o[O_S] = s[S_S]
-        o[O_V] = s[S_V]
-        o[O_T] = s[S_T]
-        o[O_VMAX] = s[S_VMAX]
-        o[O_TMAX] = s[S_TMAX]
-        o[O_IMPACT_V] = s[S_V] if s[S_KIND] == KIND_IMPACT else 0.0
-        o[O_RAMP] = s[S_RAMP]
-        o[O_NSTEP] = s[S_NSTEP]
-        o[O_NRHS] = s[S_NRHS]
-        o[O_RAMP_V] = s[S_RAMP_V] if s[S_RAMP] >= 0.0 else np.nan
+        outcome_row(s, outcomes[i])
         truncated[i] = s[S_TRUNC]
         x = out[:m, R_Y0 + Y_S]
         v = out[:m, R_Y0 + Y_V]
