@@ -275,7 +275,7 @@ def run_rounds(sc, cfg, grid: np.ndarray, probes: np.ndarray, loglik_of) -> tupl
     for r, size in enumerate(sizes):
         if r > 0:
             done = np.concatenate(zs)
-            ll = np.concatenate([p[5] for p in parts]).sum(axis=1)
+            ll = np.concatenate([p[4] for p in parts]).sum(axis=1)
             shares = [len(x) / len(done) for x in zs]
             w = tempered(ll, mixture_log_ratio(done, proposals, shares), MIN_ESS)
             prop = fit_proposal(done, w, np.random.default_rng([cfg.seed, 3, r]))
@@ -284,9 +284,9 @@ def run_rounds(sc, cfg, grid: np.ndarray, probes: np.ndarray, loglik_of) -> tupl
             proposals.append(prop)
             prior = draw_prior(sc, cfg, latent=zs[-1])
         out, speed, mass, cap = run_samples(sc, prior, np.arange(prior.n), cfg, grid, probes=probes)
-        parts.append((out, speed, mass, cap, prior, loglik_of(prior, out, speed, mass, cap)))
+        parts.append((out, speed, mass, cap, loglik_of(prior, out, speed, mass, cap)))
     z = np.concatenate(zs)
     shares = [len(x) / len(z) for x in zs]
     full = draw_prior(sc, cfg, latent=z) if rounds > 1 else first
-    cat = [np.concatenate([p[j] for p in parts]) for j in (0, 1, 2, 3, 5)]
-    return full, cat[0], cat[1], cat[2], cat[3], cat[4], mixture_log_ratio(z, proposals, shares), int(rounds)
+    out, speed, mass, cap, loglik = (np.concatenate(a) for a in zip(*parts, strict=True))
+    return full, out, speed, mass, cap, loglik, mixture_log_ratio(z, proposals, shares), int(rounds)
