@@ -93,3 +93,15 @@ def test_stand_in_case_adaptive_and_plain_sampling_agree():
             assert rec.log_q_over_p.shape == (n,) and np.isfinite(rec.log_q_over_p).all()
     assert abs(means[0] - means[1]) < 4 * np.hypot(*ses)
     assert esss[1] / 1600 > esss[0] / 4000  # more effective samples per run
+
+
+@pytest.mark.parametrize("bad", [0, 21, "4", 2.5, True])
+def test_rounds_must_be_a_whole_number_from_1_to_20(bad):
+    from gradesim.reconstruct.sampler import config_of
+    from gradesim.scenario import Scenario, ScenarioError
+    from tests.reconstruct.conftest import standin_dict
+
+    d = standin_dict()
+    d["reconstruct"]["rounds"] = bad
+    with pytest.raises(ScenarioError, match=r"reconstruct\.rounds"):
+        config_of(Scenario.from_dict(d))
