@@ -119,7 +119,9 @@ def test_two_sweeps_started_together_one_writes_the_other_waits_its_turn_or_is_r
 @pytest.mark.slow
 def test_cli_second_sweep_into_a_busy_store_exits_2_with_one_line(tmp_path, sweep_cli_toml):
     store = tmp_path / "s.zarr"
-    first = start_child(store, pause=1.0)
+    # 6 chunks x 5 s keep the lock ~30 s, longer than the second CLI needs to start under load (it was seen
+    # to miss a 6 s window on a busy machine); the first is killed as soon as the second returns
+    first = start_child(store, pause=5.0)
     try:
         assert wait_for(lambda: lock_path(store).exists())
         cmd = [sys.executable, "-m", "gradesim.cli", "sweep", str(sweep_cli_toml), "--out", str(tmp_path / "o")]
